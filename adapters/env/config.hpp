@@ -1,0 +1,43 @@
+#pragma once
+// Runner configuration: the env file merged with the process environment.
+// Precedence (dotenv convention): a variable set in the process environment wins
+// over the same variable in the env file.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/env/env_file.hpp"
+
+namespace runner {
+
+struct Config {
+  EnvMap vars;             // merged view
+  std::string env_file;    // the file that was read, empty when none
+
+  // Value of a variable, or "" when unset.
+  std::string get(const std::string& key) const;
+  bool has(const std::string& key) const;
+};
+
+// Which env file to read: the explicit path, else /etc/2501/env.runner, else ./.env,
+// else none. `candidates` is overridable for tests.
+std::optional<std::string> detect_env_file(const std::optional<std::string>& explicit_path,
+                                           const std::vector<std::string>& candidates = {
+                                               "/etc/2501/env.runner", ".env"});
+
+// Loads the configuration; `process_env` defaults to this process's environment.
+// Throws EnvFileError for a malformed or unreadable file.
+Config load_config(const std::optional<std::string>& env_file, const EnvMap* process_env = nullptr);
+
+EnvMap current_process_env();
+
+// Required variables for a run with this gateway ("runner"|"servicenow") and source
+// ("git"|"fs"), in the seed's order; returns those missing (empty ones count as missing).
+std::vector<std::string> missing_variables(const Config& cfg, const std::string& gateway,
+                                           const std::string& source);
+
+// The secrets among the configuration's values: ENGINE_API_KEY, GIT_RUNNER_PAT,
+// SERVICENOW_PASSWORD and the password inside DATABASE_URL (raw and percent-decoded).
+std::vector<std::string> secret_values(const Config& cfg);
+
+}  // namespace runner

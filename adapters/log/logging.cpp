@@ -1,0 +1,129 @@
+#include "adapters/log/logging.hpp"
+
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+
+#include "adapters/log/redactor.hpp"
+
+namespace runner {
+namespace {
+
+const char* level_word(spdlog::level::level_enum l) {
+  switch (l) {
+    case spdlog::level::trace: return "trace";
+    case spdlog::level::debug: return "debug";
+    case spdlog::level::warn: return "warning";
+    case spdlog::level::err: return "error";
+    case spdlog::level::critical: return "error";
+    default: return "info";
+  }
+}
+
+const char* level_colour(spdlog::level::level_enum l) {
+  switch (l) {
+    case spdlog::level::trace:
+    case spdlog::level::debug: return "\x1b[2m";
+    case spdlog::level::warn: return "\x1b[33m";
+    case spdlog::level::err:
+    case spdlog::level::critical: return "\x1b[31;1m";
+    default: return "";
+  }
+}
+
+std::string utc_timestamp(std::chrono::system_clock::time_point tp) {
+  auto t = std::chrono::system_clock::to_time_t(tp);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(tp.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  ConsoleSink(std::FILE* out, std::FILE* err, std::optional<std::string> log_file)
+      : out_(out), err_(err), out_colour_(colour_enabled(out)), err_colour_(colour_enabled(err)) {
+    if (log_file) {
+      file_.open(*log_file, std::ios::app);
+      if (!file_) throw std::runtime_error("--log-file: cannot open '" + *log_file + "' for writing");
+    }
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    // Redaction happens first and once: every destination gets the redacted text.
+    std::string text = global_redactor().redact(std::string_view(msg.payload.data(), msg.payload.size()));
+    const bool is_info = msg.level == spdlog::level::info;
+    std::FILE* stream = is_info ? out_ : err_;
+    const bool colour = is_info ? out_colour_ : err_colour_;
+    std::string line;
+    if (is_info) {
+      line = colour ? text : strip_ansi(text);
+    } else if (colour) {
+      line = std::string(level_colour(msg.level)) + level_word(msg.level) + ":\x1b[0m " + text;
+    } else {
+      line = std::string(level_word(msg.level)) + ": " + strip_ansi(text);
+    }
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stream);
+    if (!is_info) std::fflush(stream);
+    if (file_.is_open()) {
+      file_ << utc_timestamp(msg.time) << ' ' << level_word(msg.level) << ' ' << strip_ansi(text) << '\n';
+      file_.flush();  // a crash must not lose what was already printed
+    }
+  }
+  void flush_() override {
+    std::fflush(out_);
+    std::fflush(err_);
+    if (file_.is_open()) file_.flush();
+  }
+
+ private:
+  std::FILE* out_;
+  std::FILE* err_;
+  bool out_colour_;
+  bool err_colour_;
+  std::ofstream file_;
+};
+
+}  // namespace
+
+bool colour_enabled(std::FILE* stream) {
+  const char* no_colour = std::getenv("NO_COLOR");
+  if (no_colour && *no_colour) return false;
+  return stream && ::isatty(::fileno(stream));
+}
+
+std::string strip_ansi(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+      i += 2;
+      while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7e)) ++i;  // skip to the final byte
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+void setup_logging(const LogSettings& settings) {
+  auto sink = std::make_shared<ConsoleSink>(settings.out, settings.err, settings.log_file);
+  auto logger = std::make_shared<spdlog::logger>("2501-runner", sink);
+  logger->set_level(settings.verbosity >= 2 ? spdlog::level::trace : spdlog::level::info);
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace runner

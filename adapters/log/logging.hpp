@@ -1,0 +1,30 @@
+#pragma once
+// Console and log-file output for the whole program, on spdlog.
+//
+// One sink handles every line: it redacts secrets (global_redactor()), writes
+// info lines to stdout as they are, every other level to stderr behind a level word
+// ("warning: ", "error: ", "debug: "), colours only on a TTY without NO_COLOR, and
+// mirrors each line to --log-file with a timestamp and ANSI codes stripped.
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace runner {
+
+struct LogSettings {
+  int verbosity = 0;                    // 0 info, 1 (-v) info, 2+ (-vv) debug and trace
+  std::optional<std::string> log_file;  // appended to; created when missing
+  std::FILE* out = stdout;
+  std::FILE* err = stderr;
+};
+
+// Installs the default logger. Throws std::runtime_error naming the file when the
+// log file cannot be opened.
+void setup_logging(const LogSettings& settings);
+
+// Whether colour is used for a stream: a TTY, and NO_COLOR unset or empty.
+bool colour_enabled(std::FILE* stream);
+
+std::string strip_ansi(const std::string& text);
+
+}  // namespace runner

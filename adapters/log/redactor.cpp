@@ -1,0 +1,92 @@
+#include "adapters/log/redactor.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace runner {
+
+void Redactor::add_secret(std::string secret) {
+  if (secret.empty()) return;
+  std::unique_lock lock(mutex_);
+  if (std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return;
+  secrets_.push_back(std::move(secret));
+  std::sort(secrets_.begin(), secrets_.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string Redactor::redact(std::string_view text) const {
+  std::shared_lock lock(mutex_);
+  std::string out(text);
+  for (const auto& s : secrets_) {
+    std::size_t pos = 0;
+    while ((pos = out.find(s, pos)) != std::string::npos) {
+      out.replace(pos, s.size(), mask);
+      pos += mask.size();
+    }
+  }
+  return out;
+}
+
+void Redactor::clear() {
+  std::unique_lock lock(mutex_);
+  secrets_.clear();
+}
+
+Redactor& global_redactor() {
+  static Redactor instance;
+  return instance;
+}
+
+namespace {
+// [begin, end) of the password inside a URL's userinfo, or npos.
+std::pair<std::size_t, std::size_t> password_span(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme != std::string::npos) {
+    auto start = scheme + 3;
+    auto at = url.find('@', start);
+    auto slash = url.find('/', start);
+    if (at == std::string::npos || (slash != std::string::npos && slash < at)) return {std::string::npos, 0};
+    auto colon = url.find(':', start);
+    if (colon == std::string::npos || colon > at) return {std::string::npos, 0};
+    return {colon + 1, at};
+  }
+  // libpq keyword form: password=VALUE or password='VALUE'
+  auto p = url.find("password=");
+  if (p == std::string::npos) return {std::string::npos, 0};
+  auto b = p + 9;
+  if (b < url.size() && url[b] == '\'') {
+    auto e = url.find('\'', b + 1);
+    return {b + 1, e == std::string::npos ? url.size() : e};
+  }
+  auto e = url.find_first_of(" \t", b);
+  return {b, e == std::string::npos ? url.size() : e};
+}
+}  // namespace
+
+std::string url_password(const std::string& url) {
+  auto [b, e] = password_span(url);
+  if (b == std::string::npos || e <= b) return "";
+  return url.substr(b, e - b);
+}
+
+std::string percent_decode(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string redact_url(const std::string& url) {
+  auto [b, e] = password_span(url);
+  if (b == std::string::npos || e <= b) return url;
+  return url.substr(0, b) + std::string(Redactor::mask) + url.substr(e);
+}
+
+}  // namespace runner

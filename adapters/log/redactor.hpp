@@ -1,0 +1,37 @@
+#pragma once
+// Secret redaction. Every line the program prints or writes to --log-file passes
+// through the one process-wide Redactor (see logging.hpp), so a secret registered
+// here can never reach the console or a log file.
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runner {
+
+class Redactor {
+ public:
+  static constexpr std::string_view mask = "***";
+
+  void add_secret(std::string secret);
+  // Copy of `text` with every registered secret replaced by the mask.
+  std::string redact(std::string_view text) const;
+  void clear();
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::vector<std::string> secrets_;  // longest first, so overlapping secrets mask fully
+};
+
+// The process-wide instance used by the logging sink.
+Redactor& global_redactor();
+
+// The password part of a URL's userinfo ("postgres://u:PW@h/db" -> "PW"), or "".
+// Also understands libpq key=value strings ("... password=PW ...").
+std::string url_password(const std::string& url);
+std::string percent_decode(const std::string& s);
+// The URL with its password replaced by the mask, for display.
+std::string redact_url(const std::string& url);
+
+}  // namespace runner

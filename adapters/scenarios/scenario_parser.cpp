@@ -1,0 +1,361 @@
+#include "adapters/scenarios/scenario_parser.hpp"
+
+#include <simdjson.h>
+
+#include <set>
+
+#include "adapters/regex/regex.hpp"
+
+namespace runner {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+const char* type_name(element_type t) {
+  switch (t) {
+    case element_type::ARRAY: return "an array";
+    case element_type::OBJECT: return "an object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE: return "a number";
+    case element_type::STRING: return "a string";
+    case element_type::BOOL: return "a boolean";
+    case element_type::NULL_VALUE: return "null";
+  }
+  return "?";
+}
+
+std::string join_path(const std::string& base, std::string_view key) {
+  return base.empty() ? std::string(key) : base + "." + std::string(key);
+}
+
+std::string index_path(const std::string& base, std::size_t i) { return base + "[" + std::to_string(i) + "]"; }
+
+// Known vocabularies, to warn about a status pattern that can never match.
+const std::vector<std::string> resolution_statuses = {"success", "agentic_failure", "hard_failure", "partial",
+                                                      "no_action", "no_tasks_created"};
+const std::vector<std::string> ticket_states = {"new",      "in progress", "on hold", "resolved", "closed",
+                                                "canceled", "cancelled",   "1",       "2",        "3",
+                                                "6",        "7",           "8"};
+
+// Reads typed fields of one JSON document and records problems with their JSON path.
+class Reader {
+ public:
+  Reader(std::string file, std::vector<Problem>& errors, std::vector<Problem>& warnings)
+      : file_(std::move(file)), errors_(errors), warnings_(warnings) {}
+
+  void error(const std::string& path, std::string msg) { errors_.push_back({file_, path, std::move(msg)}); }
+  void warn(const std::string& path, std::string msg) { warnings_.push_back({file_, path, std::move(msg)}); }
+  bool has_errors() const { return !errors_.empty(); }
+
+  std::optional<element> field(object obj, std::string_view key) {
+    element e;
+    if (obj[key].get(e) != simdjson::SUCCESS) return std::nullopt;
+    return e;
+  }
+
+  // A string field; `required` reports absence; `non_empty` reports "".
+  std::optional<std::string> str(object obj, std::string_view key, const std::string& base, bool required,
+                                 bool non_empty = false) {
+    auto path = join_path(base, key);
+    auto e = field(obj, key);
+    if (!e) {
+      if (required) error(path, "missing required field");
+      return std::nullopt;
+    }
+    if (e->type() != element_type::STRING) {
+      error(path, std::string("expected a string, got ") + type_name(e->type()));
+      return std::nullopt;
+    }
+    std::string v{std::string_view(*e)};
+    if (non_empty && v.empty()) {
+      error(path, "must not be empty");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<bool> boolean(object obj, std::string_view key, const std::string& base) {
+    auto e = field(obj, key);
+    if (!e) return std::nullopt;
+    if (e->type() != element_type::BOOL) {
+      error(join_path(base, key), std::string("expected a boolean, got ") + type_name(e->type()));
+      return std::nullopt;
+    }
+    return bool(*e);
+  }
+
+  std::optional<std::int64_t> integer(object obj, std::string_view key, const std::string& base, std::int64_t min) {
+    auto path = join_path(base, key);
+    auto e = field(obj, key);
+    if (!e) return std::nullopt;
+    std::int64_t v = 0;
+    if (e->type() == element_type::INT64) {
+      v = int64_t(*e);
+    } else if (e->type() == element_type::UINT64) {
+      error(path, "number too large");
+      return std::nullopt;
+    } else {
+      error(path, std::string("expected an integer, got ") + type_name(e->type()));
+      return std::nullopt;
+    }
+    if (v < min) {
+      error(path, "must be >= " + std::to_string(min) + ", got " + std::to_string(v));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::vector<std::string> str_array(object obj, std::string_view key, const std::string& base) {
+    std::vector<std::string> out;
+    auto path = join_path(base, key);
+    auto e = field(obj, key);
+    if (!e) return out;
+    if (e->type() != element_type::ARRAY) {
+      error(path, std::string("expected an array of strings, got ") + type_name(e->type()));
+      return out;
+    }
+    std::size_t i = 0;
+    for (element item : simdjson::dom::array(*e)) {
+      if (item.type() != element_type::STRING)
+        error(index_path(path, i), std::string("expected a string, got ") + type_name(item.type()));
+      else
+        out.emplace_back(std::string_view(item));
+      ++i;
+    }
+    return out;
+  }
+
+  // Calls fn(object, path) for each element of an array of objects.
+  template <class Fn>
+  void objects(object obj, std::string_view key, const std::string& base, Fn fn) {
+    auto path = join_path(base, key);
+    auto e = field(obj, key);
+    if (!e) return;
+    if (e->type() != element_type::ARRAY) {
+      error(path, std::string("expected an array, got ") + type_name(e->type()));
+      return;
+    }
+    std::size_t i = 0;
+    for (element item : simdjson::dom::array(*e)) {
+      auto ipath = index_path(path, i);
+      if (item.type() != element_type::OBJECT)
+        error(ipath, std::string("expected an object, got ") + type_name(item.type()));
+      else
+        fn(object(item), ipath, i);
+      ++i;
+    }
+  }
+
+ private:
+  std::string file_;
+  std::vector<Problem>& errors_;
+  std::vector<Problem>& warnings_;
+};
+
+// Compiles a pattern with the validators' engine; reports a compile error at `path`.
+std::optional<Regex> check_pattern(Reader& r, const std::string& pattern, const std::string& path) {
+  std::string err;
+  auto re = Regex::compile(pattern, &err);
+  if (!re) r.error(path, "invalid regex: " + err);
+  return re;
+}
+
+void warn_if_matches_none(Reader& r, const Regex& re, const std::vector<std::string>& vocabulary,
+                          const std::string& path, const char* what) {
+  for (const auto& v : vocabulary)
+    if (re.search(v)) return;
+  std::string list;
+  for (const auto& v : vocabulary) list += (list.empty() ? "" : ", ") + v;
+  r.warn(path, std::string("pattern matches no known ") + what + " (" + list + ")");
+}
+
+std::optional<Rule> parse_rule(Reader& r, object obj, const std::string& path, RuleScope scope, std::size_t index) {
+  Rule rule;
+  rule.scope = scope;
+  rule.index = index;
+  bool ok = true;
+  auto label = r.str(obj, "label", path, true, true);
+  ok &= bool(label);
+  auto vname = r.str(obj, "validator", path, true);
+  std::optional<Validator> validator;
+  if (vname) {
+    validator = validator_from_string(*vname);
+    if (!validator)
+      r.error(join_path(path, "validator"), "unknown validator '" + *vname +
+                                                "' (expected pattern_match, job_resolution_status, ticket_status or task_count)");
+  }
+  ok &= bool(validator);
+  if (auto req = r.boolean(obj, "required", path)) rule.required = *req;
+  if (auto neg = r.boolean(obj, "negate", path)) rule.negate = *neg;
+  if (!validator) return std::nullopt;
+  rule.validator = *validator;
+  if (label) rule.label = *label;
+
+  const bool needs_pattern = rule.validator != Validator::task_count;
+  if (needs_pattern) {
+    auto pattern = r.str(obj, "pattern", path, true, true);
+    if (!pattern) return std::nullopt;
+    rule.pattern = *pattern;
+    auto re = check_pattern(r, rule.pattern, join_path(path, "pattern"));
+    if (!re) return std::nullopt;
+    if (rule.validator == Validator::job_resolution_status)
+      warn_if_matches_none(r, *re, resolution_statuses, join_path(path, "pattern"), "job resolution status");
+    if (rule.validator == Validator::ticket_status)
+      warn_if_matches_none(r, *re, ticket_states, join_path(path, "pattern"), "ServiceNow incident state");
+  }
+  switch (rule.validator) {
+    case Validator::pattern_match: {
+      auto where = r.str(obj, "where", path, true);
+      if (!where) return std::nullopt;
+      auto target = where_from_string(*where);
+      if (!target) {
+        r.error(join_path(path, "where"),
+                "unknown where '" + *where +
+                    "' (expected executed_commands, task_summary, task_description, task_plan, agent_messages, "
+                    "operational_rules, job_resolution, job_plan, gateway_messages or gateway_summary)");
+        return std::nullopt;
+      }
+      rule.where = *target;
+      if (natural_scope(*target) != scope)
+        r.warn(join_path(path, "where"), std::string("'") + *where + "' is " + to_string(natural_scope(*target)) +
+                                             " data; it is usually checked under validation." +
+                                             to_string(natural_scope(*target)));
+      break;
+    }
+    case Validator::task_count: {
+      rule.min = r.integer(obj, "min", path, 0);
+      rule.max = r.integer(obj, "max", path, 0);
+      if (!r.field(obj, "min") && !r.field(obj, "max")) {
+        r.error(path, "task_count needs min and/or max");
+        return std::nullopt;
+      }
+      if (rule.min && rule.max && *rule.min > *rule.max) {
+        r.error(join_path(path, "min"),
+                "min (" + std::to_string(*rule.min) + ") is greater than max (" + std::to_string(*rule.max) + ")");
+        return std::nullopt;
+      }
+      break;
+    }
+    default: break;
+  }
+  if (rule.validator == Validator::job_resolution_status && scope != RuleScope::job)
+    r.warn(path, "job_resolution_status is usually checked under validation.job");
+  if (rule.validator == Validator::task_count && scope != RuleScope::job)
+    r.warn(path, "task_count is usually checked under validation.job");
+  if (rule.validator == Validator::ticket_status && scope != RuleScope::gateway)
+    r.warn(path, "ticket_status is usually checked under validation.gateway");
+  if (!ok) return std::nullopt;
+  return rule;
+}
+
+void parse_validation(Reader& r, object root, Scenario& s) {
+  auto e = r.field(root, "validation");
+  if (!e) return;
+  if (e->type() != element_type::OBJECT) {
+    r.error("validation", std::string("expected an object, got ") + type_name(e->type()));
+    return;
+  }
+  object v(*e);
+  static const std::set<std::string> known = {"allowedAgents", "allowedHosts", "gateway", "job", "tasks"};
+  for (auto [k, val] : v) {
+    (void)val;
+    if (!known.count(std::string(k)))
+      r.error(join_path("validation", k), "unknown field (expected gateway, job, tasks, allowedAgents or allowedHosts)");
+  }
+  s.validation.allowed_agents = r.str_array(v, "allowedAgents", "validation");
+  s.validation.allowed_hosts = r.str_array(v, "allowedHosts", "validation");
+  for (auto [name, scope] : {std::pair{"gateway", RuleScope::gateway}, std::pair{"job", RuleScope::job},
+                             std::pair{"tasks", RuleScope::tasks}}) {
+    r.objects(v, name, "validation", [&](object o, const std::string& path, std::size_t i) {
+      if (auto rule = parse_rule(r, o, path, scope, i)) s.validation.rules.push_back(std::move(*rule));
+    });
+  }
+}
+
+void parse_hosts_agents(Reader& r, object root, Scenario& s) {
+  std::set<std::string> host_names;
+  r.objects(root, "hosts", "", [&](object o, const std::string& path, std::size_t) {
+    HostSpec h;
+    h.host_id = r.str(o, "host_id", path, false).value_or("");
+    h.host_name = r.str(o, "host_name", path, false).value_or("");
+    h.template_name = r.str(o, "template", path, false).value_or("");
+    if (h.host_id.empty() && h.host_name.empty()) r.error(path, "needs host_id or host_name");
+    if (!h.host_name.empty() && !host_names.insert(h.host_name).second)
+      r.error(join_path(path, "host_name"), "duplicate host_name '" + h.host_name + "'");
+    s.hosts.push_back(std::move(h));
+  });
+  r.objects(root, "agents", "", [&](object o, const std::string& path, std::size_t) {
+    AgentSpec a;
+    a.agent_id = r.str(o, "agent_id", path, false).value_or("");
+    a.agent_name = r.str(o, "agent_name", path, false).value_or("");
+    a.host_name = r.str(o, "host_name", path, false).value_or("");
+    a.host_id = r.str(o, "host_id", path, false).value_or("");
+    a.specialty_key = r.str(o, "specialty_key", path, false).value_or("");
+    if (a.agent_id.empty() && a.agent_name.empty()) r.error(path, "needs agent_id or agent_name");
+    if (!a.host_name.empty() && !host_names.count(a.host_name))
+      r.error(join_path(path, "host_name"), "'" + a.host_name + "' is not a host_name of hosts[]");
+    s.agents.push_back(std::move(a));
+  });
+}
+
+void check_key(Reader& r, const std::string& key) {
+  if (key.find_first_of(", \t\n*") != std::string::npos)
+    r.error("key", "'" + key + "' must not contain spaces, commas or '*' (they are -s syntax)");
+}
+
+}  // namespace
+
+ParsedScenario parse_scenario(std::string_view json, const std::string& file) {
+  ParsedScenario out;
+  Reader r(file, out.errors, out.warnings);
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  element doc;
+  if (auto err = parser.parse(padded).get(doc); err) {
+    r.error("(file)", std::string("invalid JSON: ") + simdjson::error_message(err));
+    return out;
+  }
+  if (doc.type() != element_type::OBJECT) {
+    r.error("(file)", std::string("expected a JSON object, got ") + type_name(doc.type()));
+    return out;
+  }
+  object root(doc);
+  Scenario s;
+  s.file = file;
+
+  auto key = r.str(root, "key", "", true, true);
+  if (key) {
+    check_key(r, *key);
+    s.key = out.key = *key;
+  }
+  s.tags = out.tags = r.str_array(root, "tags", "");
+  for (std::size_t i = 0; i < s.tags.size(); ++i)
+    if (s.tags[i].empty() || s.tags[i].find_first_of(", *") != std::string::npos)
+      r.error(index_path("tags", i), "tag '" + s.tags[i] + "' must be non-empty, without spaces, commas or '*'");
+
+  const bool modern = r.field(root, "title") || r.field(root, "ticket_title") || r.field(root, "ticket_body");
+  if (!modern && r.field(root, "name")) {
+    // 0.3/0.4: `name` is the title and the ticket title; `description` is the ticket text.
+    s.legacy_format = true;
+    auto name = r.str(root, "name", "", true, true);
+    auto desc = r.str(root, "description", "", true, true);
+    s.title = s.ticket_title = name.value_or("");
+    s.description = s.ticket_body = desc.value_or("");
+    r.warn("(file)", "uses the 0.3/0.4 form: 'name' serves as title and ticket_title, 'description' as ticket_body");
+  } else {
+    s.title = r.str(root, "title", "", true, true).value_or("");
+    s.description = r.str(root, "description", "", true).value_or("");
+    s.ticket_title = r.str(root, "ticket_title", "", true, true).value_or("");
+    s.ticket_body = r.str(root, "ticket_body", "", true, true).value_or("");
+  }
+  s.timeout_seconds = r.integer(root, "timeout_seconds", "", 1);
+  parse_hosts_agents(r, root, s);
+  parse_validation(r, root, s);
+  if (!r.has_errors()) out.scenario = std::move(s);
+  return out;
+}
+
+}  // namespace runner

@@ -1,0 +1,98 @@
+#include "adapters/scenarios/selection.hpp"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+namespace runner {
+namespace {
+
+bool glob_match(const std::string& pattern, const std::string& key) {
+  return ::fnmatch(pattern.c_str(), key.c_str(), 0) == 0;  // '*' also spans '/'
+}
+
+bool item_matches(const std::string& item, const std::string& key, const std::vector<std::string>& tags) {
+  if (item.find('*') != std::string::npos) return glob_match(item, key);
+  return item == key || std::find(tags.begin(), tags.end(), item) != tags.end();
+}
+
+std::string suggestions(const Catalog& cat, const std::string& item) {
+  std::set<std::string> names;
+  for (const auto& s : cat.scenarios) {
+    names.insert(s.key);
+    names.insert(s.tags.begin(), s.tags.end());
+  }
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  const std::size_t limit = std::max<std::size_t>(2, item.size() / 3);
+  for (const auto& n : names) {
+    std::size_t d = edit_distance(item, n);
+    const bool prefix = n.find(item) != std::string::npos;  // "nginx" for "nginx-broken-config"
+    if (d <= limit || prefix) scored.emplace_back(prefix ? 0 : d, n);
+  }
+  std::sort(scored.begin(), scored.end());
+  if (scored.empty()) return "";
+  std::string out = " (did you mean ";
+  for (std::size_t i = 0; i < scored.size() && i < 3; ++i) out += (i ? ", '" : "'") + scored[i].second + "'";
+  return out + "?)";
+}
+
+}  // namespace
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::vector<std::string> split_selection(const std::string& arg) {
+  std::vector<std::string> out;
+  std::stringstream ss(arg);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    auto b = item.find_first_not_of(" \t");
+    if (b == std::string::npos) continue;
+    auto e = item.find_last_not_of(" \t");
+    out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+Selection select_scenarios(const Catalog& cat, const std::vector<std::string>& items) {
+  Selection sel;
+  std::set<const Scenario*> chosen;
+  if (items.empty()) {
+    for (const auto& s : cat.scenarios) chosen.insert(&s);
+    for (const auto& b : cat.broken)
+      sel.errors.push_back("scenario " + (b.key.empty() ? std::string() : "'" + b.key + "' ") + "in " + b.file +
+                           " has definition errors");
+  }
+  for (const auto& item : items) {
+    bool matched = false;
+    for (const auto& s : cat.scenarios)
+      if (item_matches(item, s.key, s.tags)) {
+        chosen.insert(&s);
+        matched = true;
+      }
+    for (const auto& b : cat.broken)
+      if (!b.key.empty() && item_matches(item, b.key, b.tags)) {
+        sel.errors.push_back("-s: '" + item + "' selects scenario '" + b.key + "' (" + b.file +
+                             ") which has definition errors");
+        matched = true;
+      }
+    if (!matched) sel.errors.push_back("-s: '" + item + "' matches no scenario key or tag" + suggestions(cat, item));
+  }
+  sel.scenarios.assign(chosen.begin(), chosen.end());
+  std::sort(sel.scenarios.begin(), sel.scenarios.end(),
+            [](const Scenario* a, const Scenario* b) { return a->key < b->key; });
+  return sel;
+}
+
+}  // namespace runner

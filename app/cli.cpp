@@ -1,0 +1,148 @@
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <sstream>
+
+#include "app/version.hpp"
+#include "messages/exit_codes.hpp"
+
+namespace runner {
+namespace {
+
+struct UsageError {
+  std::string message;
+};
+
+void add_common(CLI::App* sub, CommonOptions& c, bool with_source = true) {
+  if (with_source) sub->add_option("--source", c.source, "Where scenarios come from: git | fs (default: git)");
+  sub->add_option("-p,--scenarios-path", c.scenarios_path,
+                  "Scenarios root (with --source git: relative to the repository root)");
+  sub->add_option("--env-file", c.env_file,
+                  "Env file (default: /etc/2501/env.runner, then ./.env; the process environment wins)");
+  sub->add_option("--log-file", c.log_file, "Mirror all output, ANSI codes stripped, to this file (appended)");
+  sub->add_flag("-v,--verbose", c.verbosity, "-v: show failed checks; -vv: show every check and debug output");
+}
+
+void expect_one_of(const std::string& option, const std::string& value, std::initializer_list<const char*> allowed) {
+  std::string list;
+  std::size_t i = 0;
+  for (const char* a : allowed) {
+    if (value == a) return;
+    list += (i == 0 ? "" : (i + 1 == allowed.size() ? " or " : ", ")) + std::string(a);
+    ++i;
+  }
+  throw UsageError{option + ": unknown value '" + value + "' (expected " + list + ")"};
+}
+
+int parse_iterations(const std::string& raw) {
+  std::size_t used = 0;
+  long long v = 0;
+  try {
+    v = std::stoll(raw, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != raw.size() || raw.empty() || v < 1 || v > 1'000'000)
+    throw UsageError{"-i/--iter: '" + raw + "' is not an integer >= 1"};
+  return static_cast<int>(v);
+}
+
+double parse_gigabytes(const std::string& raw) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(raw, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != raw.size() || raw.empty() || !std::isfinite(v) || v <= 0)
+    throw UsageError{"--parallel-ram-cap: '" + raw + "' is not a positive number of GB"};
+  return v;
+}
+
+void check_run(RunOptions& r, const std::string& iter_raw, const std::optional<std::string>& cap_raw) {
+  expect_one_of("--source", r.common.source, {"git", "fs"});
+  expect_one_of("-m/--mode", r.mode, {"host", "incus", "lima"});
+  expect_one_of("-g/--gateway", r.gateway, {"runner", "servicenow"});
+  r.iterations = parse_iterations(iter_raw);
+  if (r.scenarios.empty() && !r.check)
+    throw UsageError{"-s/--scenarios is required (scenario keys or tags, comma-separated)"};
+  if (r.parallel && r.mode == "host") throw UsageError{"--parallel requires -m incus or -m lima"};
+  if (cap_raw) {
+    if (!r.parallel) throw UsageError{"--parallel-ram-cap requires --parallel"};
+    r.parallel_ram_cap_gb = parse_gigabytes(*cap_raw);
+  }
+}
+
+}  // namespace
+
+CliOutcome parse_command_line(int argc, const char* const* argv) {
+  CliOutcome outcome;
+  Command cmd;
+  CLI::App app{"2501-runner: benchmark runner for autonomous IT-operations agents", "2501-runner"};
+  app.set_version_flag("--version", std::string("2501-runner ") + version() + " (commit " + git_commit() + ")");
+  app.require_subcommand(1);
+
+  RunOptions& r = cmd.run;
+  std::string iter_raw = "1";
+  std::optional<std::string> cap_raw;
+  CLI::App* run = app.add_subcommand("run", "Run scenarios and report the benchmark (alias: start)");
+  run->alias("start");
+  run->add_option("-s,--scenarios", r.scenarios, "Scenario keys, tags or key globs, comma-separated (required)");
+  add_common(run, r.common);
+  run->add_option("-m,--mode", r.mode, "Execution mode: host | incus | lima (default: host)");
+  run->add_option("-g,--gateway", r.gateway, "Gateway for tickets: runner | servicenow (default: runner)");
+  run->add_option("-i,--iter", iter_raw, "Iterations per scenario (default: 1)");
+  run->add_option("--vm-templates-path", r.vm_templates_path, "VM templates folder (incus/lima modes)");
+  run->add_option("--main-engine", r.main_engine, "Override the main engine of every agent in this run");
+  run->add_option("--secondary-engine", r.secondary_engine, "Override the secondary engine of every agent");
+  run->add_option("--specialty", r.specialty, "Override the specialty of every agent in this run");
+  run->add_option("--gateway-engine", r.gateway_engine, "Override the tenant llm_model for runner-gateway tickets");
+  run->add_option("--gateway-multimodal-engine", r.gateway_multimodal_engine,
+                  "Override the tenant multimodal_llm_model for runner-gateway tickets");
+  run->add_flag("--parallel", r.parallel, "Run scenarios concurrently within the RAM budget (incus/lima only)");
+  run->add_option("--parallel-ram-cap", cap_raw, "Cap of the parallel RAM budget in GB (requires --parallel)");
+  run->add_flag("--fail-on-error", r.fail_on_error, "Exit 1 when any scenario-iteration did not pass");
+  run->add_flag("--check", r.check, "Run the pre-flight checks only, then exit");
+
+  ListOptions& l = cmd.list;
+  CLI::App* list = app.add_subcommand("list", "List the scenarios a selection resolves to");
+  list->add_option("-s,--scenarios", l.scenarios, "Scenario keys, tags or key globs (default: all)");
+  add_common(list, l.common);
+  list->add_flag("--json", l.json, "Print one JSON array instead of a table");
+
+  std::ostringstream out, err;
+  try {
+    app.parse(argc, argv);
+    if (run->parsed()) {
+      cmd.kind = Command::Kind::run;
+      check_run(r, iter_raw, cap_raw);
+    } else {
+      cmd.kind = Command::Kind::list;
+      expect_one_of("--source", l.common.source, {"git", "fs"});
+    }
+  } catch (const CLI::CallForHelp& e) {
+    app.exit(e, out, err);
+    outcome.out = out.str();
+    outcome.exit_code = exit_code::success;
+    return outcome;
+  } catch (const CLI::CallForVersion& e) {
+    outcome.out = std::string(e.what()) + "\n";
+    outcome.exit_code = exit_code::success;
+    return outcome;
+  } catch (const CLI::ParseError& e) {
+    outcome.error = e.what();
+    outcome.exit_code = exit_code::usage;
+    return outcome;
+  } catch (const UsageError& e) {
+    outcome.error = e.message;
+    outcome.exit_code = exit_code::usage;
+    return outcome;
+  }
+  outcome.command = std::move(cmd);
+  return outcome;
+}
+
+}  // namespace runner

@@ -1,0 +1,55 @@
+#pragma once
+// The command line (CLI11): subcommands, options, and the usage rules that make a
+// command line an error (exit 2, one line naming the option).
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace runner {
+
+// Options shared by every subcommand that reads scenarios and configuration.
+struct CommonOptions {
+  std::string source = "git";        // git | fs
+  std::optional<std::string> scenarios_path;
+  std::optional<std::string> env_file;
+  std::optional<std::string> log_file;
+  int verbosity = 0;                 // -v = 1, -vv = 2
+};
+
+struct RunOptions {
+  CommonOptions common;
+  std::string scenarios;             // -s, raw comma-separated list
+  std::string mode = "host";         // host | incus | lima
+  std::string gateway = "runner";    // runner | servicenow
+  int iterations = 1;
+  std::optional<std::string> vm_templates_path;
+  std::optional<std::string> main_engine, secondary_engine, specialty;
+  std::optional<std::string> gateway_engine, gateway_multimodal_engine;
+  bool parallel = false;
+  std::optional<double> parallel_ram_cap_gb;
+  bool fail_on_error = false;
+  bool check = false;                // pre-flight only
+};
+
+struct ListOptions {
+  CommonOptions common;
+  std::string scenarios;             // optional selection
+  bool json = false;
+};
+
+struct Command {
+  enum class Kind { run, list } kind = Kind::run;
+  RunOptions run;
+  ListOptions list;
+};
+
+struct CliOutcome {
+  std::optional<Command> command;  // set when the program should go on
+  int exit_code = 0;               // otherwise: exit with this
+  std::string out;                 // text for stdout (help, version)
+  std::string error;               // one line for stderr, without "error: "
+};
+
+CliOutcome parse_command_line(int argc, const char* const* argv);
+
+}  // namespace runner

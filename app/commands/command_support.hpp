@@ -1,0 +1,18 @@
+#pragma once
+// Steps every subcommand shares: reading the configuration and printing the
+// problems found in scenario definitions.
+#include "adapters/env/config.hpp"
+#include "adapters/scenarios/scenario_loader.hpp"
+#include "app/cli.hpp"
+
+namespace runner {
+
+// Detects and reads the env file, merges the process environment, registers the
+// secrets with the redactor and, at -vv, shows the runner's variables (redacted).
+// Throws EnvFileError.
+Config load_command_config(const CommonOptions& opts);
+
+// Prints the catalog's warnings and errors, one line each, naming file and JSON path.
+void print_catalog_problems(const Catalog& catalog);
+
+}  // namespace runner

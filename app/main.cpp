@@ -1,0 +1,54 @@
+// 2501-runner: parse the command line first, then set up output, then dispatch.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "adapters/env/env_file.hpp"
+#include "adapters/log/logging.hpp"
+#include "adapters/scenarios/scenario_loader.hpp"
+#include "app/cli.hpp"
+#include "app/commands/list_command.hpp"
+#include "app/commands/run_command.hpp"
+#include "messages/exit_codes.hpp"
+
+namespace {
+
+// First line only: usage errors are one line.
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace runner;
+  CliOutcome cli = parse_command_line(argc, argv);
+  if (!cli.command) {
+    if (!cli.out.empty()) std::fputs(cli.out.c_str(), stdout);
+    if (!cli.error.empty()) std::fprintf(stderr, "error: %s\n", first_line(cli.error).c_str());
+    return cli.exit_code;
+  }
+  const Command& cmd = *cli.command;
+  const CommonOptions& common = cmd.kind == Command::Kind::run ? cmd.run.common : cmd.list.common;
+  try {
+    setup_logging({common.verbosity, common.log_file});
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return exit_code::usage;
+  }
+  try {
+    switch (cmd.kind) {
+      case Command::Kind::run: return run_run_command(cmd.run);
+      case Command::Kind::list: return run_list_command(cmd.list);
+    }
+  } catch (const EnvFileError& e) {
+    spdlog::error("{}", e.what());
+    return exit_code::usage;
+  } catch (const DiscoveryError& e) {
+    spdlog::error("{}", e.what());
+    return exit_code::usage;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return exit_code::infrastructure;
+  }
+  return exit_code::infrastructure;
+}

@@ -1,0 +1,61 @@
+#include "app/preflight.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace runner {
+
+bool Preflight::run(const std::string& name, const std::function<CheckResult()>& check) {
+  CheckResult r;
+  try {
+    r = check();
+  } catch (const std::exception& e) {
+    r = {false, e.what()};
+  }
+  const std::string line = name + (r.detail.empty() ? "" : ": " + r.detail);
+  if (r.ok) {
+    spdlog::info("[ ok ] {}", line);
+  } else {
+    spdlog::info("[FAIL] {}", line);
+    failures_.push_back(line);
+  }
+  return r.ok;
+}
+
+CheckResult check_ansible() {
+  const char* path_env = std::getenv("PATH");
+  std::stringstream dirs(path_env ? path_env : "");
+  std::string dir;
+  fs::path found;
+  while (std::getline(dirs, dir, ':')) {
+    std::error_code ec;
+    fs::path p = fs::path(dir.empty() ? "." : dir) / "ansible-playbook";
+    if (fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0) {
+      found = p;
+      break;
+    }
+  }
+  if (found.empty()) return {false, "ansible-playbook not found on PATH (install ansible-core)"};
+  // The path comes from PATH and is quoted; no user text reaches the shell.
+  std::string cmd = "'" + found.string() + "' --version 2>/dev/null";
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  std::string first;
+  if (p) {
+    std::array<char, 256> buf{};
+    if (std::fgets(buf.data(), buf.size(), p)) first = buf.data();
+    ::pclose(p);
+  }
+  while (!first.empty() && (first.back() == '\n' || first.back() == '\r')) first.pop_back();
+  if (first.empty()) return {false, found.string() + " does not run (--version failed)"};
+  return {true, first + " (" + found.string() + ")"};
+}
+
+}  // namespace runner

@@ -1,0 +1,22 @@
+#pragma once
+// Where the scenarios of a command come from: a local folder (--source fs) or a
+// cached clone of GIT_RUNNER_REPOSITORY (--source git).
+#include <optional>
+#include <string>
+
+#include "adapters/env/config.hpp"
+
+namespace runner {
+
+struct ScenarioRoot {
+  std::string root;    // folder to walk for scenario.json
+  std::string commit;  // git source only: the checked-out commit SHA
+};
+
+// fs: -p, else ./scenarios, else /etc/2501/runner/scenarios.
+// git: sync the cache, then -p relative to the repository root (default: its
+// scenarios/ folder when present, else the root). Throws DiscoveryError or GitSourceError.
+ScenarioRoot resolve_scenario_root(const std::string& source, const std::optional<std::string>& path,
+                                   const Config& cfg);
+
+}  // namespace runner
