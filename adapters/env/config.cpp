@@ -46,6 +46,25 @@ Config load_config(const std::optional<std::string>& env_file, const EnvMap* pro
   return cfg;
 }
 
+namespace {
+std::vector<std::string> missing_of(const Config& cfg, const std::vector<std::string>& required) {
+  std::vector<std::string> missing;
+  for (const auto& k : required)
+    if (!cfg.has(k)) missing.push_back(k);
+  return missing;
+}
+}  // namespace
+
+std::vector<std::string> missing_source_variables(const Config& cfg, const std::string& source) {
+  if (source != "git") return {};
+  std::vector<std::string> required = {"GIT_RUNNER_REPOSITORY"};
+  // A local repository (file:// or a path) needs no token.
+  const std::string repo = cfg.get("GIT_RUNNER_REPOSITORY");
+  const bool local = repo.rfind("file://", 0) == 0 || (!repo.empty() && repo[0] == '/');
+  if (!local) required.push_back("GIT_RUNNER_PAT");
+  return missing_of(cfg, required);
+}
+
 std::vector<std::string> missing_variables(const Config& cfg, const std::string& gateway,
                                            const std::string& source) {
   std::vector<std::string> required = {"DATABASE_URL", "ORG_ID", "TENANT_ID", "USER_ID"};
@@ -55,16 +74,9 @@ std::vector<std::string> missing_variables(const Config& cfg, const std::string&
     required.insert(required.end(), {"SERVICENOW_API_URL", "SERVICENOW_USERNAME", "SERVICENOW_PASSWORD",
                                      "SERVICENOW_ASSIGNMENT_GROUP_ID", "SERVICENOW_CALLER_ID"});
   }
-  if (source == "git") {
-    required.push_back("GIT_RUNNER_REPOSITORY");
-    // A local repository (file:// or a path) needs no token.
-    const std::string repo = cfg.get("GIT_RUNNER_REPOSITORY");
-    const bool local = repo.rfind("file://", 0) == 0 || (!repo.empty() && repo[0] == '/');
-    if (!local) required.push_back("GIT_RUNNER_PAT");
-  }
-  std::vector<std::string> missing;
-  for (const auto& k : required)
-    if (!cfg.has(k)) missing.push_back(k);
+  auto missing = missing_of(cfg, required);
+  auto source_missing = missing_source_variables(cfg, source);
+  missing.insert(missing.end(), source_missing.begin(), source_missing.end());
   return missing;
 }
 

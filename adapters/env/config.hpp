@@ -31,6 +31,10 @@ Config load_config(const std::optional<std::string>& env_file, const EnvMap* pro
 
 EnvMap current_process_env();
 
+// Variables the scenario source needs: GIT_RUNNER_REPOSITORY, and GIT_RUNNER_PAT unless
+// the repository is local (file:// or a path). Empty for --source fs.
+std::vector<std::string> missing_source_variables(const Config& cfg, const std::string& source);
+
 // Required variables for a run with this gateway ("runner"|"servicenow") and source
 // ("git"|"fs"), in the seed's order; returns those missing (empty ones count as missing).
 std::vector<std::string> missing_variables(const Config& cfg, const std::string& gateway,

@@ -63,12 +63,9 @@ void print_table(const std::vector<const Scenario*>& list) {
 
 int run_list_command(const ListOptions& opts) {
   Config cfg = load_command_config(opts.common);
-  if (opts.common.source == "git") {
-    auto missing = missing_variables(cfg, "", "git");
-    if (!missing.empty()) {
-      spdlog::error("--source git needs {}", join(missing, ", "));
-      return exit_code::preflight;
-    }
+  if (auto missing = missing_source_variables(cfg, opts.common.source); !missing.empty()) {
+    spdlog::error("--source git needs {}", join(missing, ", "));
+    return exit_code::preflight;
   }
   ScenarioRoot root;
   try {

@@ -1,0 +1,127 @@
+#include <catch2/catch.hpp>
+
+#include "app/cli.hpp"
+#include "messages/exit_codes.hpp"
+
+using namespace runner;
+
+namespace {
+CliOutcome parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "2501-runner");
+  std::vector<const char*> argv;
+  for (auto& a : args) argv.push_back(a.c_str());
+  return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+}  // namespace
+
+TEST_CASE("cli: run with every option of the seed's table", "[cli]") {
+  auto o = parse({"run", "-s", "nginx,disk", "--source", "fs", "-m", "incus", "-g", "servicenow", "-i", "3", "-p",
+                  "scen", "--vm-templates-path", "tpl", "--env-file", "e", "--main-engine", "m1",
+                  "--secondary-engine", "m2", "--specialty", "SYSOPS", "--gateway-engine", "g1",
+                  "--gateway-multimodal-engine", "g2", "--parallel", "--parallel-ram-cap", "7.5", "--fail-on-error",
+                  "--log-file", "l", "-vv"});
+  REQUIRE(o.command);
+  const RunOptions& r = o.command->run;
+  CHECK(o.command->kind == Command::Kind::run);
+  CHECK(r.scenarios == "nginx,disk");
+  CHECK(r.common.source == "fs");
+  CHECK(r.mode == "incus");
+  CHECK(r.gateway == "servicenow");
+  CHECK(r.iterations == 3);
+  CHECK(r.common.scenarios_path == "scen");
+  CHECK(r.vm_templates_path == "tpl");
+  CHECK(r.common.env_file == "e");
+  CHECK(r.main_engine == "m1");
+  CHECK(r.secondary_engine == "m2");
+  CHECK(r.specialty == "SYSOPS");
+  CHECK(r.gateway_engine == "g1");
+  CHECK(r.gateway_multimodal_engine == "g2");
+  CHECK(r.parallel);
+  CHECK(r.parallel_ram_cap_gb == Approx(7.5));
+  CHECK(r.fail_on_error);
+  CHECK(r.common.log_file == "l");
+  CHECK(r.common.verbosity == 2);
+}
+
+TEST_CASE("cli: defaults match the seed", "[cli]") {
+  auto o = parse({"start", "-s", "x"});  // `start` is the newer name of `run`
+  REQUIRE(o.command);
+  const RunOptions& r = o.command->run;
+  CHECK(r.common.source == "git");
+  CHECK(r.mode == "host");
+  CHECK(r.gateway == "runner");
+  CHECK(r.iterations == 1);
+  CHECK_FALSE(r.parallel);
+  CHECK_FALSE(r.fail_on_error);
+  CHECK_FALSE(r.check);
+  CHECK(r.common.verbosity == 0);
+}
+
+TEST_CASE("cli: usage errors are one line naming the option, exit 2", "[cli]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {{"run"}, "-s/--scenarios is required (scenario keys or tags, comma-separated)"},
+      {{"run", "-s", "x", "--source", "svn"}, "--source: unknown value 'svn' (expected git or fs)"},
+      {{"run", "-s", "x", "-m", "docker"}, "-m/--mode: unknown value 'docker' (expected host, incus or lima)"},
+      {{"run", "-s", "x", "-g", "jira"}, "-g/--gateway: unknown value 'jira' (expected runner or servicenow)"},
+      {{"run", "-s", "x", "-i", "0"}, "-i/--iter: '0' is not an integer >= 1"},
+      {{"run", "-s", "x", "-i", "2.5"}, "-i/--iter: '2.5' is not an integer >= 1"},
+      {{"run", "-s", "x", "-i", "many"}, "-i/--iter: 'many' is not an integer >= 1"},
+      {{"run", "-s", "x", "--parallel"}, "--parallel requires -m incus or -m lima"},
+      {{"run", "-s", "x", "-m", "host", "--parallel"}, "--parallel requires -m incus or -m lima"},
+      {{"run", "-s", "x", "-m", "lima", "--parallel-ram-cap", "4"}, "--parallel-ram-cap requires --parallel"},
+      {{"run", "-s", "x", "-m", "lima", "--parallel", "--parallel-ram-cap", "0"},
+       "--parallel-ram-cap: '0' is not a positive number of GB"},
+      {{"run", "-s", "x", "-m", "lima", "--parallel", "--parallel-ram-cap", "lots"},
+       "--parallel-ram-cap: 'lots' is not a positive number of GB"},
+      {{"list", "--source", "s3"}, "--source: unknown value 's3' (expected git or fs)"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.args.back());
+    auto o = parse(c.args);
+    CHECK_FALSE(o.command);
+    CHECK(o.exit_code == exit_code::usage);
+    CHECK(o.error == c.expected);
+    CHECK(o.error.find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("cli: decimal RAM caps and --check without -s are accepted", "[cli]") {
+  auto o = parse({"run", "-s", "x", "-m", "incus", "--parallel", "--parallel-ram-cap", "0.5"});
+  REQUIRE(o.command);
+  CHECK(o.command->run.parallel_ram_cap_gb == Approx(0.5));
+  auto c = parse({"run", "--check"});
+  REQUIRE(c.command);
+  CHECK(c.command->run.check);
+}
+
+TEST_CASE("cli: unknown options and missing subcommand are usage errors", "[cli]") {
+  auto o = parse({"run", "-s", "x", "--frobnicate"});
+  CHECK(o.exit_code == exit_code::usage);
+  CHECK(o.error.find("--frobnicate") != std::string::npos);
+  CHECK(parse({}).exit_code == exit_code::usage);
+}
+
+TEST_CASE("cli: --help on every subcommand, --version names the commit", "[cli]") {
+  for (const char* sub : {"run", "start", "list"}) {
+    auto o = parse({sub, "--help"});
+    CHECK_FALSE(o.command);
+    CHECK(o.exit_code == 0);
+    CHECK(o.out.find("Usage: 2501-runner") != std::string::npos);
+  }
+  auto v = parse({"--version"});
+  CHECK(v.exit_code == 0);
+  CHECK(v.out.rfind("2501-runner 0.", 0) == 0);
+  CHECK(v.out.find("(commit ") != std::string::npos);
+}
+
+TEST_CASE("cli: list options", "[cli]") {
+  auto o = parse({"list", "-s", "demo", "--source", "fs", "-p", "examples", "--json"});
+  REQUIRE(o.command);
+  CHECK(o.command->kind == Command::Kind::list);
+  CHECK(o.command->list.json);
+  CHECK(o.command->list.scenarios == "demo");
+}
