@@ -1,0 +1,50 @@
+-- The runner's results: one benchmark per invocation, one report per scenario-iteration.
+CREATE TABLE benchmarks (
+  id               uuid PRIMARY KEY,
+  organization_id  uuid NOT NULL,
+  tenant_id        uuid NOT NULL,
+  user_id          uuid NOT NULL,
+  status           text NOT NULL CHECK (status IN ('running', 'completed', 'interrupted', 'failed')),
+  started_at       timestamptz NOT NULL,
+  finished_at      timestamptz,
+  options          jsonb NOT NULL DEFAULT '{}',
+  runner_version   text NOT NULL,
+  scenarios_commit text,
+  total            int NOT NULL DEFAULT 0,
+  passed           int NOT NULL DEFAULT 0,
+  failed           int NOT NULL DEFAULT 0,
+  errored          int NOT NULL DEFAULT 0,
+  pass_rate        double precision,
+  mean_compliance  double precision
+);
+CREATE INDEX benchmarks_started_at_idx ON benchmarks (started_at);
+
+CREATE TABLE scenario_reports (
+  id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  benchmark_id      uuid NOT NULL REFERENCES benchmarks (id) ON DELETE CASCADE,
+  scenario_key      text NOT NULL,
+  scenario_title    text NOT NULL,
+  tags              jsonb NOT NULL DEFAULT '[]',
+  iteration         int  NOT NULL CHECK (iteration >= 1),
+  mode              text NOT NULL,
+  gateway           text NOT NULL,
+  status            text NOT NULL CHECK (status IN ('passed', 'failed', 'error')),
+  error_kind        text,
+  error_message     text,
+  compliance_score  double precision CHECK (compliance_score BETWEEN 0 AND 100),
+  rules             jsonb NOT NULL DEFAULT '[]',
+  validate_playbook text NOT NULL DEFAULT 'absent' CHECK (validate_playbook IN ('passed', 'failed', 'absent')),
+  ticket_id         text,
+  job_id            text,
+  resolution_status text,
+  task_count        int,
+  host_ids          jsonb NOT NULL DEFAULT '[]',
+  agent_ids         jsonb NOT NULL DEFAULT '[]',
+  tokens            jsonb NOT NULL DEFAULT '{}',
+  phases            jsonb NOT NULL DEFAULT '{}',
+  log_path          text,
+  started_at        timestamptz NOT NULL,
+  finished_at       timestamptz NOT NULL,
+  duration_ms       bigint NOT NULL,
+  UNIQUE (benchmark_id, scenario_key, iteration)
+);
