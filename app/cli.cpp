@@ -15,14 +15,18 @@ struct UsageError {
   std::string message;
 };
 
-void add_common(CLI::App* sub, CommonOptions& c, bool with_source = true) {
-  if (with_source) sub->add_option("--source", c.source, "Where scenarios come from: git | fs (default: git)");
-  sub->add_option("-p,--scenarios-path", c.scenarios_path,
-                  "Scenarios root (with --source git: relative to the repository root)");
+void add_output_options(CLI::App* sub, CommonOptions& c) {
   sub->add_option("--env-file", c.env_file,
                   "Env file (default: /etc/2501/env.runner, then ./.env; the process environment wins)");
   sub->add_option("--log-file", c.log_file, "Mirror all output, ANSI codes stripped, to this file (appended)");
   sub->add_flag("-v,--verbose", c.verbosity, "-v: show failed checks; -vv: show every check and debug output");
+}
+
+void add_common(CLI::App* sub, CommonOptions& c) {
+  sub->add_option("--source", c.source, "Where scenarios come from: git | fs (default: git)");
+  sub->add_option("-p,--scenarios-path", c.scenarios_path,
+                  "Scenarios root (with --source git: relative to the repository root)");
+  add_output_options(sub, c);
 }
 
 void expect_one_of(const std::string& option, const std::string& value, std::initializer_list<const char*> allowed) {
@@ -106,6 +110,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   run->add_option("--parallel-ram-cap", cap_raw, "Cap of the parallel RAM budget in GB (requires --parallel)");
   run->add_flag("--fail-on-error", r.fail_on_error, "Exit 1 when any scenario-iteration did not pass");
   run->add_flag("--check", r.check, "Run the pre-flight checks only, then exit");
+  run->add_option("--spool-dir", r.spool_dir,
+                  "Where reports wait while the database is unreachable (default: $XDG_STATE_HOME/2501-runner/spool)");
 
   ListOptions& l = cmd.list;
   CLI::App* list = app.add_subcommand("list", "List the scenarios a selection resolves to");
@@ -113,12 +119,21 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   add_common(list, l.common);
   list->add_flag("--json", l.json, "Print one JSON array instead of a table");
 
+  DbOptions& d = cmd.db;
+  CLI::App* db = app.add_subcommand("db", "Database maintenance");
+  db->require_subcommand(1);
+  CLI::App* migrate = db->add_subcommand("migrate", "Apply the schema migrations to DATABASE_URL (idempotent)");
+  add_output_options(migrate, d.common);
+  migrate->add_option("--spool-dir", d.spool_dir, "Spool to replay once the database answers");
+
   std::ostringstream out, err;
   try {
     app.parse(argc, argv);
     if (run->parsed()) {
       cmd.kind = Command::Kind::run;
       check_run(r, iter_raw, cap_raw);
+    } else if (migrate->parsed()) {
+      cmd.kind = Command::Kind::db_migrate;
     } else {
       cmd.kind = Command::Kind::list;
       expect_one_of("--source", l.common.source, {"git", "fs"});

@@ -29,6 +29,7 @@ struct RunOptions {
   std::optional<double> parallel_ram_cap_gb;
   bool fail_on_error = false;
   bool check = false;                // pre-flight only
+  std::optional<std::string> spool_dir;  // where reports wait while the database is away
 };
 
 struct ListOptions {
@@ -37,10 +38,20 @@ struct ListOptions {
   bool json = false;
 };
 
+struct DbOptions {
+  CommonOptions common;
+  std::optional<std::string> spool_dir;
+};
+
 struct Command {
-  enum class Kind { run, list } kind = Kind::run;
+  enum class Kind { run, list, db_migrate } kind = Kind::run;
   RunOptions run;
   ListOptions list;
+  DbOptions db;
+
+  const CommonOptions& common() const {
+    return kind == Kind::run ? run.common : kind == Kind::list ? list.common : db.common;
+  }
 };
 
 struct CliOutcome {

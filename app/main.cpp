@@ -8,6 +8,7 @@
 #include "adapters/log/logging.hpp"
 #include "adapters/scenarios/scenario_loader.hpp"
 #include "app/cli.hpp"
+#include "app/commands/db_command.hpp"
 #include "app/commands/list_command.hpp"
 #include "app/commands/run_command.hpp"
 #include "messages/exit_codes.hpp"
@@ -28,7 +29,7 @@ int main(int argc, char** argv) {
     return cli.exit_code;
   }
   const Command& cmd = *cli.command;
-  const CommonOptions& common = cmd.kind == Command::Kind::run ? cmd.run.common : cmd.list.common;
+  const CommonOptions& common = cmd.common();
   try {
     setup_logging({common.verbosity, common.log_file});
   } catch (const std::exception& e) {
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     switch (cmd.kind) {
       case Command::Kind::run: return run_run_command(cmd.run);
       case Command::Kind::list: return run_list_command(cmd.list);
+      case Command::Kind::db_migrate: return run_db_migrate_command(cmd.db);
     }
   } catch (const EnvFileError& e) {
     spdlog::error("{}", e.what());

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/db/database.hpp"
+#include "adapters/db/identity_check.hpp"
+#include "adapters/db/migrator.hpp"
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +32,31 @@ bool Preflight::run(const std::string& name, const std::function<CheckResult()>&
     failures_.push_back(line);
   }
   return r.ok;
+}
+
+CheckResult check_database(const std::string& url) {
+  try {
+    auto pending = pending_migrations(url);
+    if (!pending.empty())
+      return {false, describe_database(url) + " lacks migration " + pending.front() +
+                         " (run `2501-runner db migrate`)"};
+    return {true, describe_database(url)};
+  } catch (const DbError& e) {
+    return {false, e.what()};
+  }
+}
+
+CheckResult check_identity_ids(const std::string& url, const std::string& org, const std::string& tenant,
+                               const std::string& user) {
+  try {
+    auto problems = check_identities(url, org, tenant, user);
+    if (problems.empty()) return {true, "organization, tenant and user belong together"};
+    std::string all;
+    for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+    return {false, all};
+  } catch (const DbError& e) {
+    return {false, e.what()};
+  }
 }
 
 CheckResult check_ansible() {

@@ -24,6 +24,13 @@ class Preflight {
   std::vector<std::string> failures_;
 };
 
+// The database answers and its schema has every migration of this build.
+CheckResult check_database(const std::string& url);
+
+// ORG_ID, TENANT_ID and USER_ID exist and belong together.
+CheckResult check_identity_ids(const std::string& url, const std::string& org, const std::string& tenant,
+                               const std::string& user);
+
 // Finds `ansible-playbook` on PATH and reads its version line.
 CheckResult check_ansible();
 

@@ -11,10 +11,11 @@ using namespace runner;
 
 TEST_CASE("redactor masks every registered secret, longest first", "[redaction]") {
   Redactor r;
-  r.add_secret("abc");
-  r.add_secret("abcdef");
-  CHECK(r.redact("x abcdef y abc z") == "x *** y *** z");
-  r.add_secret("");  // ignored
+  r.add_secret("abcd");
+  r.add_secret("abcdefgh");
+  CHECK(r.redact("x abcdefgh y abcd z") == "x *** y *** z");
+  CHECK_FALSE(r.add_secret("k"));  // too short to mask without garbling output
+  CHECK(r.redact("keep k") == "keep k");
   CHECK(r.redact("nothing here") == "nothing here");
 }
 

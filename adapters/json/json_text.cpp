@@ -1,5 +1,7 @@
 #include "adapters/json/json_text.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 namespace runner {
@@ -24,6 +26,13 @@ std::string json_quote(std::string_view s) {
     }
   }
   return out + "\"";
+}
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
 }
 
 std::string json_string_array(const std::vector<std::string>& items) {

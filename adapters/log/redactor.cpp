@@ -5,13 +5,14 @@
 
 namespace runner {
 
-void Redactor::add_secret(std::string secret) {
-  if (secret.empty()) return;
+bool Redactor::add_secret(std::string secret) {
+  if (secret.size() < min_secret_length) return false;
   std::unique_lock lock(mutex_);
-  if (std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return;
+  if (std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return true;
   secrets_.push_back(std::move(secret));
   std::sort(secrets_.begin(), secrets_.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  return true;
 }
 
 std::string Redactor::redact(std::string_view text) const {

@@ -13,8 +13,12 @@ namespace runner {
 class Redactor {
  public:
   static constexpr std::string_view mask = "***";
+  // Shorter values are not masked: masking "k" would garble every line. Such a
+  // secret is no secret; the caller warns about it.
+  static constexpr std::size_t min_secret_length = 4;
 
-  void add_secret(std::string secret);
+  // Returns false when the value is too short to be masked.
+  bool add_secret(std::string secret);
   // Copy of `text` with every registered secret replaced by the mask.
   std::string redact(std::string_view text) const;
   void clear();

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/db/report_store.hpp"
+#include "adapters/db/spool.hpp"
+#include "adapters/db/spool_replay.hpp"
 #include "adapters/log/redactor.hpp"
 
 namespace runner {
@@ -9,7 +12,10 @@ namespace runner {
 Config load_command_config(const CommonOptions& opts) {
   const auto file = detect_env_file(opts.env_file);
   Config cfg = load_config(file);
-  for (auto& s : secret_values(cfg)) global_redactor().add_secret(std::move(s));
+  for (auto& s : secret_values(cfg))
+    if (!global_redactor().add_secret(std::move(s)))
+      spdlog::warn("a secret (API key, token or password) is shorter than {} characters and cannot be masked in output",
+                   Redactor::min_secret_length);
   spdlog::debug("env file: {}", cfg.env_file.empty() ? "(none; process environment only)" : cfg.env_file);
   for (const char* k : {"DATABASE_URL", "ORG_ID", "TENANT_ID", "USER_ID", "ENGINE_API_URL", "ENGINE_API_KEY",
                         "SERVICENOW_API_URL", "SERVICENOW_USERNAME", "SERVICENOW_PASSWORD",
@@ -22,6 +28,22 @@ Config load_command_config(const CommonOptions& opts) {
 void print_catalog_problems(const Catalog& catalog) {
   for (const auto& w : catalog.warnings) spdlog::warn("{}", w.text());
   for (const auto& e : catalog.errors) spdlog::error("{}", e.text());
+}
+
+void replay_spooled_reports(const std::string& database_url, const std::optional<std::string>& spool_dir) {
+  Spool spool(spool_dir.value_or(Spool::default_dir()));
+  const std::size_t waiting = spool.pending();
+  if (waiting == 0) return;
+  spdlog::info("spool: {} report write(s) from an earlier run wait in {}", waiting, spool.dir());
+  try {
+    ReportStore store(database_url);
+    auto res = replay_spool(store, spool);
+    spdlog::info("spool: replayed {} write(s) to the database{}", res.applied,
+                 res.remaining ? fmt::format(", {} still spooled", res.remaining) : std::string());
+    if (res.skipped) spdlog::warn("spool: skipped {} unreadable line(s)", res.skipped);
+  } catch (const std::exception& e) {
+    spdlog::warn("spool: replay failed ({}); the reports stay in {}", e.what(), spool.dir());
+  }
 }
 
 }  // namespace runner

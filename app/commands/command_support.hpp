@@ -15,4 +15,8 @@ Config load_command_config(const CommonOptions& opts);
 // Prints the catalog's warnings and errors, one line each, naming file and JSON path.
 void print_catalog_problems(const Catalog& catalog);
 
+// Replays reports left in the spool by an earlier run (the database answers now)
+// and says so on the console. Never throws: what cannot be replayed stays spooled.
+void replay_spooled_reports(const std::string& database_url, const std::optional<std::string>& spool_dir);
+
 }  // namespace runner

@@ -28,9 +28,21 @@ int run_run_command(const RunOptions& opts) {
     if (!missing.empty()) return {false, "missing " + join(missing)};
     return {true, cfg.env_file.empty() ? "process environment" : "env file " + cfg.env_file};
   });
+  const bool config_ok = pf.all_ok();
+  const std::string db_url = cfg.get("DATABASE_URL");
+  bool db_ok = false;
+  pf.run("database", [&]() -> CheckResult {
+    if (db_url.empty()) return {false, "skipped: DATABASE_URL missing"};
+    auto r = check_database(db_url);
+    db_ok = r.ok;
+    return r;
+  });
+  pf.run("organization, tenant, user", [&]() -> CheckResult {
+    if (!db_ok) return {false, "skipped: database unavailable"};
+    return check_identity_ids(db_url, cfg.get("ORG_ID"), cfg.get("TENANT_ID"), cfg.get("USER_ID"));
+  });
   pf.run("ansible", check_ansible);
   ScenarioRoot root;
-  const bool config_ok = pf.all_ok();
   pf.run("scenarios source", [&]() -> CheckResult {
     if (!config_ok && opts.common.source == "git") return {false, "skipped: configuration incomplete"};
     root = resolve_scenario_root(opts.common.source, opts.common.scenarios_path, cfg);
@@ -40,6 +52,8 @@ int run_run_command(const RunOptions& opts) {
     spdlog::error("pre-flight failed: {}", join(pf.failures()));
     return exit_code::preflight;
   }
+
+  replay_spooled_reports(db_url, opts.spool_dir);
 
   Catalog catalog = load_catalog(root.root);
   print_catalog_problems(catalog);

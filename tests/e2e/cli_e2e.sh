@@ -92,7 +92,7 @@ rc=$?
 cat "$TMP/out" "$TMP/err" "$TMP/run.log" >"$TMP/all"
 if grep -qE 'db-pass-XYZ|engine-key-XYZ|ghp-pat-XYZ' "$TMP/all"; then bad "a secret leaked at -vv"; else ok; fi
 grep -q 'ENGINE_API_KEY=\*\*\*' "$TMP/all" && grep -q 'postgresql://runner:\*\*\*@' "$TMP/all" && ok || bad "-vv did not show the masked config: $(cat "$TMP/err")"
-grep -q 'pre-flight passed' "$TMP/run.log" && ok || bad "log file does not mirror the console (rc=$rc)"
+grep -q 'configuration: env file' "$TMP/run.log" && ok || bad "log file does not mirror the console (rc=$rc)"
 if grep -q $'\x1b' "$TMP/all"; then bad "ANSI codes without a TTY"; else ok; fi
 
 # Colour only on a TTY, never with NO_COLOR.

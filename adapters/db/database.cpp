@@ -1,0 +1,93 @@
+#include "adapters/db/database.hpp"
+
+#include <libpq-fe.h>
+
+#include <cctype>
+#include <pqxx/pqxx>
+
+#include "adapters/log/redactor.hpp"
+
+namespace runner {
+namespace {
+
+// Value of a keyword in a parsed connection string, or "".
+std::string conninfo_value(const std::string& url, const char* keyword) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (err) PQfreemem(err);
+  if (!opts) return "";
+  std::string out;
+  for (PQconninfoOption* o = opts; o->keyword; ++o)
+    if (std::string(o->keyword) == keyword && o->val) out = o->val;
+  PQconninfoFree(opts);
+  return out;
+}
+
+std::string with_timeout(const std::string& url, int seconds) {
+  if (url.find("connect_timeout") != std::string::npos) return url;
+  const std::string t = "connect_timeout=" + std::to_string(seconds);
+  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0)
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + t;
+  return url + " " + t;
+}
+
+}  // namespace
+
+void check_database_url(const std::string& url) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (!opts) {
+    std::string msg = err ? err : "unparsable";
+    if (err) PQfreemem(err);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    throw DbError(DbError::Kind::bad_url, "DATABASE_URL does not parse: " + global_redactor().redact(msg));
+  }
+  PQconninfoFree(opts);
+}
+
+DbError classify_db_error(const std::string& raw) {
+  std::string msg = global_redactor().redact(raw);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  // libpq messages can span lines; keep them on one.
+  for (char& c : msg)
+    if (c == '\n') c = ' ';
+  auto has = [&](const char* s) { return msg.find(s) != std::string::npos; };
+  if (has("password authentication failed") || has("no password supplied") || has("authentication failed"))
+    return {DbError::Kind::auth, "database authentication failed (check the user and password in DATABASE_URL)"};
+  if (has("does not exist") && has("database"))
+    return {DbError::Kind::no_database, "database missing: " + msg};
+  if (has("Connection refused")) return {DbError::Kind::refused, "database refused the connection: " + msg};
+  if (has("could not translate host name")) return {DbError::Kind::unknown_host, "database host unknown: " + msg};
+  if (has("timeout expired")) return {DbError::Kind::timeout, "database connection timed out: " + msg};
+  return {DbError::Kind::other, "database error: " + msg};
+}
+
+std::unique_ptr<pqxx::connection> connect_database(const std::string& url, int connect_timeout_s) {
+  check_database_url(url);
+  try {
+    return std::make_unique<pqxx::connection>(with_timeout(url, connect_timeout_s));
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+}
+
+std::string describe_database(const std::string& url) {
+  std::string host = conninfo_value(url, "host");
+  std::string port = conninfo_value(url, "port");
+  std::string db = conninfo_value(url, "dbname");
+  return (host.empty() ? "localhost" : host) + ":" + (port.empty() ? "5432" : port) + "/" + db;
+}
+
+bool is_uuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace runner

@@ -1,0 +1,14 @@
+#pragma once
+// Pre-flight: ORG_ID, TENANT_ID and USER_ID exist and belong together (the user to
+// the tenant, the tenant to the organization).
+#include <string>
+#include <vector>
+
+namespace runner {
+
+// Every problem found, one message each naming the variable; empty when all hold.
+// Throws DbError when the database cannot be asked.
+std::vector<std::string> check_identities(const std::string& url, const std::string& org_id,
+                                          const std::string& tenant_id, const std::string& user_id);
+
+}  // namespace runner

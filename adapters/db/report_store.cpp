@@ -1,0 +1,110 @@
+#include "adapters/db/report_store.hpp"
+
+#include <pqxx/pqxx>
+
+#include "adapters/db/database.hpp"
+
+namespace runner {
+namespace {
+
+// NULL for an absent optional, as text the SQL casts.
+std::string opt_text(const std::optional<double>& v) { return v ? std::to_string(*v) : std::string(); }
+std::string opt_text(const std::optional<int>& v) { return v ? std::to_string(*v) : std::string(); }
+
+}  // namespace
+
+struct ReportStore::Impl {
+  std::string url;
+  std::unique_ptr<pqxx::connection> conn;
+
+  pqxx::connection& connection() {
+    if (!conn || !conn->is_open()) conn = connect_database(url);
+    return *conn;
+  }
+
+  // Runs fn in one transaction; failures become DbError and drop the connection.
+  template <class Fn>
+  void write(Fn&& fn);
+};
+
+ReportStore::ReportStore(std::string database_url) : impl_(std::make_unique<Impl>()) {
+  impl_->url = std::move(database_url);
+}
+ReportStore::~ReportStore() = default;
+
+template <class Fn>
+void ReportStore::Impl::write(Fn&& fn) {
+  auto& conn_ = conn;
+  try {
+    pqxx::work w(connection());
+    fn(w);
+    w.commit();
+  } catch (const DbError&) {
+    conn_.reset();
+    throw;
+  } catch (const pqxx::sql_error& e) {
+    conn_.reset();
+    // SQLSTATE class 08 (connection) and 57 (operator intervention, e.g. a shutdown)
+    // mean the database went away; anything else is this write's own fault.
+    const std::string state = e.sqlstate();
+    if (state.rfind("08", 0) == 0 || state.rfind("57", 0) == 0) throw classify_db_error(e.what());
+    throw DbError(DbError::Kind::query, std::string("database rejected the write: ") + e.what());
+  } catch (const std::exception& e) {
+    conn_.reset();  // a broken connection is re-opened on the next write
+    throw classify_db_error(e.what());
+  }
+}
+
+void ReportStore::start_benchmark(const BenchmarkRecord& b) {
+  impl_->write([&](pqxx::work& w) {
+    w.exec_params(
+        "INSERT INTO benchmarks (id, organization_id, tenant_id, user_id, status, started_at, options, "
+        "runner_version, scenarios_commit) VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6::timestamptz, "
+        "$7::jsonb, $8, NULLIF($9, '')) ON CONFLICT (id) DO NOTHING",
+        b.id, b.organization_id, b.tenant_id, b.user_id, b.status, b.started_at, b.options_json, b.runner_version,
+        b.scenarios_commit);
+  });
+}
+
+void ReportStore::upsert_report(const ScenarioReport& r) {
+  impl_->write([&](pqxx::work& w) {
+    w.exec_params(
+        "INSERT INTO scenario_reports (benchmark_id, scenario_key, scenario_title, tags, iteration, mode, gateway, "
+        "status, error_kind, error_message, compliance_score, rules, validate_playbook, ticket_id, job_id, "
+        "resolution_status, task_count, host_ids, agent_ids, tokens, phases, log_path, started_at, finished_at, "
+        "duration_ms) VALUES ($1::uuid, $2, $3, $4::jsonb, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), "
+        "NULLIF($11, '')::double precision, $12::jsonb, $13, NULLIF($14, ''), NULLIF($15, ''), NULLIF($16, ''), "
+        "NULLIF($17, '')::int, $18::jsonb, $19::jsonb, $20::jsonb, $21::jsonb, NULLIF($22, ''), $23::timestamptz, "
+        "$24::timestamptz, $25) "
+        "ON CONFLICT (benchmark_id, scenario_key, iteration) DO UPDATE SET scenario_title = EXCLUDED.scenario_title, "
+        "tags = EXCLUDED.tags, mode = EXCLUDED.mode, gateway = EXCLUDED.gateway, status = EXCLUDED.status, "
+        "error_kind = EXCLUDED.error_kind, error_message = EXCLUDED.error_message, "
+        "compliance_score = EXCLUDED.compliance_score, rules = EXCLUDED.rules, "
+        "validate_playbook = EXCLUDED.validate_playbook, ticket_id = EXCLUDED.ticket_id, job_id = EXCLUDED.job_id, "
+        "resolution_status = EXCLUDED.resolution_status, task_count = EXCLUDED.task_count, "
+        "host_ids = EXCLUDED.host_ids, agent_ids = EXCLUDED.agent_ids, tokens = EXCLUDED.tokens, "
+        "phases = EXCLUDED.phases, log_path = EXCLUDED.log_path, started_at = EXCLUDED.started_at, "
+        "finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms",
+        r.benchmark_id, r.scenario_key, r.scenario_title, r.tags_json, r.iteration, r.mode, r.gateway, r.status,
+        r.error_kind, r.error_message, opt_text(r.compliance_score), r.rules_json, r.validate_playbook, r.ticket_id,
+        r.job_id, r.resolution_status, opt_text(r.task_count), r.host_ids_json, r.agent_ids_json, r.tokens_json,
+        r.phases_json, r.log_path, r.started_at, r.finished_at, r.duration_ms);
+  });
+}
+
+void ReportStore::finish_benchmark(const std::string& id, const std::string& status, const std::string& finished_at) {
+  impl_->write([&](pqxx::work& w) {
+    w.exec_params(
+        "UPDATE benchmarks b SET status = $2, finished_at = $3::timestamptz, total = s.total, passed = s.passed, "
+        "failed = s.failed, errored = s.errored, "
+        "pass_rate = CASE WHEN s.total > 0 THEN s.passed::double precision / s.total END, "
+        "mean_compliance = s.mean_compliance "
+        "FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = 'passed') AS passed, "
+        "count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'error') AS errored, "
+        "avg(compliance_score) AS mean_compliance FROM scenario_reports WHERE benchmark_id = $1::uuid) s "
+        "WHERE b.id = $1::uuid",
+        id, status, finished_at);
+  });
+}
+
+}  // namespace runner

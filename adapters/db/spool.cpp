@@ -1,0 +1,143 @@
+#include "adapters/db/spool.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace runner {
+namespace {
+
+void fsync_dir(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+std::vector<fs::path> spool_files(const std::string& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".jsonl") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<std::string> read_lines(const fs::path& file) {
+  std::vector<std::string> lines;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+// Holds an exclusive flock on a spool file while alive: two runners never replay
+// (or append to) the same file at once.
+struct FileLock {
+  int fd;
+  explicit FileLock(const fs::path& p) : fd(::open(p.c_str(), O_RDWR | O_CLOEXEC)) {
+    if (fd >= 0) ::flock(fd, LOCK_EX);
+  }
+  ~FileLock() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
+
+std::string Spool::default_dir() {
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return (fs::path(x) / "2501-runner/spool").string();
+  const char* home = std::getenv("HOME");
+  return (fs::path(home && *home ? home : "/tmp") / ".local/state/2501-runner/spool").string();
+}
+
+void Spool::reject(const std::string& stream, const std::string& line) { write_line(stream + ".rejected", line); }
+
+void Spool::append(const std::string& stream, const std::string& line) { write_line(stream + ".jsonl", line); }
+
+void Spool::write_line(const std::string& name, const std::string& line) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  const fs::path file = fs::path(dir_) / name;
+  const bool existed = fs::exists(file, ec);
+  int fd = -1;
+  // A replay may rename or remove the file between our open() and flock(): then the
+  // descriptor points at a dead inode and the line would be lost. Re-open until the
+  // locked inode is the one the path names.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error("spool: cannot open " + file.string() + ": " + std::strerror(errno));
+    ::flock(fd, LOCK_EX);
+    struct stat by_fd {}, by_path {};
+    if (::fstat(fd, &by_fd) == 0 && ::stat(file.c_str(), &by_path) == 0 && by_fd.st_ino == by_path.st_ino &&
+        by_fd.st_dev == by_path.st_dev)
+      break;
+    ::close(fd);
+    fd = -1;
+  }
+  if (fd < 0) throw std::runtime_error("spool: cannot lock " + file.string());
+  const std::string data = line + "\n";
+  const ssize_t n = ::write(fd, data.data(), data.size());
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(data.size()) || rc != 0)
+    throw std::runtime_error("spool: cannot write " + file.string() + ": " + std::strerror(err));
+  if (!existed) fsync_dir(dir_);  // the new file's name must survive a crash too
+}
+
+std::size_t Spool::pending() const {
+  std::size_t n = 0;
+  for (const auto& f : spool_files(dir_)) n += read_lines(f).size();
+  return n;
+}
+
+Spool::ReplayResult Spool::replay(const std::function<bool(const std::string&)>& apply) {
+  ReplayResult result;
+  for (const auto& file : spool_files(dir_)) {
+    FileLock lock(file);
+    const auto lines = read_lines(file);
+    std::size_t i = 0;
+    try {
+      for (; i < lines.size(); ++i) {
+        if (apply(lines[i]))
+          ++result.applied;
+        else
+          ++result.skipped;
+      }
+    } catch (...) {
+      // Keep what was not written, atomically, then stop: order must hold.
+      const fs::path tmp = file.string() + ".tmp";
+      {
+        std::ofstream out(tmp, std::ios::trunc);
+        for (std::size_t j = i; j < lines.size(); ++j) out << lines[j] << '\n';
+      }
+      fs::rename(tmp, file);
+      fsync_dir(dir_);
+      result.remaining = pending();
+      return result;
+    }
+    std::error_code ec;
+    fs::remove(file, ec);
+  }
+  fsync_dir(dir_);
+  return result;
+}
+
+}  // namespace runner

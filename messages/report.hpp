@@ -1,0 +1,47 @@
+#pragma once
+// What a run records: the Benchmark (one per invocation) and one ScenarioReport per
+// scenario-iteration. Plain data; the reporter writes it to PostgreSQL or the spool.
+// JSON-valued columns are carried as JSON text, already serialized.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace runner {
+
+struct BenchmarkRecord {
+  std::string id;  // uuid
+  std::string organization_id, tenant_id, user_id;
+  std::string status = "running";  // running | completed | interrupted | failed
+  std::string started_at;          // ISO 8601 UTC
+  std::string finished_at;         // empty while running
+  std::string options_json = "{}"; // the run's options, secrets excluded
+  std::string runner_version;
+  std::string scenarios_commit;    // git source only
+};
+
+struct ScenarioReport {
+  std::string benchmark_id;
+  std::string scenario_key;
+  std::string scenario_title;
+  std::string tags_json = "[]";
+  int iteration = 1;                // 1-based
+  std::string mode = "host";
+  std::string gateway = "runner";
+  std::string status = "error";     // passed | failed | error
+  std::string error_kind;           // provision | prepare | flush | gateway | timeout | guard | validate | internal | interrupted
+  std::string error_message;
+  std::optional<double> compliance_score;  // 0..100
+  std::string rules_json = "[]";    // [{label, scope, validator, required, negate, outcome, detail}]
+  std::string validate_playbook = "absent";  // passed | failed | absent
+  std::string ticket_id, job_id, resolution_status;
+  std::optional<int> task_count;
+  std::string host_ids_json = "[]";
+  std::string agent_ids_json = "[]";
+  std::string tokens_json = "{}";
+  std::string phases_json = "{}";   // {phase: {started_at, duration_ms, outcome}}
+  std::string log_path;
+  std::string started_at, finished_at;  // ISO 8601 UTC
+  std::int64_t duration_ms = 0;
+};
+
+}  // namespace runner

@@ -1,0 +1,202 @@
+// Schema migrations, pre-flight identity checks, connection failures and the report
+// store, against a real PostgreSQL (a fresh database per test).
+#include <catch2/catch.hpp>
+
+#include "adapters/db/database.hpp"
+#include "adapters/db/identity_check.hpp"
+#include "adapters/db/migrator.hpp"
+#include "adapters/db/report_codec.hpp"
+#include "adapters/db/report_store.hpp"
+#include "app/preflight.hpp"
+#include "tests/support/pg.hpp"
+
+using namespace runner;
+
+namespace {
+
+const std::string org = "00000000-0000-4000-8000-000000000001";
+const std::string tenant = "00000000-0000-4000-8000-000000000002";
+const std::string user = "00000000-0000-4000-8000-000000000003";
+const std::string other_org = "00000000-0000-4000-8000-0000000000a1";
+const std::string other_tenant = "00000000-0000-4000-8000-0000000000a2";
+const std::string other_user = "00000000-0000-4000-8000-0000000000a3";
+
+void seed_identities(const test::TestDatabase& db) {
+  db.query("INSERT INTO organizations VALUES ('" + org + "', 'org'), ('" + other_org + "', 'other')");
+  db.query("INSERT INTO tenants (id, organization_id, name) VALUES ('" + tenant + "', '" + org + "', 't'), ('" +
+           other_tenant + "', '" + other_org + "', 'ot')");
+  db.query("INSERT INTO users VALUES ('" + user + "', '" + tenant + "', 'u@example.invalid'), ('" + other_user +
+           "', '" + other_tenant + "', 'o@example.invalid')");
+}
+
+ScenarioReport sample_report(const std::string& benchmark, int iteration, const std::string& status) {
+  ScenarioReport r;
+  r.benchmark_id = benchmark;
+  r.scenario_key = "disk-full";
+  r.scenario_title = "Disk full";
+  r.tags_json = R"(["disk"])";
+  r.iteration = iteration;
+  r.status = status;
+  r.compliance_score = status == "passed" ? 100.0 : 50.0;
+  r.rules_json = R"([{"label":"df","scope":"tasks","validator":"pattern_match","required":true,"negate":false,"outcome":"passed","detail":"matched in task 1"}])";
+  r.validate_playbook = "passed";
+  r.ticket_id = "tkt-1";
+  r.job_id = "job-1";
+  r.resolution_status = "success";
+  r.task_count = 1;
+  r.tokens_json = R"({"prompt":10,"completion":5,"total":15})";
+  r.phases_json = R"({"prepare":{"started_at":"2026-11-26T10:00:00Z","duration_ms":1200,"outcome":"ok"}})";
+  r.started_at = "2026-11-26T10:00:00Z";
+  r.finished_at = "2026-11-26T10:01:00Z";
+  r.duration_ms = 60000;
+  return r;
+}
+
+BenchmarkRecord sample_benchmark(const std::string& id) {
+  BenchmarkRecord b;
+  b.id = id;
+  b.organization_id = org;
+  b.tenant_id = tenant;
+  b.user_id = user;
+  b.started_at = "2026-11-26T10:00:00Z";
+  b.options_json = R"({"mode":"host","iterations":2})";
+  b.runner_version = "0.1.0";
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("db: migrations apply once, in order, and a second run changes nothing", "[db]") {
+  test::TestDatabase db;
+  CHECK(pending_migrations(db.url()).size() == embedded_migrations().size());
+  auto first = migrate_database(db.url());
+  CHECK(first.applied.size() == embedded_migrations().size());
+  CHECK(first.already == 0);
+  auto second = migrate_database(db.url());
+  CHECK(second.applied.empty());
+  CHECK(second.already == embedded_migrations().size());
+  CHECK(pending_migrations(db.url()).empty());
+  CHECK(db.query("SELECT count(*) FROM schema_migrations") == std::to_string(embedded_migrations().size()));
+  for (const char* table : {"organizations", "tenants", "users", "hosts", "agents", "benchmarks", "scenario_reports"})
+    CHECK(db.query(std::string("SELECT to_regclass('") + table + "')::text") == table);
+}
+
+TEST_CASE("db: a failing migration rolls back and is not recorded", "[db]") {
+  test::TestDatabase db;
+  std::vector<Migration> bad = {{"0001", "0001_ok", "CREATE TABLE a (x int);"},
+                                {"0002", "0002_broken", "CREATE TABLE b (x int); SELECT nonsense_fn();"}};
+  CHECK_THROWS_AS(migrate_database(db.url(), bad), DbError);
+  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "1");
+  CHECK(db.query("SELECT to_regclass('b')::text").empty());
+}
+
+TEST_CASE("db: pre-flight names each wrong ID", "[db]") {
+  test::TestDatabase db;
+  migrate_database(db.url());
+  seed_identities(db);
+  CHECK(check_identities(db.url(), org, tenant, user).empty());
+  CHECK(check_identity_ids(db.url(), org, tenant, user).ok);
+
+  const std::string missing = "00000000-0000-4000-8000-00000000ffff";
+  auto p = check_identities(db.url(), missing, tenant, user);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == "ORG_ID " + missing + " not found in organizations");
+
+  p = check_identities(db.url(), org, missing, user);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == "TENANT_ID " + missing + " not found in tenants");
+
+  p = check_identities(db.url(), org, tenant, missing);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == "USER_ID " + missing + " not found in users");
+
+  p = check_identities(db.url(), org, other_tenant, user);
+  REQUIRE(p.size() == 2);
+  CHECK(p[0] == "TENANT_ID " + other_tenant + " belongs to organization " + other_org + ", not ORG_ID " + org);
+  CHECK(p[1] == "USER_ID " + user + " belongs to tenant " + tenant + ", not TENANT_ID " + other_tenant);
+
+  p = check_identities(db.url(), "org-1", tenant, user);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == "ORG_ID 'org-1' is not a UUID");
+
+  // Upper-case IDs are the same UUIDs.
+  std::string upper = tenant;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CHECK(check_identities(db.url(), org, upper, user).empty());
+}
+
+TEST_CASE("db: schema not migrated fails the database check with the fix", "[db]") {
+  test::TestDatabase db;
+  auto r = check_database(db.url());
+  CHECK_FALSE(r.ok);
+  CHECK(r.detail.find("run `2501-runner db migrate`") != std::string::npos);
+  migrate_database(db.url());
+  CHECK(check_database(db.url()).ok);
+}
+
+TEST_CASE("db: bad DATABASE_URL, refused connection, wrong password, missing database", "[db]") {
+  auto kind_of = [](const std::string& url) {
+    try {
+      connect_database(url, 3);
+    } catch (const DbError& e) {
+      CHECK(std::string(e.what()).find("s3cr3t-pw") == std::string::npos);
+      return e.kind;
+    }
+    FAIL("connected");
+    return DbError::Kind::other;
+  };
+  CHECK(kind_of("postgresql://u:s3cr3t-pw@127.0.0.1/db?frobnicate=1") == DbError::Kind::bad_url);
+  CHECK(kind_of("postgresql://u:s3cr3t-pw@127.0.0.1:" + std::to_string(test::free_port()) + "/db") ==
+        DbError::Kind::refused);
+  const std::string admin = test::admin_database_url();
+  std::string wrong = admin;
+  const auto colon = wrong.find(':', wrong.find("://") + 3), at = wrong.find('@');
+  wrong.replace(colon + 1, at - colon - 1, "s3cr3t-pw");
+  CHECK(kind_of(wrong) == DbError::Kind::auth);
+  CHECK(kind_of(test::with_database(admin, "no_such_db_here")) == DbError::Kind::no_database);
+}
+
+TEST_CASE("db: report store upserts idempotently and finalizes totals from the rows", "[db]") {
+  test::TestDatabase db;
+  migrate_database(db.url());
+  seed_identities(db);
+  const std::string id = "11111111-1111-4111-8111-111111111111";
+  ReportStore store(db.url());
+  store.start_benchmark(sample_benchmark(id));
+  store.start_benchmark(sample_benchmark(id));  // a replay: no second row
+  store.upsert_report(sample_report(id, 1, "failed"));
+  store.upsert_report(sample_report(id, 1, "passed"));  // same iteration: updated, not added
+  auto r2 = sample_report(id, 2, "error");
+  r2.compliance_score.reset();
+  r2.task_count.reset();
+  r2.error_kind = "timeout";
+  store.upsert_report(r2);
+  store.finish_benchmark(id, "completed", "2026-11-26T10:05:00Z");
+  CHECK(db.query("SELECT count(*) FROM benchmarks") == "1");
+  CHECK(db.query("SELECT count(*) FROM scenario_reports") == "2");
+  CHECK(db.query("SELECT status FROM scenario_reports WHERE iteration = 1") == "passed");
+  CHECK(db.query("SELECT compliance_score IS NULL AND task_count IS NULL FROM scenario_reports WHERE iteration = 2") == "t");
+  CHECK(db.query("SELECT rules->0->>'outcome' FROM scenario_reports WHERE iteration = 1") == "passed");
+  CHECK(db.query("SELECT status || ' ' || total || ' ' || passed || ' ' || failed || ' ' || errored FROM benchmarks") ==
+        "completed 2 1 0 1");
+  CHECK(db.query("SELECT pass_rate FROM benchmarks") == "0.5");
+}
+
+TEST_CASE("codec: every report field survives a spool line", "[db]") {
+  auto r = sample_report("11111111-1111-4111-8111-111111111111", 3, "failed");
+  r.error_message = "line1\nline \"2\"";
+  auto decoded = decode_op(encode_op(r));
+  REQUIRE(decoded);
+  const auto& d = std::get<ScenarioReport>(*decoded);
+  CHECK(d.iteration == 3);
+  CHECK(d.error_message == r.error_message);
+  CHECK(d.compliance_score == 50.0);
+  CHECK(d.task_count == 1);
+  CHECK(d.rules_json == r.rules_json);
+  CHECK(d.phases_json == r.phases_json);
+  CHECK(d.duration_ms == 60000);
+  auto b = decode_op(encode_op(sample_benchmark("b")));
+  REQUIRE(b);
+  CHECK(std::get<BenchmarkRecord>(*b).options_json == R"({"mode":"host","iterations":2})");
+  CHECK_FALSE(decode_op("{\"op\":\"report\",\"benchmark_id\":\"x\""));  // torn line
+}

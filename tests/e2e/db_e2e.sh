@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# End-to-end database checks through the real binary: `db migrate` (idempotent),
+# run --check pre-flight (each ID wrong, bad URL, wrong password; exit 3, password
+# never printed), and spooled reports replayed at the start of the next command.
+# usage: db_e2e.sh path/to/2501-runner source-dir   (needs RUNNER_TEST_DATABASE_URL)
+set -uo pipefail
+BIN=$(realpath "$1")
+SRC=$(realpath "$2")
+: "${RUNNER_TEST_DATABASE_URL:?run through scripts/test, which starts PostgreSQL}"
+TMP=$(mktemp -d)
+DB="e2e_$$_$RANDOM"
+ADMIN=$RUNNER_TEST_DATABASE_URL
+URL=${ADMIN%/*}/$DB
+cleanup() { psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1; rm -rf "$TMP"; }
+trap cleanup EXIT
+cd "$TMP"
+unset DATABASE_URL ORG_ID TENANT_ID USER_ID ENGINE_API_URL ENGINE_API_KEY GIT_RUNNER_REPOSITORY GIT_RUNNER_PAT
+export XDG_STATE_HOME="$TMP/state"
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+run() { "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"; echo $?; }
+has() { grep -qE -- "$1" "$TMP/out" "$TMP/err"; }
+
+psql -q "$ADMIN" -c "CREATE DATABASE $DB" >/dev/null || { echo "cannot create $DB"; exit 1; }
+
+# db migrate: applies, then says there is nothing to do.
+[ "$(DATABASE_URL=$URL run db migrate)" = 0 ] && has 'applied migration 0001_platform' && ok || bad "first migrate: $(cat "$TMP/out" "$TMP/err")"
+[ "$(DATABASE_URL=$URL run db migrate)" = 0 ] && has 'up to date .*nothing to do' && ok || bad "second migrate: $(cat "$TMP/out")"
+
+ORG=00000000-0000-4000-8000-000000000001
+TEN=00000000-0000-4000-8000-000000000002
+USR=00000000-0000-4000-8000-000000000003
+psql -q "$URL" >/dev/null <<SQL
+INSERT INTO organizations VALUES ('$ORG', 'e2e');
+INSERT INTO tenants (id, organization_id, name) VALUES ('$TEN', '$ORG', 'e2e');
+INSERT INTO users VALUES ('$USR', '$TEN', 'e2e@example.invalid');
+SQL
+check() {  # check ORG TENANT USER URL -> exit code of run --check
+  DATABASE_URL=$4 ORG_ID=$1 TENANT_ID=$2 USER_ID=$3 ENGINE_API_URL=http://127.0.0.1:9 ENGINE_API_KEY=e2e-engine-key \
+    run run --check --source fs -p "$SRC/examples/scenarios"
+}
+MISSING=00000000-0000-4000-8000-00000000ffff
+[ "$(check $ORG $TEN $USR "$URL")" = 0 ] && has '\[ ok \] organization, tenant, user' && ok || bad "good ids: $(cat "$TMP/out" "$TMP/err")"
+[ "$(check $MISSING $TEN $USR "$URL")" = 3 ] && has "ORG_ID $MISSING not found" && ok || bad "wrong ORG_ID: $(cat "$TMP/out")"
+[ "$(check $ORG $MISSING $USR "$URL")" = 3 ] && has "TENANT_ID $MISSING not found" && ok || bad "wrong TENANT_ID"
+[ "$(check $ORG $TEN $MISSING "$URL")" = 3 ] && has "USER_ID $MISSING not found" && ok || bad "wrong USER_ID"
+[ "$(check $ORG $TEN $USR "postgresql://x:pw-XYZ@127.0.0.1/db?nope=1")" = 3 ] && has 'DATABASE_URL does not parse' && ok || bad "bad url: $(cat "$TMP/out")"
+WRONG=$(echo "$URL" | sed -E 's#(://[^:]+:)[^@]+@#\1wrong-pw-XYZ@#')
+[ "$(check $ORG $TEN $USR "$WRONG")" = 3 ] && has 'authentication failed' && ok || bad "wrong password: $(cat "$TMP/out")"
+if grep -q 'wrong-pw-XYZ' "$TMP/out" "$TMP/err"; then bad "password printed"; else ok; fi
+[ "$(check $ORG $TEN $USR "${ADMIN%/*}/no_such_db")" = 3 ] && has 'database missing' && ok || bad "missing db: $(cat "$TMP/out")"
+[ "$(check $ORG $TEN $USR "postgresql://u:p@127.0.0.1:9/db")" = 3 ] && has 'refused' && ok || bad "refused: $(cat "$TMP/out")"
+
+# A report spooled by an earlier run is replayed by the next command that connects.
+BENCH=44444444-4444-4444-8444-444444444444
+mkdir -p "$TMP/spool"
+cat >"$TMP/spool/$BENCH.jsonl" <<JSON
+{"op":"start","id":"$BENCH","organization_id":"$ORG","tenant_id":"$TEN","user_id":"$USR","status":"running","started_at":"2026-11-26T10:00:00Z","finished_at":"","options":{},"runner_version":"e2e","scenarios_commit":""}
+{"op":"report","benchmark_id":"$BENCH","scenario_key":"k","scenario_title":"t","tags":[],"iteration":1,"mode":"host","gateway":"runner","status":"passed","error_kind":"","error_message":"","compliance_score":100,"rules":[],"validate_playbook":"absent","ticket_id":"","job_id":"","resolution_status":"success","host_ids":[],"agent_ids":[],"tokens":{},"phases":{},"log_path":"","started_at":"2026-11-26T10:00:00Z","finished_at":"2026-11-26T10:00:01Z","duration_ms":1000}
+{"op":"finish","benchmark_id":"$BENCH","status":"interrupted","finished_at":"2026-11-26T10:00:02Z"}
+JSON
+[ "$(DATABASE_URL=$URL run db migrate --spool-dir "$TMP/spool")" = 0 ] && has 'replayed 3 write' && ok || bad "replay: $(cat "$TMP/out" "$TMP/err")"
+[ "$(psql -tA "$URL" -c "SELECT status || ' ' || total FROM benchmarks WHERE id = '$BENCH'")" = "interrupted 1" ] && ok || bad "replayed rows missing"
+[ -z "$(ls "$TMP/spool"/*.jsonl 2>/dev/null)" ] && ok || bad "spool not emptied"
+
+echo "db_e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,127 @@
+// The reporter actor against a real PostgreSQL: a round trip, and durability when
+// the database goes away in the middle of a run and comes back.
+#include <catch2/catch.hpp>
+
+#include <caf/all.hpp>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "actors/spawn.hpp"
+#include "adapters/db/migrator.hpp"
+#include "adapters/db/spool.hpp"
+#include "tests/support/pg.hpp"
+
+using namespace runner;
+
+namespace {
+
+struct ActorSystem {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  ActorSystem() {
+    cfg.add_message_types<caf::id_block::runner>();
+    sys = std::make_unique<caf::actor_system>(cfg);
+  }
+};
+
+const std::string org = "00000000-0000-4000-8000-000000000001";
+
+void seed(const std::string& url) {
+  pqxx::connection c(url);
+  pqxx::work w(c);
+  w.exec("INSERT INTO organizations VALUES ('" + org + "', 'o')");
+  w.commit();
+}
+
+BenchmarkRecord benchmark(const std::string& id) {
+  BenchmarkRecord b;
+  b.id = id;
+  b.organization_id = b.tenant_id = b.user_id = org;
+  b.started_at = "2026-11-26T10:00:00Z";
+  b.runner_version = "test";
+  return b;
+}
+
+ScenarioReport report(const std::string& bench, int i) {
+  ScenarioReport r;
+  r.benchmark_id = bench;
+  r.scenario_key = "s" + std::to_string(i % 7);
+  r.scenario_title = "t";
+  r.iteration = i / 7 + 1;
+  r.status = i % 3 == 0 ? "failed" : "passed";
+  r.compliance_score = 100.0;
+  r.started_at = r.finished_at = "2026-11-26T10:00:01Z";
+  return r;
+}
+
+bool ask(caf::scoped_actor& self, const reporter_actor& rep, const caf::message& msg) {
+  bool stored = false;
+  self->request(caf::actor_cast<caf::actor>(rep), std::chrono::seconds(30), msg)
+      .receive([&](bool ok) { stored = ok; }, [&](caf::error& err) { FAIL(self->system().render(err)); });
+  return stored;
+}
+
+uint64_t spooled(caf::scoped_actor& self, const reporter_actor& rep) {
+  uint64_t n = 0;
+  self->request(rep, std::chrono::seconds(30), replay_atom::value)
+      .receive([&](uint64_t v) { n = v; }, [&](caf::error& err) { FAIL(self->system().render(err)); });
+  return n;
+}
+
+std::string scalar(const std::string& url, const std::string& sql) {
+  pqxx::connection c(url);
+  pqxx::work w(c);
+  auto r = w.exec(sql);
+  return r[0][0].is_null() ? "" : r[0][0].c_str();
+}
+
+}  // namespace
+
+TEST_CASE("reporter: benchmark and reports reach the database", "[reporter][db]") {
+  test::TestDatabase db;
+  migrate_database(db.url());
+  seed(db.url());
+  test::TempDir spool;
+  ActorSystem as;
+  auto rep = spawn_reporter(*as.sys, {db.url(), spool.str(), std::chrono::milliseconds(100), true});
+  caf::scoped_actor self{*as.sys};
+  const std::string id = "22222222-2222-4222-8222-222222222222";
+  CHECK(ask(self, rep, caf::make_message(bench_start_atom::value, benchmark(id))));
+  for (int i = 0; i < 10; ++i) CHECK(ask(self, rep, caf::make_message(report_atom::value, report(id, i))));
+  CHECK(ask(self, rep, caf::make_message(bench_finish_atom::value, id, std::string("completed"),
+                                         std::string("2026-11-26T10:10:00Z"))));
+  CHECK(scalar(db.url(), "SELECT status || ' ' || total FROM benchmarks") == "completed 10");
+  CHECK(Spool(spool.str()).pending() == 0);
+  self->send_exit(rep, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("reporter: the database stopped mid-run loses nothing and duplicates nothing", "[reporter][db]") {
+  test::PrivateCluster pg;
+  migrate_database(pg.url());
+  seed(pg.url());
+  test::TempDir spool;
+  ActorSystem as;
+  auto rep = spawn_reporter(*as.sys, {pg.url(), spool.str(), std::chrono::milliseconds(200), true});
+  caf::scoped_actor self{*as.sys};
+  const std::string id = "33333333-3333-4333-8333-333333333333";
+  const int total = 120;
+  int stored_directly = 0, spooled_writes = 0;
+  CHECK(ask(self, rep, caf::make_message(bench_start_atom::value, benchmark(id))));
+  for (int i = 0; i < total; ++i) {
+    if (i == 30) pg.stop();
+    if (i == 80) pg.start();
+    // The report of i == 30 onwards until the retry timer drains the spool goes there.
+    (ask(self, rep, caf::make_message(report_atom::value, report(id, i))) ? stored_directly : spooled_writes)++;
+  }
+  ask(self, rep, caf::make_message(bench_finish_atom::value, id, std::string("completed"),
+                                   std::string("2026-11-26T10:10:00Z")));
+  CHECK(spooled_writes >= 50);  // everything sent while the server was down
+  // The retry timer (or this explicit replay) drains the spool once the server is back.
+  for (int i = 0; i < 100 && spooled(self, rep) > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(spooled(self, rep) == 0);
+  CHECK(scalar(pg.url(), "SELECT count(*) FROM scenario_reports") == std::to_string(total));
+  CHECK(scalar(pg.url(), "SELECT count(DISTINCT (scenario_key, iteration)) FROM scenario_reports") ==
+        std::to_string(total));
+  CHECK(scalar(pg.url(), "SELECT status || ' ' || total FROM benchmarks") == "completed " + std::to_string(total));
+  self->send_exit(rep, caf::exit_reason::user_shutdown);
+}
