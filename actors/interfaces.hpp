@@ -22,4 +22,28 @@ using reporter_actor = caf::typed_actor<
     // Internal: the spool-retry timer.
     caf::reacts_to<retry_atom>>;
 
+/// The HTTP CLIENT: every HTTP exchange of the process, over one libcurl multi
+/// handle on one thread. Retries transient failures of retryable requests with
+/// backoff and jitter, honouring Retry-After; replies once with the final outcome.
+using http_client_actor = caf::typed_actor<
+    // Performs the exchange (with retries); the reply may come much later.
+    caf::replies_to<HttpRequest>::with<HttpResponse>,
+    // Internal: the curl thread reports one attempt's outcome.
+    caf::reacts_to<http_done_atom, uint64_t, HttpResponse>,
+    // Internal: a backoff timer expired; try the exchange again.
+    caf::reacts_to<http_retry_atom, uint64_t>>;
+
+/// The GATEWAY POLLER: one per execute phase. Creates the ticket, waits for its job,
+/// polls the job on an adaptive schedule until it is terminal, the timeout expires
+/// (the job is then cancelled) or a guard trips (cancelled too).
+using gateway_poller_actor = caf::typed_actor<
+    // Runs the whole execute phase; replies when it is over.
+    caf::replies_to<execute_atom, ExecuteRequest>::with<ExecuteOutcome>,
+    // Interrupt: cancel the job and answer the pending execute as `interrupted`.
+    caf::reacts_to<cancel_atom>,
+    // Internal: time for the next poll.
+    caf::reacts_to<poll_atom>,
+    // Internal: the job timeout expired.
+    caf::reacts_to<deadline_atom>>;
+
 }  // namespace runner

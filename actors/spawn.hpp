@@ -1,10 +1,16 @@
 #pragma once
 // Spawn functions of the runner's actors. Include actors/interfaces.hpp first.
 #include "actors/interfaces.hpp"
+#include "actors/gateway_poller.hpp"
+#include "actors/http_client.hpp"
 #include "actors/reporter.hpp"
 
 namespace runner {
 
 reporter_actor spawn_reporter(caf::actor_system& sys, const ReporterSettings& settings);
+http_client_actor spawn_http_client(caf::actor_system& sys, const HttpClientSettings& settings = {});
+// One poller per execute phase; it quits after replying.
+gateway_poller_actor spawn_gateway_poller(caf::actor_system& sys, http_client_actor http,
+                                          const PollerSettings& settings);
 
 }  // namespace runner

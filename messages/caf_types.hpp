@@ -8,6 +8,9 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/type_id.hpp>
 
+#include "messages/engine.hpp"
+#include "messages/execution.hpp"
+#include "messages/http.hpp"
 #include "messages/report.hpp"
 
 namespace runner {
@@ -18,6 +21,12 @@ using bench_finish_atom = caf::atom_constant<caf::atom("bfinish")>;
 using report_atom = caf::atom_constant<caf::atom("report")>;
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using http_done_atom = caf::atom_constant<caf::atom("httpdone")>;
+using http_retry_atom = caf::atom_constant<caf::atom("httpretry")>;
+using execute_atom = caf::atom_constant<caf::atom("execute")>;
+using poll_atom = caf::atom_constant<caf::atom("poll")>;
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
 
 // --- inspect overloads ------------------------------------------------------
 template <class Inspector>
@@ -45,10 +54,65 @@ typename Inspector::result_type inspect(Inspector& f, ScenarioReport& x) {
            }));
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, HttpRequest& x) {
+  return f(caf::meta::type_name("HttpRequest"), x.method, x.url, x.headers, x.body, x.connect_timeout_ms,
+           x.timeout_ms, x.retryable, x.max_attempts, x.label, x.sensitive);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, HttpResponse& x) {
+  return f(caf::meta::type_name("HttpResponse"), x.status, x.body, x.error, x.attempts, x.retry_after_s);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TokenUsage& x) {
+  return f(caf::meta::type_name("TokenUsage"), x.prompt, x.completion, x.total);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TaskSnapshot& x) {
+  return f(caf::meta::type_name("TaskSnapshot"), x.id, x.agent_id, x.host_id, x.status, x.description, x.plan,
+           x.summary, x.executed_commands, x.agent_messages, x.operational_rules);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, JobSnapshot& x) {
+  return f(caf::meta::type_name("JobSnapshot"), x.id, x.ticket_id, x.status, x.resolution_status, x.resolution,
+           x.plan, x.tokens, x.tasks, x.ticket_state, x.gateway_messages, x.gateway_summary, x.has_ticket);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TicketSpec& x) {
+  return f(caf::meta::type_name("TicketSpec"), x.title, x.body, x.organization_id, x.tenant_id, x.user_id,
+           x.agent_ids, x.host_ids, x.benchmark_id, x.scenario_key, x.iteration, x.llm_model,
+           x.multimodal_llm_model);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ExecuteRequest& x) {
+  return f(caf::meta::type_name("ExecuteRequest"), x.ticket, x.timeout_ms, x.allowed_agents, x.allowed_hosts,
+           x.poll_initial_ms, x.poll_max_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ExecuteOutcome& x) {
+  return f(caf::meta::type_name("ExecuteOutcome"), x.ok, x.error_kind, x.error_message, x.ticket_id, x.job_id,
+           x.job, x.guard_violation, x.guard_detail, x.polls);
+}
+
 }  // namespace runner
 
 // --- type IDs ---------------------------------------------------------------
 CAF_BEGIN_TYPE_ID_BLOCK(runner, caf::first_custom_type_id)
 CAF_ADD_TYPE_ID(runner, (runner::BenchmarkRecord))
 CAF_ADD_TYPE_ID(runner, (runner::ScenarioReport))
+CAF_ADD_TYPE_ID(runner, (runner::HttpRequest))
+CAF_ADD_TYPE_ID(runner, (runner::HttpResponse))
+CAF_ADD_TYPE_ID(runner, (runner::TokenUsage))
+CAF_ADD_TYPE_ID(runner, (runner::TaskSnapshot))
+CAF_ADD_TYPE_ID(runner, (runner::JobSnapshot))
+CAF_ADD_TYPE_ID(runner, (runner::TicketSpec))
+CAF_ADD_TYPE_ID(runner, (runner::ExecuteRequest))
+CAF_ADD_TYPE_ID(runner, (runner::ExecuteOutcome))
 CAF_END_TYPE_ID_BLOCK(runner)

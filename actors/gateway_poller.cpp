@@ -1,0 +1,199 @@
+#include "actors/gateway_poller.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "actors/interfaces.hpp"
+#include "adapters/engine/engine_api.hpp"
+
+namespace runner {
+namespace {
+
+struct poller_state {
+  PollerSettings settings;
+  http_client_actor http;
+  ExecuteRequest request;
+  caf::response_promise promise;  // the pending execute
+  ExecuteOutcome outcome;
+  std::uint32_t interval_ms = 0;  // current poll interval
+  bool done = false;
+  bool cancelling = false;
+  static inline const char* name = "gateway-poller";
+};
+
+using poller_pointer = gateway_poller_actor::stateful_pointer<poller_state>;
+
+engine_api::Endpoint endpoint(poller_pointer self) {
+  return {self->state.settings.engine_url, self->state.settings.engine_api_key};
+}
+
+void finish(poller_pointer self) {
+  auto& st = self->state;
+  if (st.done) return;
+  st.done = true;
+  st.promise.deliver(st.outcome);
+  self->quit();
+}
+
+void fail(poller_pointer self, const std::string& kind, const std::string& message) {
+  self->state.outcome.ok = false;
+  self->state.outcome.error_kind = kind;
+  self->state.outcome.error_message = message;
+  finish(self);
+}
+
+std::string describe(const HttpResponse& r) {
+  if (r.status == 0) return r.error + " after " + std::to_string(r.attempts) + " attempt(s)";
+  return "HTTP " + std::to_string(r.status) + " after " + std::to_string(r.attempts) + " attempt(s)";
+}
+
+// A 401/403 is named as a credentials problem; anything else as a gateway failure.
+void fail_http(poller_pointer self, const char* what, const HttpResponse& r) {
+  if (r.status == 401 || r.status == 403)
+    fail(self, "gateway", std::string(what) + ": the engine rejected ENGINE_API_KEY (HTTP " + std::to_string(r.status) + ")");
+  else
+    fail(self, "gateway", std::string(what) + " failed: " + describe(r));
+}
+
+// Cancels the job (when there is one), then finishes with the outcome as it stands.
+void cancel_job_then_finish(poller_pointer self) {
+  auto& st = self->state;
+  if (st.cancelling) return;
+  st.cancelling = true;
+  if (st.outcome.job_id.empty()) return finish(self);
+  auto req = engine_api::cancel_job(endpoint(self), st.outcome.job_id);
+  req.max_attempts = 3;
+  self->request(st.http, std::chrono::seconds(60), std::move(req))
+      .then([=](const HttpResponse& r) {
+        if (r.status < 200 || r.status >= 300) spdlog::warn("cancel of job {}: {}", self->state.outcome.job_id, describe(r));
+        finish(self);
+      },
+            [=](const caf::error&) { finish(self); });
+}
+
+void schedule_poll(poller_pointer self) {
+  auto& st = self->state;
+  self->delayed_send(self, std::chrono::milliseconds(st.interval_ms), poll_atom::value);
+  st.interval_ms = std::min<std::uint32_t>(st.interval_ms * 3 / 2 + 1, st.request.poll_max_ms);
+}
+
+// Every task must stay on the allowed agents and hosts (when lists are given).
+std::string guard_violation(const ExecuteRequest& req, const JobSnapshot& job) {
+  for (const auto& t : job.tasks) {
+    if (!req.allowed_agents.empty() && !t.agent_id.empty() &&
+        std::find(req.allowed_agents.begin(), req.allowed_agents.end(), t.agent_id) == req.allowed_agents.end())
+      return "task " + t.id + " ran on agent " + t.agent_id + ", not in allowedAgents";
+    if (!req.allowed_hosts.empty() && !t.host_id.empty() &&
+        std::find(req.allowed_hosts.begin(), req.allowed_hosts.end(), t.host_id) == req.allowed_hosts.end())
+      return "task " + t.id + " ran on host " + t.host_id + ", not in allowedHosts";
+  }
+  return "";
+}
+
+void poll_job(poller_pointer self) {
+  auto& st = self->state;
+  self->request(st.http, caf::infinite, engine_api::get_job(endpoint(self), st.outcome.job_id))
+      .then([=](const HttpResponse& r) {
+        auto& st = self->state;
+        if (st.done || st.cancelling) return;
+        ++st.outcome.polls;
+        if (r.status != 200) return fail_http(self, "reading the job", r);
+        auto job = engine_api::parse_job(r.body);
+        if (!job) return fail(self, "gateway", "the engine returned an unreadable job: " + r.body.substr(0, 200));
+        st.outcome.job = std::move(*job);
+        if (auto v = guard_violation(st.request, st.outcome.job); !v.empty()) {
+          st.outcome.ok = true;  // the job ran; the verdict (failed) belongs to validation
+          st.outcome.guard_violation = true;
+          st.outcome.guard_detail = v;
+          return cancel_job_then_finish(self);
+        }
+        if (st.outcome.job.terminal()) {
+          st.outcome.ok = true;
+          return finish(self);
+        }
+        schedule_poll(self);
+      });
+}
+
+void find_job(poller_pointer self) {
+  auto& st = self->state;
+  self->request(st.http, caf::infinite, engine_api::get_ticket(endpoint(self), st.outcome.ticket_id))
+      .then([=](const HttpResponse& r) {
+        auto& st = self->state;
+        if (st.done || st.cancelling) return;
+        ++st.outcome.polls;
+        if (r.status != 200) return fail_http(self, "reading the ticket", r);
+        auto job_id = engine_api::parse_ticket_job_id(r.body);
+        if (!job_id) return fail(self, "gateway", "the engine returned an unreadable ticket");
+        if (job_id->empty()) return schedule_poll(self);  // no job yet
+        st.outcome.job_id = *job_id;
+        st.interval_ms = st.request.poll_initial_ms;  // a fresh job: look closely again
+        poll_job(self);
+      });
+}
+
+}  // namespace
+
+gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_client_actor http,
+                                                   PollerSettings settings) {
+  self->state.http = std::move(http);
+  self->state.settings = std::move(settings);
+  return {
+      [=](execute_atom, ExecuteRequest& req) -> caf::result<ExecuteOutcome> {
+        auto& st = self->state;
+        st.request = std::move(req);
+        st.interval_ms = std::max<std::uint32_t>(st.request.poll_initial_ms, 1);
+        st.promise = self->make_response_promise<ExecuteOutcome>();
+        self->delayed_send(self, std::chrono::milliseconds(st.request.timeout_ms), deadline_atom::value);
+        const auto& t = st.request.ticket;
+        // One key per scenario-iteration of a benchmark: retries of this create,
+        // however many, name the same ticket.
+        const std::string key = t.benchmark_id + ":" + t.scenario_key + ":" + std::to_string(t.iteration);
+        self->request(st.http, caf::infinite, engine_api::create_ticket(endpoint(self), t, key))
+            .then([=](const HttpResponse& r) {
+              auto& st = self->state;
+              if (st.done || st.cancelling) return;
+              if (r.status != 200 && r.status != 201) return fail_http(self, "creating the ticket", r);
+              auto id = engine_api::parse_created_ticket_id(r.body);
+              if (!id) return fail(self, "gateway", "the engine's ticket reply has no id");
+              st.outcome.ticket_id = *id;
+              find_job(self);
+            });
+        return st.promise;
+      },
+      [=](cancel_atom) {
+        auto& st = self->state;
+        if (st.done) return;
+        st.outcome.ok = false;
+        st.outcome.error_kind = "interrupted";
+        st.outcome.error_message = "run interrupted; job cancelled";
+        cancel_job_then_finish(self);
+      },
+      [=](poll_atom) {
+        auto& st = self->state;
+        if (st.done || st.cancelling) return;
+        if (st.outcome.job_id.empty())
+          find_job(self);
+        else
+          poll_job(self);
+      },
+      [=](deadline_atom) {
+        auto& st = self->state;
+        if (st.done) return;
+        st.outcome.ok = false;
+        st.outcome.error_kind = "timeout";
+        st.outcome.error_message = "the job did not finish within " + std::to_string(st.request.timeout_ms / 1000) +
+                                   " s" + (st.outcome.job_id.empty() ? " (no job was created)" : "; cancelled");
+        cancel_job_then_finish(self);
+      },
+  };
+}
+
+gateway_poller_actor spawn_gateway_poller(caf::actor_system& sys, http_client_actor http,
+                                          const PollerSettings& settings) {
+  return sys.spawn(gateway_poller, std::move(http), settings);
+}
+
+}  // namespace runner

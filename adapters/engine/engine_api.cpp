@@ -1,0 +1,246 @@
+#include "adapters/engine/engine_api.hpp"
+
+#include <simdjson.h>
+
+#include <ctime>
+
+#include "adapters/json/json_text.hpp"
+
+namespace runner::engine_api {
+namespace {
+
+HttpRequest base_request(const Endpoint& ep, const char* method, const std::string& path, const char* label) {
+  HttpRequest r;
+  r.method = method;
+  r.url = ep.base_url + path;
+  r.headers = {"Authorization: Bearer " + ep.api_key, "Accept: application/json"};
+  r.label = label;
+  return r;
+}
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+std::string str(object o, const char* key) {
+  std::string_view v;
+  return o[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
+}
+
+std::int64_t integer(object o, const char* key) {
+  int64_t v = 0;
+  return o[key].get(v) == simdjson::SUCCESS ? v : 0;
+}
+
+std::vector<std::string> str_list(object o, const char* key) {
+  std::vector<std::string> out;
+  simdjson::dom::array arr;
+  if (o[key].get(arr) != simdjson::SUCCESS) return out;
+  for (element e : arr) {
+    std::string_view v;
+    if (e.get(v) == simdjson::SUCCESS) out.emplace_back(v);
+  }
+  return out;
+}
+
+std::optional<object> parse_object(simdjson::dom::parser& parser, const std::string& json) {
+  element doc;
+  if (parser.parse(json).get(doc) != simdjson::SUCCESS) return std::nullopt;
+  object o;
+  if (doc.get(o) != simdjson::SUCCESS) return std::nullopt;
+  return o;
+}
+
+std::string json_object_of(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + json_quote(fields[i].first) + ":" + fields[i].second;
+  return out + "}";
+}
+
+}  // namespace
+
+HttpRequest whoami(const Endpoint& ep) { return base_request(ep, "GET", "/api/v1/whoami", "whoami"); }
+
+HttpRequest create_ticket(const Endpoint& ep, const TicketSpec& s, const std::string& idempotency_key) {
+  HttpRequest r = base_request(ep, "POST", "/api/v1/gateways/runner/tickets", "create ticket");
+  r.headers.push_back("Content-Type: application/json");
+  r.headers.push_back("Idempotency-Key: " + idempotency_key);
+  std::vector<std::pair<std::string, std::string>> f = {
+      {"title", json_quote(s.title)},
+      {"body", json_quote(s.body)},
+      {"organization_id", json_quote(s.organization_id)},
+      {"tenant_id", json_quote(s.tenant_id)},
+      {"user_id", json_quote(s.user_id)},
+      {"agent_ids", json_string_array(s.agent_ids)},
+      {"host_ids", json_string_array(s.host_ids)},
+      {"metadata", json_object_of({{"benchmark_id", json_quote(s.benchmark_id)},
+                                   {"scenario_key", json_quote(s.scenario_key)},
+                                   {"iteration", std::to_string(s.iteration)}})},
+  };
+  if (!s.llm_model.empty()) f.emplace_back("llm_model", json_quote(s.llm_model));
+  if (!s.multimodal_llm_model.empty()) f.emplace_back("multimodal_llm_model", json_quote(s.multimodal_llm_model));
+  r.body = json_object_of(f);
+  return r;
+}
+
+HttpRequest get_ticket(const Endpoint& ep, const std::string& id) {
+  return base_request(ep, "GET", "/api/v1/tickets/" + id, "read ticket");
+}
+HttpRequest get_job(const Endpoint& ep, const std::string& id) {
+  return base_request(ep, "GET", "/api/v1/jobs/" + id, "read job");
+}
+HttpRequest cancel_job(const Endpoint& ep, const std::string& id) {
+  HttpRequest r = base_request(ep, "POST", "/api/v1/jobs/" + id + "/cancel", "cancel job");
+  r.headers.push_back("Content-Type: application/json");
+  r.body = "{}";  // cancelling twice is harmless: the request is idempotent
+  return r;
+}
+HttpRequest flush_agent(const Endpoint& ep, const std::string& id) {
+  HttpRequest r = base_request(ep, "POST", "/api/v1/agents/" + id + "/flush", "flush agent");
+  r.headers.push_back("Content-Type: application/json");
+  r.body = "{}";  // flushing twice archives nothing the second time: idempotent
+  return r;
+}
+HttpRequest find_job_by_incident(const Endpoint& ep, const std::string& number) {
+  return base_request(ep, "GET", "/api/v1/jobs?servicenow_incident=" + number, "find job");
+}
+
+std::string iso8601(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string fill_schedule_time(const std::string& body, std::chrono::system_clock::time_point at) {
+  static const std::string placeholder = "{{schedule_time}}";
+  const std::string when = iso8601(at + std::chrono::minutes(5));
+  std::string out = body;
+  for (auto pos = out.find(placeholder); pos != std::string::npos; pos = out.find(placeholder, pos + when.size()))
+    out.replace(pos, placeholder.size(), when);
+  return out;
+}
+
+std::optional<std::string> parse_created_ticket_id(const std::string& json) {
+  simdjson::dom::parser p;
+  auto o = parse_object(p, json);
+  if (!o) return std::nullopt;
+  std::string id = str(*o, "id");
+  if (id.empty()) return std::nullopt;
+  return id;
+}
+
+std::optional<std::string> parse_ticket_job_id(const std::string& json) {
+  simdjson::dom::parser p;
+  auto o = parse_object(p, json);
+  if (!o) return std::nullopt;
+  return str(*o, "job_id");  // null or absent: no job yet
+}
+
+std::optional<std::string> parse_first_job_id(const std::string& json) {
+  simdjson::dom::parser p;
+  auto o = parse_object(p, json);
+  if (!o) return std::nullopt;
+  simdjson::dom::array jobs;
+  if ((*o)["jobs"].get(jobs) != simdjson::SUCCESS) return std::nullopt;
+  for (element j : jobs) {
+    object jo;
+    if (j.get(jo) == simdjson::SUCCESS) return str(jo, "id");
+  }
+  return std::string();
+}
+
+std::optional<JobSnapshot> parse_job(const std::string& json) {
+  simdjson::dom::parser p;
+  auto o = parse_object(p, json);
+  if (!o) return std::nullopt;
+  JobSnapshot j;
+  j.id = str(*o, "id");
+  j.ticket_id = str(*o, "ticket_id");
+  j.status = str(*o, "status");
+  if (j.id.empty() || j.status.empty()) return std::nullopt;
+  j.resolution_status = str(*o, "resolution_status");
+  j.resolution = str(*o, "resolution");
+  j.plan = str(*o, "plan");
+  object usage;
+  if ((*o)["usage"].get(usage) == simdjson::SUCCESS) {
+    j.tokens.prompt = integer(usage, "prompt_tokens");
+    j.tokens.completion = integer(usage, "completion_tokens");
+    j.tokens.total = integer(usage, "total_tokens");
+  }
+  simdjson::dom::array tasks;
+  if ((*o)["tasks"].get(tasks) == simdjson::SUCCESS) {
+    for (element te : tasks) {
+      object t;
+      if (te.get(t) != simdjson::SUCCESS) continue;
+      TaskSnapshot ts;
+      ts.id = str(t, "id");
+      ts.agent_id = str(t, "agent_id");
+      ts.host_id = str(t, "host_id");
+      ts.status = str(t, "status");
+      ts.description = str(t, "description");
+      ts.plan = str(t, "plan");
+      ts.summary = str(t, "summary");
+      ts.executed_commands = str_list(t, "executed_commands");
+      ts.agent_messages = str_list(t, "agent_messages");
+      ts.operational_rules = str_list(t, "operational_rules");
+      j.tasks.push_back(std::move(ts));
+    }
+  }
+  return j;
+}
+
+std::string job_json(const JobSnapshot& j) {
+  std::string tasks = "[";
+  for (std::size_t i = 0; i < j.tasks.size(); ++i) {
+    const auto& t = j.tasks[i];
+    tasks += (i ? "," : "") + json_object_of({{"id", json_quote(t.id)},
+                                              {"agent_id", json_quote(t.agent_id)},
+                                              {"host_id", json_quote(t.host_id)},
+                                              {"status", json_quote(t.status)},
+                                              {"description", json_quote(t.description)},
+                                              {"plan", json_quote(t.plan)},
+                                              {"summary", json_quote(t.summary)},
+                                              {"executed_commands", json_string_array(t.executed_commands)},
+                                              {"agent_messages", json_string_array(t.agent_messages)},
+                                              {"operational_rules", json_string_array(t.operational_rules)}});
+  }
+  tasks += "]";
+  return json_object_of({{"id", json_quote(j.id)},
+                         {"ticket_id", json_quote(j.ticket_id)},
+                         {"status", json_quote(j.status)},
+                         {"resolution_status", j.resolution_status.empty() ? "null" : json_quote(j.resolution_status)},
+                         {"resolution", json_quote(j.resolution)},
+                         {"plan", json_quote(j.plan)},
+                         {"usage", json_object_of({{"prompt_tokens", std::to_string(j.tokens.prompt)},
+                                                   {"completion_tokens", std::to_string(j.tokens.completion)},
+                                                   {"total_tokens", std::to_string(j.tokens.total)}})},
+                         {"tasks", tasks}});
+}
+
+std::optional<TicketSpec> parse_ticket_spec(const std::string& json) {
+  simdjson::dom::parser p;
+  auto o = parse_object(p, json);
+  if (!o) return std::nullopt;
+  TicketSpec s;
+  s.title = str(*o, "title");
+  s.body = str(*o, "body");
+  s.organization_id = str(*o, "organization_id");
+  s.tenant_id = str(*o, "tenant_id");
+  s.user_id = str(*o, "user_id");
+  s.agent_ids = str_list(*o, "agent_ids");
+  s.host_ids = str_list(*o, "host_ids");
+  s.llm_model = str(*o, "llm_model");
+  s.multimodal_llm_model = str(*o, "multimodal_llm_model");
+  object meta;
+  if ((*o)["metadata"].get(meta) == simdjson::SUCCESS) {
+    s.benchmark_id = str(meta, "benchmark_id");
+    s.scenario_key = str(meta, "scenario_key");
+    s.iteration = static_cast<int>(integer(meta, "iteration"));
+  }
+  if (s.title.empty() || s.scenario_key.empty()) return std::nullopt;
+  return s;
+}
+
+}  // namespace runner::engine_api

@@ -1,0 +1,31 @@
+#pragma once
+// The execute phase: what the scenario actor asks the gateway poller, and its answer.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "messages/engine.hpp"
+
+namespace runner {
+
+struct ExecuteRequest {
+  TicketSpec ticket;
+  std::uint32_t timeout_ms = 600'000;          // job timeout (scenario timeout_seconds)
+  std::vector<std::string> allowed_agents;     // guards; empty = no guard
+  std::vector<std::string> allowed_hosts;
+  std::uint32_t poll_initial_ms = 500;         // first poll interval, grows x1.5 ...
+  std::uint32_t poll_max_ms = 5'000;           // ... up to this ceiling
+};
+
+struct ExecuteOutcome {
+  bool ok = false;            // the job reached a terminal state
+  std::string error_kind;     // gateway | timeout | interrupted (when !ok)
+  std::string error_message;
+  std::string ticket_id, job_id;
+  JobSnapshot job;            // the last snapshot read
+  bool guard_violation = false;
+  std::string guard_detail;
+  std::uint32_t polls = 0;
+};
+
+}  // namespace runner
