@@ -29,6 +29,12 @@ engine_api::Endpoint endpoint(poller_pointer self) {
   return {self->state.settings.engine_url, self->state.settings.engine_api_key};
 }
 
+// Every exchange of this poller carries the configured timeout.
+HttpRequest timed(poller_pointer self, HttpRequest r) {
+  r.timeout_ms = self->state.settings.http_timeout_ms;
+  return r;
+}
+
 void finish(poller_pointer self) {
   auto& st = self->state;
   if (st.done) return;
@@ -63,7 +69,7 @@ void cancel_job_then_finish(poller_pointer self) {
   if (st.cancelling) return;
   st.cancelling = true;
   if (st.outcome.job_id.empty()) return finish(self);
-  auto req = engine_api::cancel_job(endpoint(self), st.outcome.job_id);
+  auto req = timed(self, engine_api::cancel_job(endpoint(self), st.outcome.job_id));
   req.max_attempts = 3;
   self->request(st.http, std::chrono::seconds(60), std::move(req))
       .then([=](const HttpResponse& r) {
@@ -94,7 +100,7 @@ std::string guard_violation(const ExecuteRequest& req, const JobSnapshot& job) {
 
 void poll_job(poller_pointer self) {
   auto& st = self->state;
-  self->request(st.http, caf::infinite, engine_api::get_job(endpoint(self), st.outcome.job_id))
+  self->request(st.http, caf::infinite, timed(self, engine_api::get_job(endpoint(self), st.outcome.job_id)))
       .then([=](const HttpResponse& r) {
         auto& st = self->state;
         if (st.done || st.cancelling) return;
@@ -119,7 +125,7 @@ void poll_job(poller_pointer self) {
 
 void find_job(poller_pointer self) {
   auto& st = self->state;
-  self->request(st.http, caf::infinite, engine_api::get_ticket(endpoint(self), st.outcome.ticket_id))
+  self->request(st.http, caf::infinite, timed(self, engine_api::get_ticket(endpoint(self), st.outcome.ticket_id)))
       .then([=](const HttpResponse& r) {
         auto& st = self->state;
         if (st.done || st.cancelling) return;
@@ -151,7 +157,7 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
         // One key per scenario-iteration of a benchmark: retries of this create,
         // however many, name the same ticket.
         const std::string key = t.benchmark_id + ":" + t.scenario_key + ":" + std::to_string(t.iteration);
-        self->request(st.http, caf::infinite, engine_api::create_ticket(endpoint(self), t, key))
+        self->request(st.http, caf::infinite, timed(self, engine_api::create_ticket(endpoint(self), t, key)))
             .then([=](const HttpResponse& r) {
               auto& st = self->state;
               if (st.done || st.cancelling) return;

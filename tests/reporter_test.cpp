@@ -9,20 +9,12 @@
 #include "actors/spawn.hpp"
 #include "adapters/db/migrator.hpp"
 #include "adapters/db/spool.hpp"
+#include "tests/support/actor_system.hpp"
 #include "tests/support/pg.hpp"
 
 using namespace runner;
 
 namespace {
-
-struct ActorSystem {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  ActorSystem() {
-    cfg.add_message_types<caf::id_block::runner>();
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-};
 
 const std::string org = "00000000-0000-4000-8000-000000000001";
 
@@ -82,7 +74,7 @@ TEST_CASE("reporter: benchmark and reports reach the database", "[reporter][db]"
   migrate_database(db.url());
   seed(db.url());
   test::TempDir spool;
-  ActorSystem as;
+  test::ActorSystem as;
   auto rep = spawn_reporter(*as.sys, {db.url(), spool.str(), std::chrono::milliseconds(100), true});
   caf::scoped_actor self{*as.sys};
   const std::string id = "22222222-2222-4222-8222-222222222222";
@@ -100,7 +92,7 @@ TEST_CASE("reporter: the database stopped mid-run loses nothing and duplicates n
   migrate_database(pg.url());
   seed(pg.url());
   test::TempDir spool;
-  ActorSystem as;
+  test::ActorSystem as;
   auto rep = spawn_reporter(*as.sys, {pg.url(), spool.str(), std::chrono::milliseconds(200), true});
   caf::scoped_actor self{*as.sys};
   const std::string id = "33333333-3333-4333-8333-333333333333";

@@ -1,0 +1,136 @@
+#include "adapters/ansible/playbook_runner.hpp"
+
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <boost/process.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+namespace runner {
+extern const char* const runner_json_callback_source;  // generated from runner_json_callback.py
+namespace {
+
+std::string temp_path(const char* stem, const char* ext) {
+  static std::atomic<unsigned> counter{0};
+  return (fs::temp_directory_path() /
+          (std::string(stem) + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ext))
+      .string();
+}
+
+// Writes the embedded callback plugin once per process; returns its folder.
+const std::string& callback_dir() {
+  static const std::string dir = [] {
+    fs::path d = fs::temp_directory_path() / ("2501-runner-ansible-" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    std::ofstream(d / "runner_json.py") << runner_json_callback_source;
+    return d.string();
+  }();
+  return dir;
+}
+
+}  // namespace
+
+PlaybookResult run_playbook(const PlaybookRun& run) {
+  PlaybookResult result;
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string vars_file = temp_path("runner-vars-", ".json");
+  const std::string json_file = temp_path("runner-ansible-", ".json");
+  { std::ofstream(vars_file) << run.extra_vars_json; }
+  fs::permissions(vars_file, fs::perms::owner_read | fs::perms::owner_write);
+
+  if (!run.log_path.empty()) fs::create_directories(fs::path(run.log_path).parent_path());
+  std::FILE* log = std::fopen(run.log_path.empty() ? "/dev/null" : run.log_path.c_str(), "a");
+  if (!log) {
+    result.error = "cannot open log " + run.log_path;
+    return result;
+  }
+  std::fprintf(log, "=== ansible-playbook %s (inventory %s)\n", run.playbook.c_str(), run.inventory.c_str());
+  std::fflush(log);
+
+  auto env = boost::this_process::environment();
+  bp::environment child_env = env;
+  child_env["ANSIBLE_HOST_KEY_CHECKING"] = "False";
+  child_env["ANSIBLE_RETRY_FILES_ENABLED"] = "False";
+  child_env["ANSIBLE_NOCOLOR"] = "1";
+  child_env["ANSIBLE_LOCALHOST_WARNING"] = "False";
+  child_env["ANSIBLE_INVENTORY_UNPARSED_WARNING"] = "False";
+  child_env["ANSIBLE_DEPRECATION_WARNINGS"] = "False";
+  if (run.capture_json) {
+    child_env["ANSIBLE_CALLBACK_PLUGINS"] = callback_dir();
+    child_env["ANSIBLE_STDOUT_CALLBACK"] = "runner_json";
+  }
+
+  const auto exe = bp::search_path("ansible-playbook");
+  if (exe.empty()) {
+    result.error = "ansible-playbook not found on PATH";
+    std::fclose(log);
+    return result;
+  }
+  std::vector<std::string> args = {"-i", run.inventory, "-e", "@" + vars_file, run.playbook};
+  try {
+    bp::group group;
+    std::unique_ptr<bp::child> child;
+    if (run.capture_json)
+      child = std::make_unique<bp::child>(exe, args, bp::start_dir(run.workdir), bp::std_in < bp::null,
+                                          bp::std_out > json_file, bp::std_err > log, child_env, group);
+    else
+      child = std::make_unique<bp::child>(exe, args, bp::start_dir(run.workdir), bp::std_in < bp::null,
+                                          bp::std_out > log, bp::std_err > log, child_env, group);
+    result.started = true;
+    const auto deadline = t0 + run.timeout;
+    while (child->running()) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        result.timed_out = true;
+        group.terminate();  // the playbook and every process it started
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a worker thread, not the scheduler
+    }
+    child->wait();
+    result.exit_code = result.timed_out ? -1 : child->exit_code();
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  }
+  if (run.capture_json) {
+    std::ifstream in(json_file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    result.json = ss.str();
+    std::fprintf(log, "%s\n", result.json.c_str());
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(log, "=== exit %d%s after %.1f s\n", result.exit_code, result.timed_out ? " (timed out, killed)" : "",
+               result.seconds);
+  std::fclose(log);
+  std::error_code ec;
+  fs::remove(vars_file, ec);
+  fs::remove(json_file, ec);
+  return result;
+}
+
+AnsibleJsonSummary summarize_ansible_json(const std::string& json) {
+  AnsibleJsonSummary out;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  // Warnings may precede the document: it is the last line that starts with '{'.
+  auto start = json.rfind("\n{");
+  start = start == std::string::npos ? json.find('{') : start + 1;
+  if (start == std::string::npos || parser.parse(json.substr(start)).get(doc) != simdjson::SUCCESS) return out;
+  for (const char* key : {"plays", "commands"}) {
+    simdjson::dom::array arr;
+    if (doc[key].get(arr) != simdjson::SUCCESS) continue;
+    for (auto e : arr) {
+      std::string_view v;
+      if (e.get(v) == simdjson::SUCCESS) (std::string(key) == "plays" ? out.plays : out.commands).emplace_back(v);
+    }
+  }
+  return out;
+}
+
+}  // namespace runner

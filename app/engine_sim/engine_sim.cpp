@@ -1,0 +1,342 @@
+#include "app/engine_sim/engine_sim.hpp"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "adapters/engine/engine_api.hpp"
+#include "adapters/json/json_text.hpp"
+#include "adapters/scenarios/scenario_loader.hpp"
+#include "app/engine_sim/oracle.hpp"
+
+namespace runner::sim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Ticket {
+  std::string id;
+  TicketSpec spec;
+  Clock::time_point created;
+  std::string job_id;
+};
+
+struct Job {
+  JobSnapshot snap;
+  TicketSpec spec;
+  Clock::time_point earliest_done;
+  bool work_done = false;   // the behaviour's work finished (oracle: the playbook ran)
+  JobSnapshot result;       // what the job shows once done
+};
+
+enum class Fault { none, server_error, server_error_after, too_many, reset, slow };
+
+std::string json_error(const std::string& message) { return "{\"error\":" + json_quote(message) + "}"; }
+
+}  // namespace
+
+struct EngineSim::Impl {
+  EngineSimConfig cfg;
+  httplib::Server server;
+  std::mutex mu;
+  std::mt19937_64 rng;
+  std::map<std::string, Ticket> tickets;
+  std::map<std::string, std::string> idempotency;  // key -> ticket id
+  std::map<std::string, Job> jobs;
+  std::map<std::string, std::uint64_t> counters;   // requests by endpoint, faults, ...
+  std::map<std::string, std::uint64_t> flushes;    // by agent
+  std::uint64_t next_id = 1;
+  std::map<std::string, Scenario> scenarios;       // by key
+  Oracle oracle;
+  // Oracle work queue: job ids whose playbook must run.
+  std::deque<std::string> queue;
+  std::condition_variable queue_cv;
+  bool stopping = false;
+  std::vector<std::thread> workers;
+
+  explicit Impl(EngineSimConfig c) : cfg(std::move(c)), rng(cfg.seed), oracle(cfg.database_url, cfg.work_dir) {}
+
+  // --- faults -------------------------------------------------------------
+  Fault roll(const char* endpoint) {
+    std::lock_guard lock(mu);
+    ++counters[std::string("requests.") + endpoint];
+    std::uniform_real_distribution<double> u(0, 1);
+    double x = u(rng);
+    auto hit = [&](double rate, const char* name) {
+      if (x < rate) {
+        ++counters[std::string("faults.") + name];
+        return true;
+      }
+      x -= rate;
+      return false;
+    };
+    if (hit(cfg.fault_5xx, "5xx")) return u(rng) < 0.5 ? Fault::server_error : Fault::server_error_after;
+    if (hit(cfg.fault_429, "429")) return Fault::too_many;
+    if (hit(cfg.fault_reset, "reset")) return Fault::reset;
+    if (hit(cfg.fault_slow, "slow")) return Fault::slow;
+    return Fault::none;
+  }
+
+  // Applies a fault decided before the handler ran; true when the request is answered.
+  bool pre_fault(Fault f, httplib::Response& res) {
+    if (f == Fault::server_error) {
+      res.status = 503;
+      res.set_content(json_error("injected 503"), "application/json");
+      return true;
+    }
+    if (f == Fault::too_many) {
+      res.status = 429;
+      res.set_header("Retry-After", "1");
+      res.set_content(json_error("injected 429"), "application/json");
+      return true;
+    }
+    return false;
+  }
+
+  // Faults that hit after the work was done: the client never learns the outcome.
+  void post_fault(Fault f, httplib::Response& res) {
+    if (f == Fault::server_error_after) {
+      res.status = 500;
+      res.set_content(json_error("injected 500 after processing"), "application/json");
+    } else if (f == Fault::slow) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(cfg.slow_ms));
+    } else if (f == Fault::reset) {
+      // Promise a body, then fail to send it: the connection drops mid-response.
+      res.set_content_provider(1024, "application/json",
+                               [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+    }
+  }
+
+  bool authorized(const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value("Authorization") == "Bearer " + cfg.api_key) return true;
+    {
+      std::lock_guard lock(mu);
+      ++counters["unauthorized"];
+    }
+    res.status = 401;
+    res.set_content(json_error("invalid API key"), "application/json");
+    return false;
+  }
+
+  // Wraps a handler with auth, counting and fault injection.
+  template <class Fn>
+  httplib::Server::Handler api(const char* endpoint, Fn fn) {
+    return [this, endpoint, fn](const httplib::Request& req, httplib::Response& res) {
+      if (!authorized(req, res)) return;
+      Fault f = roll(endpoint);
+      if (pre_fault(f, res)) return;
+      fn(req, res);
+      post_fault(f, res);
+    };
+  }
+
+  // --- jobs -----------------------------------------------------------------
+  // Called with mu held: the job of a ticket appears once the pickup delay passed.
+  void materialize_job(Ticket& t) {
+    if (!t.job_id.empty() || Clock::now() < t.created + std::chrono::milliseconds(cfg.pickup_delay_ms)) return;
+    Job job;
+    job.spec = t.spec;
+    job.snap.id = "job_" + std::to_string(next_id++);
+    job.snap.ticket_id = t.id;
+    job.snap.status = "in_progress";
+    job.snap.plan = "Investigate the ticket on the scenario's hosts and remediate.";
+    job.earliest_done = Clock::now() + std::chrono::milliseconds(cfg.job_duration_ms);
+    const std::size_t n = std::max<std::size_t>(t.spec.agent_ids.size(), 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      TaskSnapshot task;
+      task.id = job.snap.id + "_task_" + std::to_string(i + 1);
+      task.agent_id = i < t.spec.agent_ids.size() ? t.spec.agent_ids[i] : "";
+      task.host_id = i < t.spec.host_ids.size() ? t.spec.host_ids[i] : (t.spec.host_ids.empty() ? "" : t.spec.host_ids[0]);
+      task.status = "in_progress";
+      task.description = t.spec.body;
+      job.snap.tasks.push_back(task);
+    }
+    job.result = job.snap;
+    if (cfg.behavior == "noop" || cfg.behavior == "fail") {
+      job.work_done = true;
+      const bool fail = cfg.behavior == "fail";
+      job.result.status = fail ? "failed" : "completed";
+      job.result.resolution_status = fail ? "hard_failure" : "no_action";
+      job.result.resolution = fail ? "The agent could not reach the host." : "No action was taken.";
+      for (auto& task : job.result.tasks) task.status = fail ? "failed" : "completed";
+    }
+    t.job_id = job.snap.id;
+    ++counters["jobs"];
+    if (cfg.behavior == "oracle") {
+      queue.push_back(job.snap.id);
+      queue_cv.notify_one();
+    }
+    jobs.emplace(job.snap.id, std::move(job));
+  }
+
+  // Called with mu held: a job whose work is done shows its result after its duration.
+  JobSnapshot observe(Job& job) {
+    if (job.snap.status == "in_progress" && job.work_done && Clock::now() >= job.earliest_done) job.snap = job.result;
+    return job.snap;
+  }
+
+  void oracle_worker() {
+    for (;;) {
+      std::string id;
+      Job copy;
+      {
+        std::unique_lock lock(mu);
+        queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (stopping) return;
+        id = queue.front();
+        queue.pop_front();
+        copy = jobs.at(id);
+      }
+      const Scenario* scenario = nullptr;
+      if (auto it = scenarios.find(copy.spec.scenario_key); it != scenarios.end()) scenario = &it->second;
+      JobSnapshot result = oracle.resolve(copy.snap, copy.spec, scenario);
+      std::lock_guard lock(mu);
+      auto& job = jobs.at(id);
+      if (job.snap.status != "in_progress") continue;  // cancelled meanwhile
+      job.result = std::move(result);
+      job.work_done = true;
+    }
+  }
+
+  // --- routes -----------------------------------------------------------------
+  void routes() {
+    server.Get("/api/v1/whoami", api("whoami", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content("{\"service\":\"2501-engine-sim\",\"api_version\":\"1\",\"behavior\":" + json_quote(cfg.behavior) + "}",
+                      "application/json");
+    }));
+    server.Post("/api/v1/gateways/runner/tickets", api("create_ticket", [this](const httplib::Request& req,
+                                                                               httplib::Response& res) {
+      auto spec = engine_api::parse_ticket_spec(req.body);
+      if (!spec) {
+        res.status = 400;
+        res.set_content(json_error("ticket needs title, body and metadata.scenario_key"), "application/json");
+        return;
+      }
+      const std::string key = req.get_header_value("Idempotency-Key");
+      std::lock_guard lock(mu);
+      if (!key.empty()) {
+        if (auto it = idempotency.find(key); it != idempotency.end()) {
+          ++counters["duplicate_creates_prevented"];
+          res.status = 200;
+          res.set_content("{\"id\":" + json_quote(it->second) + ",\"status\":\"open\"}", "application/json");
+          return;
+        }
+      }
+      Ticket t;
+      t.id = "tkt_" + std::to_string(next_id++);
+      t.spec = std::move(*spec);
+      t.created = Clock::now();
+      if (!key.empty()) idempotency[key] = t.id;
+      ++counters["tickets"];
+      res.status = 201;
+      res.set_content("{\"id\":" + json_quote(t.id) + ",\"status\":\"open\"}", "application/json");
+      tickets.emplace(t.id, std::move(t));
+    }));
+    server.Get(R"(/api/v1/tickets/([^/]+))", api("read_ticket", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu);
+      auto it = tickets.find(req.matches[1]);
+      if (it == tickets.end()) {
+        res.status = 404;
+        res.set_content(json_error("no such ticket"), "application/json");
+        return;
+      }
+      materialize_job(it->second);
+      const auto& t = it->second;
+      res.set_content("{\"id\":" + json_quote(t.id) + ",\"status\":\"open\",\"job_id\":" +
+                          (t.job_id.empty() ? "null" : json_quote(t.job_id)) + "}",
+                      "application/json");
+    }));
+    server.Get(R"(/api/v1/jobs/([^/]+))", api("read_job", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu);
+      auto it = jobs.find(req.matches[1]);
+      if (it == jobs.end()) {
+        res.status = 404;
+        res.set_content(json_error("no such job"), "application/json");
+        return;
+      }
+      res.set_content(engine_api::job_json(observe(it->second)), "application/json");
+    }));
+    server.Post(R"(/api/v1/jobs/([^/]+)/cancel)", api("cancel_job", [this](const httplib::Request& req,
+                                                                           httplib::Response& res) {
+      std::lock_guard lock(mu);
+      auto it = jobs.find(req.matches[1]);
+      if (it == jobs.end()) {
+        res.status = 404;
+        res.set_content(json_error("no such job"), "application/json");
+        return;
+      }
+      auto& job = it->second;
+      observe(job);
+      if (!job.snap.terminal()) {
+        job.snap.status = "cancelled";
+        for (auto& t : job.snap.tasks) t.status = "cancelled";
+        ++counters["cancels"];
+      }
+      res.set_content("{\"id\":" + json_quote(job.snap.id) + ",\"status\":" + json_quote(job.snap.status) + "}",
+                      "application/json");
+    }));
+    server.Post(R"(/api/v1/agents/([^/]+)/flush)", api("flush_agent", [this](const httplib::Request& req,
+                                                                             httplib::Response& res) {
+      std::lock_guard lock(mu);
+      const std::string agent = req.matches[1];
+      const auto archived = flushes[agent]++ == 0 ? 3 : 0;  // the first flush archives the earlier tasks
+      ++counters["flushes"];
+      res.set_content("{\"agent_id\":" + json_quote(agent) + ",\"archived_tasks\":" + std::to_string(archived) + "}",
+                      "application/json");
+    }));
+    server.Get("/_sim/counters", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard lock(mu);
+      std::string out = "{";
+      for (const auto& [k, v] : counters) out += (out.size() > 1 ? "," : "") + json_quote(k) + ":" + std::to_string(v);
+      res.set_content(out + "}", "application/json");
+    });
+  }
+};
+
+EngineSim::EngineSim(EngineSimConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+EngineSim::~EngineSim() { stop(); }
+
+bool EngineSim::run(const std::function<void(int)>& on_ready) {
+  auto& im = *impl_;
+  if (!im.cfg.scenarios_path.empty()) {
+    Catalog cat = load_catalog(im.cfg.scenarios_path);
+    for (auto& s : cat.scenarios) im.scenarios.emplace(s.key, std::move(s));
+    spdlog::info("engine-sim: {} scenario(s) from {}", im.scenarios.size(), im.cfg.scenarios_path);
+  }
+  const int http_threads = im.cfg.http_threads;
+  im.server.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };
+  im.server.set_keep_alive_max_count(1000);
+  im.routes();
+  for (int i = 0; i < im.cfg.oracle_workers; ++i) im.workers.emplace_back([&im] { im.oracle_worker(); });
+  int port = im.cfg.listen_port;
+  if (port == 0) {
+    port = im.server.bind_to_any_port(im.cfg.listen_host);
+  } else if (!im.server.bind_to_port(im.cfg.listen_host, port)) {
+    port = -1;
+  }
+  if (port < 0) return false;
+  on_ready(port);
+  return im.server.listen_after_bind();
+}
+
+void EngineSim::stop() {
+  if (!impl_) return;
+  impl_->server.stop();
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->queue_cv.notify_all();
+  for (auto& w : impl_->workers)
+    if (w.joinable()) w.join();
+  impl_->workers.clear();
+}
+
+}  // namespace runner::sim

@@ -1,0 +1,41 @@
+#pragma once
+// The engine simulator: the engine API of docs/engine-api.md over HTTP, with
+// behaviours (oracle, noop, fail, hang), timing, fault injection and counters.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace runner::sim {
+
+struct EngineSimConfig {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;                // 0: any free port
+  std::string api_key;
+  std::string database_url;              // hosts and agents, as the platform reads them
+  std::string scenarios_path;            // to find solution.yml / solution.json by key
+  std::string behavior = "oracle";       // oracle | noop | fail | hang
+  std::uint32_t pickup_delay_ms = 500;   // ticket -> job
+  std::uint32_t job_duration_ms = 1'000; // minimum time a job takes
+  double fault_5xx = 0, fault_429 = 0, fault_reset = 0, fault_slow = 0;
+  std::uint32_t slow_ms = 20'000;        // how long a "slow" response is delayed
+  std::uint64_t seed = 1;
+  std::string work_dir;                  // oracle logs and inventories
+  int oracle_workers = 2;
+  int http_threads = 16;
+};
+
+class EngineSim {
+ public:
+  explicit EngineSim(EngineSimConfig config);
+  ~EngineSim();
+  // Binds and serves until stop(); calls on_ready(port) once listening.
+  bool run(const std::function<void(int)>& on_ready);
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace runner::sim

@@ -1,0 +1,63 @@
+// 2501-engine-sim: a simulator of the 2501 engine API (docs/engine-api.md) for tests,
+// the demo and benchmarks. Prints "listening on HOST:PORT" once it serves.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "app/engine_sim/engine_sim.hpp"
+
+namespace {
+runner::sim::EngineSim* g_sim = nullptr;
+void on_signal(int) {
+  if (g_sim) g_sim->stop();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  runner::sim::EngineSimConfig cfg;
+  std::string listen = "127.0.0.1:8080";
+  CLI::App app{"2501-engine-sim: simulator of the 2501 engine API", "2501-engine-sim"};
+  app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)");
+  app.add_option("--api-key", cfg.api_key, "The API key clients must present (Bearer)")->required();
+  app.add_option("--database-url", cfg.database_url, "PostgreSQL with the hosts and agents tables");
+  app.add_option("--scenarios-path", cfg.scenarios_path, "Scenarios root, to find solution.yml/solution.json by key");
+  app.add_option("--behavior", cfg.behavior, "oracle | noop | fail | hang")
+      ->check(CLI::IsMember({"oracle", "noop", "fail", "hang"}));
+  app.add_option("--pickup-delay-ms", cfg.pickup_delay_ms, "Delay from ticket to job");
+  app.add_option("--job-duration-ms", cfg.job_duration_ms, "Minimum duration of a job");
+  app.add_option("--fault-5xx", cfg.fault_5xx, "Rate of 500/503 answers")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--fault-429", cfg.fault_429, "Rate of 429 answers with Retry-After")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--fault-reset", cfg.fault_reset, "Rate of dropped connections")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--fault-slow", cfg.fault_slow, "Rate of responses delayed by --slow-ms")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--slow-ms", cfg.slow_ms, "Delay of a slow response");
+  app.add_option("--seed", cfg.seed, "Seed of the fault dice");
+  app.add_option("--work-dir", cfg.work_dir, "Where oracle logs and inventories go");
+  app.add_option("--http-threads", cfg.http_threads, "HTTP worker threads");
+  CLI11_PARSE(app, argc, argv);
+
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::fprintf(stderr, "error: --listen: expected HOST:PORT, got '%s'\n", listen.c_str());
+    return 2;
+  }
+  cfg.listen_host = listen.substr(0, colon);
+  cfg.listen_port = std::stoi(listen.substr(colon + 1));
+  if (cfg.work_dir.empty())
+    cfg.work_dir = (std::filesystem::temp_directory_path() / ("2501-engine-sim-" + std::to_string(::getpid()))).string();
+  runner::sim::EngineSim sim(cfg);
+  g_sim = &sim;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const bool ok = sim.run([&](int port) {
+    std::printf("listening on %s:%d\n", cfg.listen_host.c_str(), port);
+    std::fflush(stdout);
+  });
+  if (!ok) {
+    std::fprintf(stderr, "error: --listen: cannot serve on %s\n", listen.c_str());
+    return 1;
+  }
+  return 0;
+}
