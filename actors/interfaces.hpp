@@ -46,4 +46,45 @@ using gateway_poller_actor = caf::typed_actor<
     // Internal: the job timeout expired.
     caf::reacts_to<deadline_atom>>;
 
+/// The PROVISIONER: the platform tables (hosts, agents, overrides). Detached: its
+/// libpqxx calls block only its own thread.
+using provisioner_actor = caf::typed_actor<
+    // Resolves a scenario's hosts and agents by id and applies the run's overrides.
+    caf::replies_to<provision_atom, ProvisionRequest>::with<ProvisionResult>,
+    // Restores the overrides of these agents: (benchmark id, agent ids).
+    caf::replies_to<teardown_atom, std::string, std::vector<std::string>>::with<bool>,
+    // Repairs overrides left by runs that died; replies with the agents restored.
+    caf::replies_to<repair_atom>::with<uint64_t>>;
+
+/// An ANSIBLE WORKER: runs one playbook at a time. Detached (a thread of its own);
+/// one per live scenario actor, so their number is bounded by admission.
+using ansible_worker_actor = caf::typed_actor<
+    caf::replies_to<playbook_atom, PlaybookRequest>::with<PlaybookOutcome>>;
+
+/// The RAM BROKER: admits scenario-iterations. A lease is a slice of the memory
+/// budget plus exclusive use of the hosts named; it is tied to the holder's life
+/// (monitored), so a crashed holder never leaks budget or hosts.
+using ram_broker_actor = caf::typed_actor<
+    // Grants when the budget fits and no named host is leased; FIFO otherwise.
+    caf::replies_to<LeaseRequest>::with<LeaseGrant>,
+    // Gives a lease back.
+    caf::reacts_to<release_atom, uint64_t>,
+    // Stops admitting: every waiting and later request is refused.
+    caf::reacts_to<close_atom>>;
+
+/// A SCENARIO actor: one scenario-iteration through every phase. Replies to `run`
+/// with its report once restore/teardown is done.
+using scenario_actor = caf::typed_actor<
+    caf::replies_to<run_atom>::with<ScenarioReport>,
+    // Interrupt: skip what is left, cancel the job, still restore.
+    caf::reacts_to<cancel_atom>>;
+
+/// The SUPERVISOR: owns a run. Admits scenario-iterations in plan order through the
+/// broker, spawns and monitors one scenario actor each (a crash becomes an `error`
+/// report of kind `internal`), and replies with every report when all are done.
+using supervisor_actor = caf::typed_actor<
+    caf::replies_to<run_atom>::with<std::vector<ScenarioReport>>,
+    // SIGINT/SIGTERM: stop admitting, cancel what runs; reports of what ran still come.
+    caf::reacts_to<interrupt_atom>>;
+
 }  // namespace runner

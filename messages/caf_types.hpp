@@ -11,6 +11,7 @@
 #include "messages/engine.hpp"
 #include "messages/execution.hpp"
 #include "messages/http.hpp"
+#include "messages/lifecycle.hpp"
 #include "messages/report.hpp"
 
 namespace runner {
@@ -27,6 +28,15 @@ using execute_atom = caf::atom_constant<caf::atom("execute")>;
 using poll_atom = caf::atom_constant<caf::atom("poll")>;
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
+using close_atom = caf::atom_constant<caf::atom("close")>;
+using provision_atom = caf::atom_constant<caf::atom("provision")>;
+using teardown_atom = caf::atom_constant<caf::atom("teardown")>;
+using repair_atom = caf::atom_constant<caf::atom("repair")>;
+using playbook_atom = caf::atom_constant<caf::atom("playbook")>;
+using run_atom = caf::atom_constant<caf::atom("run")>;
+using interrupt_atom = caf::atom_constant<caf::atom("interrupt")>;
+using started_atom = caf::atom_constant<caf::atom("started")>;
 
 // --- inspect overloads ------------------------------------------------------
 template <class Inspector>
@@ -101,6 +111,44 @@ typename Inspector::result_type inspect(Inspector& f, ExecuteOutcome& x) {
            x.job, x.guard_violation, x.guard_detail, x.polls);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, LeaseRequest& x) {
+  return f(caf::meta::type_name("LeaseRequest"), x.holder, x.mib, x.hosts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, LeaseGrant& x) {
+  return f(caf::meta::type_name("LeaseGrant"), x.id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, HostRow& x) {
+  return f(caf::meta::type_name("HostRow"), x.id, x.name, x.inventory_name, x.address, x.port, x.ssh_user,
+           x.ssh_key_path, x.connection, x.ansible_vars_json);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ProvisionRequest& x) {
+  return f(caf::meta::type_name("ProvisionRequest"), x.benchmark_id, x.scenario_key, x.tenant_id, x.host_ids,
+           x.host_names, x.agent_ids, x.main_engine, x.secondary_engine, x.specialty);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ProvisionResult& x) {
+  return f(caf::meta::type_name("ProvisionResult"), x.ok, x.error, x.hosts, x.agent_ids, x.agent_host_ids);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PlaybookRequest& x) {
+  return f(caf::meta::type_name("PlaybookRequest"), x.playbook, x.inventory, x.workdir, x.extra_vars_json,
+           x.log_path, x.timeout_s);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PlaybookOutcome& x) {
+  return f(caf::meta::type_name("PlaybookOutcome"), x.ok, x.exit_code, x.timed_out, x.error, x.seconds);
+}
+
 }  // namespace runner
 
 // --- type IDs ---------------------------------------------------------------
@@ -115,4 +163,11 @@ CAF_ADD_TYPE_ID(runner, (runner::JobSnapshot))
 CAF_ADD_TYPE_ID(runner, (runner::TicketSpec))
 CAF_ADD_TYPE_ID(runner, (runner::ExecuteRequest))
 CAF_ADD_TYPE_ID(runner, (runner::ExecuteOutcome))
+CAF_ADD_TYPE_ID(runner, (runner::LeaseRequest))
+CAF_ADD_TYPE_ID(runner, (runner::LeaseGrant))
+CAF_ADD_TYPE_ID(runner, (runner::HostRow))
+CAF_ADD_TYPE_ID(runner, (runner::ProvisionRequest))
+CAF_ADD_TYPE_ID(runner, (runner::ProvisionResult))
+CAF_ADD_TYPE_ID(runner, (runner::PlaybookRequest))
+CAF_ADD_TYPE_ID(runner, (runner::PlaybookOutcome))
 CAF_END_TYPE_ID_BLOCK(runner)

@@ -1,12 +1,27 @@
 #include "app/commands/run_command.hpp"
 
+#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <random>
+
+#include "actors/scenario_actor.hpp"
+#include "actors/spawn.hpp"
+#include "actors/supervisor.hpp"
+#include "adapters/db/spool.hpp"
+#include "adapters/db/database.hpp"
+#include "adapters/engine/engine_api.hpp"
+#include "adapters/json/json_text.hpp"
 #include "adapters/scenarios/selection.hpp"
 #include "app/commands/command_support.hpp"
 #include "app/preflight.hpp"
 #include "app/scenario_source.hpp"
+#include "app/signal_watch.hpp"
+#include "app/summary.hpp"
+#include "app/version.hpp"
 #include "messages/exit_codes.hpp"
+
+namespace fs = std::filesystem;
 
 namespace runner {
 namespace {
@@ -17,10 +32,69 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+std::string new_uuid() {
+  std::random_device rd;
+  std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+  std::uint64_t a = rng(), b = rng();
+  a = (a & 0xffffffffffff0fffull) | 0x0000000000004000ull;  // version 4
+  b = (b & 0x3fffffffffffffffull) | 0x8000000000000000ull;  // RFC 4122 variant
+  char buf[37];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffull));
+  return buf;
+}
+
+// The run's options as recorded in the Benchmark row: never a secret.
+std::string options_json(const RunOptions& o, const std::vector<std::string>& selected) {
+  auto opt = [](const std::optional<std::string>& v) { return v ? json_quote(*v) : std::string("null"); };
+  return "{\"scenarios\":" + json_quote(o.scenarios) + ",\"selected\":" + json_string_array(selected) +
+         ",\"source\":" + json_quote(o.common.source) + ",\"mode\":" + json_quote(o.mode) + ",\"gateway\":" +
+         json_quote(o.gateway) + ",\"iterations\":" + std::to_string(o.iterations) + ",\"main_engine\":" +
+         opt(o.main_engine) + ",\"secondary_engine\":" + opt(o.secondary_engine) + ",\"specialty\":" +
+         opt(o.specialty) + ",\"gateway_engine\":" + opt(o.gateway_engine) + ",\"gateway_multimodal_engine\":" +
+         opt(o.gateway_multimodal_engine) + ",\"parallel\":" + (o.parallel ? "true" : "false") +
+         ",\"fail_on_error\":" + (o.fail_on_error ? "true" : "false") + "}";
+}
+
+std::string state_dir() {
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return (fs::path(x) / "2501-runner").string();
+  const char* home = std::getenv("HOME");
+  return (fs::path(home && *home ? home : "/tmp") / ".local/state/2501-runner").string();
+}
+
+std::uint32_t env_u32(const char* name, std::uint32_t fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? static_cast<std::uint32_t>(std::stoul(v)) : fallback;
+}
+
+// Probes the engine with the configured key through the HTTP client actor.
+CheckResult check_engine(caf::actor_system& sys, const http_client_actor& http, const Config& cfg) {
+  auto req = engine_api::whoami({cfg.get("ENGINE_API_URL"), cfg.get("ENGINE_API_KEY")});
+  req.max_attempts = 2;
+  req.timeout_ms = 5'000;
+  HttpResponse resp;
+  caf::scoped_actor self{sys};
+  self->request(http, std::chrono::seconds(30), req)
+      .receive([&](HttpResponse& r) { resp = std::move(r); }, [&](caf::error& e) { resp.error = sys.render(e); });
+  if (resp.status == 200) return {true, cfg.get("ENGINE_API_URL") + " answers"};
+  if (resp.status == 401 || resp.status == 403)
+    return {false, "the engine rejected ENGINE_API_KEY (HTTP " + std::to_string(resp.status) + ")"};
+  if (resp.status == 0) return {false, "cannot reach " + cfg.get("ENGINE_API_URL") + ": " + resp.error};
+  return {false, cfg.get("ENGINE_API_URL") + " answered HTTP " + std::to_string(resp.status)};
+}
+
 }  // namespace
 
 int run_run_command(const RunOptions& opts) {
   Config cfg = load_command_config(opts.common);
+  SignalWatch signals;  // before any thread starts: they inherit the blocked signals
+
+  caf::actor_system_config sys_cfg;
+  sys_cfg.add_message_types<caf::id_block::runner>();
+  caf::actor_system sys{sys_cfg};
+  auto http = spawn_http_client(sys);
+  auto stop_http = [&] { caf::anon_send_exit(http, caf::exit_reason::user_shutdown); };
 
   Preflight pf;
   pf.run("configuration", [&]() -> CheckResult {
@@ -41,6 +115,15 @@ int run_run_command(const RunOptions& opts) {
     if (!db_ok) return {false, "skipped: database unavailable"};
     return check_identity_ids(db_url, cfg.get("ORG_ID"), cfg.get("TENANT_ID"), cfg.get("USER_ID"));
   });
+  pf.run("gateway " + opts.gateway, [&]() -> CheckResult {
+    if (opts.gateway == "servicenow") return {false, "the ServiceNow gateway is not available in this build"};
+    if (!config_ok) return {false, "skipped: configuration incomplete"};
+    return check_engine(sys, http, cfg);
+  });
+  pf.run("mode " + opts.mode, [&]() -> CheckResult {
+    if (opts.mode != "host") return {false, "VM modes (incus, lima) are not available in this build"};
+    return {true, "hosts and agents from the database"};
+  });
   pf.run("ansible", check_ansible);
   ScenarioRoot root;
   pf.run("scenarios source", [&]() -> CheckResult {
@@ -50,9 +133,9 @@ int run_run_command(const RunOptions& opts) {
   });
   if (!pf.all_ok()) {
     spdlog::error("pre-flight failed: {}", join(pf.failures()));
+    stop_http();
     return exit_code::preflight;
   }
-
   replay_spooled_reports(db_url, opts.spool_dir);
 
   Catalog catalog = load_catalog(root.root);
@@ -62,15 +145,101 @@ int run_run_command(const RunOptions& opts) {
   if (!items.empty() || !opts.check) {
     sel = select_scenarios(catalog, items);
     for (const auto& e : sel.errors) spdlog::error("{}", e);
-    if (!sel.errors.empty()) return exit_code::usage;
+    if (!sel.errors.empty()) {
+      stop_http();
+      return exit_code::usage;
+    }
     spdlog::info("selected {} scenario(s) x {} iteration(s)", sel.scenarios.size(), opts.iterations);
   }
   if (opts.check) {
     spdlog::info("pre-flight passed");
+    stop_http();
     return exit_code::success;
   }
-  spdlog::error("scenario execution is not available in this build yet (use --check)");
-  return exit_code::infrastructure;
+
+  // --- the run -----------------------------------------------------------------
+  auto run = std::make_shared<RunSettings>();
+  run->benchmark_id = new_uuid();
+  run->mode = opts.mode;
+  run->gateway = opts.gateway;
+  run->organization_id = cfg.get("ORG_ID");
+  run->tenant_id = cfg.get("TENANT_ID");
+  run->user_id = cfg.get("USER_ID");
+  run->engine_url = cfg.get("ENGINE_API_URL");
+  run->engine_api_key = cfg.get("ENGINE_API_KEY");
+  run->main_engine = opts.main_engine.value_or("");
+  run->secondary_engine = opts.secondary_engine.value_or("");
+  run->specialty = opts.specialty.value_or("");
+  run->gateway_engine = opts.gateway_engine.value_or("");
+  run->gateway_multimodal_engine = opts.gateway_multimodal_engine.value_or("");
+  run->runs_dir = (fs::path(state_dir()) / "runs").string();
+  // Tuning knobs for tests and soak runs (documented in README).
+  run->poll_initial_ms = env_u32("RUNNER_POLL_INITIAL_MS", 1'000);
+  run->poll_max_ms = env_u32("RUNNER_POLL_MAX_MS", 10'000);
+  run->default_timeout_s = env_u32("RUNNER_JOB_TIMEOUT_S", 600);
+  run->playbook_timeout_s = env_u32("RUNNER_PLAYBOOK_TIMEOUT_S", 600);
+  if (const char* crash = std::getenv("RUNNER_TEST_CRASH_SCENARIO")) run->crash_scenario_key = crash;
+
+  const std::string spool_dir = opts.spool_dir.value_or(Spool::default_dir());
+  RunActors actors;
+  actors.http = http;
+  actors.broker = spawn_ram_broker(sys, 1);  // host mode: one scenario at a time
+  actors.provisioner = spawn_provisioner(sys, db_url);
+  actors.reporter = spawn_reporter(sys, {db_url, spool_dir, std::chrono::seconds(5), true});
+  caf::scoped_actor self{sys};
+  self->request(actors.provisioner, caf::infinite, repair_atom::value)
+      .receive([](uint64_t n) {
+        if (n) spdlog::info("restored the settings of {} agent(s) left overridden by a run that died", n);
+      },
+               [](caf::error&) {});
+
+  BenchmarkRecord bench;
+  bench.id = run->benchmark_id;
+  bench.organization_id = run->organization_id;
+  bench.tenant_id = run->tenant_id;
+  bench.user_id = run->user_id;
+  bench.started_at = engine_api::iso8601(std::chrono::system_clock::now());
+  std::vector<std::string> selected;
+  for (const auto* s : sel.scenarios) selected.push_back(s->key);
+  bench.options_json = options_json(opts, selected);
+  bench.runner_version = std::string(version()) + " (" + git_commit() + ")";
+  bench.scenarios_commit = root.commit;
+  self->request(actors.reporter, caf::infinite, bench_start_atom::value, bench).receive([](bool) {}, [](caf::error&) {});
+  spdlog::info("benchmark {} started: logs in {}/{}", bench.id, run->runs_dir, bench.id);
+
+  // Iteration order: round by round (every selected scenario once, then again), so a
+  // long soak run samples all scenarios evenly even if it is stopped early.
+  std::vector<ScenarioJob> plan;
+  for (int i = 1; i <= opts.iterations; ++i)
+    for (const auto* s : sel.scenarios) plan.push_back({std::make_shared<const Scenario>(*s), i});
+  auto sup = spawn_supervisor(sys, std::move(plan), run, actors, 1);
+  signals.start([&sys, sup] { caf::anon_send(sup, interrupt_atom::value); });
+
+  std::vector<ScenarioReport> reports;
+  self->request(sup, caf::infinite, run_atom::value)
+      .receive([&](std::vector<ScenarioReport>& r) { reports = std::move(r); },
+               [&](caf::error& e) { spdlog::error("the run failed: {}", sys.render(e)); });
+  const bool interrupted = signals.signalled();
+  const std::string status = interrupted ? "interrupted" : "completed";
+  self->request(actors.reporter, caf::infinite, bench_finish_atom::value, bench.id, status,
+                engine_api::iso8601(std::chrono::system_clock::now()))
+      .receive([](bool) {}, [](caf::error&) {});
+  uint64_t spooled = 0;
+  self->request(actors.reporter, caf::infinite, replay_atom::value).receive([&](uint64_t n) { spooled = n; },
+                                                                            [](caf::error&) {});
+
+  print_summary(reports, opts.iterations, opts.common.verbosity);
+  spdlog::info("benchmark {} {}: reports in benchmarks/scenario_reports of {}", bench.id, status,
+               describe_database(db_url));
+  if (spooled)
+    spdlog::warn("{} report write(s) remain spooled in {}; the next command that reaches the database replays them",
+                 spooled, spool_dir);
+
+  for (const caf::actor& a : {caf::actor_cast<caf::actor>(sup), caf::actor_cast<caf::actor>(actors.broker),
+                              caf::actor_cast<caf::actor>(actors.provisioner), caf::actor_cast<caf::actor>(actors.reporter),
+                              caf::actor_cast<caf::actor>(http)})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  return run_exit_code(reports, interrupted, opts.fail_on_error);
 }
 
 }  // namespace runner

@@ -1,0 +1,32 @@
+#include <caf/all.hpp>
+
+#include "actors/interfaces.hpp"
+#include "adapters/ansible/playbook_runner.hpp"
+
+namespace runner {
+namespace {
+
+ansible_worker_actor::behavior_type ansible_worker(ansible_worker_actor::pointer) {
+  return {
+      [](playbook_atom, const PlaybookRequest& req) {
+        PlaybookRun run;
+        run.playbook = req.playbook;
+        run.inventory = req.inventory;
+        run.workdir = req.workdir;
+        run.extra_vars_json = req.extra_vars_json;
+        run.log_path = req.log_path;
+        run.timeout = std::chrono::seconds(req.timeout_s);
+        PlaybookResult r = run_playbook(run);  // blocking: this actor has its own thread
+        return PlaybookOutcome{r.ok(), r.exit_code, r.timed_out, r.error, r.seconds};
+      },
+  };
+}
+
+}  // namespace
+
+ansible_worker_actor spawn_ansible_worker(caf::actor_system& sys, bool detached) {
+  if (detached) return sys.spawn<caf::detached>(ansible_worker);
+  return sys.spawn(ansible_worker);
+}
+
+}  // namespace runner

@@ -1,0 +1,62 @@
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/interfaces.hpp"
+#include "adapters/db/db_error.hpp"
+#include "adapters/db/platform_store.hpp"
+
+namespace runner {
+namespace {
+
+struct provisioner_state {
+  std::unique_ptr<PlatformStore> store;
+  static inline const char* name = "provisioner";
+};
+
+using provisioner_pointer = provisioner_actor::stateful_pointer<provisioner_state>;
+
+provisioner_actor::behavior_type provisioner(provisioner_pointer self, std::string database_url) {
+  self->state.store = std::make_unique<PlatformStore>(database_url);
+  return {
+      [=](provision_atom, const ProvisionRequest& req) {
+        ProvisionResult out;
+        try {
+          out = self->state.store->resolve(req);
+          if (out.ok)
+            self->state.store->apply_overrides(req.benchmark_id, out.agent_ids, req.main_engine,
+                                               req.secondary_engine, req.specialty);
+        } catch (const std::exception& e) {
+          out.ok = false;
+          out.error = e.what();
+        }
+        return out;
+      },
+      [=](teardown_atom, const std::string&, const std::vector<std::string>& agent_ids) {
+        try {
+          self->state.store->restore_overrides(agent_ids);
+          return true;
+        } catch (const std::exception& e) {
+          // The record stays; the next run (or this one's next attempt) repairs it.
+          spdlog::warn("could not restore agent settings yet: {}", e.what());
+          return false;
+        }
+      },
+      [=](repair_atom) -> uint64_t {
+        try {
+          return self->state.store->repair_overrides();
+        } catch (const std::exception& e) {
+          spdlog::warn("could not repair agent settings of earlier runs: {}", e.what());
+          return 0;
+        }
+      },
+  };
+}
+
+}  // namespace
+
+provisioner_actor spawn_provisioner(caf::actor_system& sys, const std::string& database_url, bool detached) {
+  if (detached) return sys.spawn<caf::detached>(provisioner, database_url);
+  return sys.spawn(provisioner, database_url);
+}
+
+}  // namespace runner

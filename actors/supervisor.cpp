@@ -1,0 +1,107 @@
+#include "actors/supervisor.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+#include "actors/scenario_actor.hpp"
+
+namespace runner {
+namespace {
+
+struct supervisor_state {
+  std::vector<ScenarioJob> plan;
+  std::size_t next = 0;  // next plan item to spawn
+  std::shared_ptr<const RunSettings> run;
+  RunActors actors;
+  std::size_t window = 1;
+  /// Live scenario actors and the plan item each runs.
+  std::map<caf::actor_addr, std::pair<scenario_actor, std::size_t>> live;
+  std::map<std::size_t, ScenarioReport> reports;  // by plan index, so results keep plan order
+  bool interrupted = false;
+  caf::response_promise promise;
+  static inline const char* name = "supervisor";
+};
+
+using supervisor_pointer = supervisor_actor::stateful_pointer<supervisor_state>;
+
+void maybe_done(supervisor_pointer self) {
+  auto& st = self->state;
+  if (!st.live.empty() || (st.next < st.plan.size() && !st.interrupted)) return;
+  std::vector<ScenarioReport> out;
+  for (auto& [i, r] : st.reports) out.push_back(std::move(r));
+  st.promise.deliver(std::move(out));
+}
+
+void record(supervisor_pointer self, std::size_t index, ScenarioReport report) {
+  if (report.error_kind == "not_started") return;  // never admitted: nothing to report
+  self->state.reports[index] = std::move(report);
+}
+
+void spawn_more(supervisor_pointer self) {
+  auto& st = self->state;
+  while (!st.interrupted && st.next < st.plan.size() && st.live.size() < st.window) {
+    const std::size_t index = st.next++;
+    auto actor = spawn_scenario(self->system(), st.plan[index], st.run, st.actors);
+    self->monitor(actor);
+    st.live.emplace(actor.address(), std::make_pair(actor, index));
+    self->request(actor, caf::infinite, run_atom::value).then([=](ScenarioReport& r) {
+      record(self, index, std::move(r));
+    });
+  }
+  maybe_done(self);
+}
+
+}  // namespace
+
+supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<ScenarioJob> plan,
+                                           std::shared_ptr<const RunSettings> run, RunActors actors,
+                                           std::size_t window) {
+  auto& st = self->state;
+  st.plan = std::move(plan);
+  st.run = std::move(run);
+  st.actors = std::move(actors);
+  st.window = std::max<std::size_t>(window, 1);
+  // A scenario actor's end: normally its report arrived first; otherwise it crashed.
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    auto& st = self->state;
+    auto it = st.live.find(dm.source);
+    if (it == st.live.end()) return;
+    const std::size_t index = it->second.second;
+    st.live.erase(it);
+    if (!st.reports.count(index) && !(dm.reason == caf::exit_reason::normal && st.interrupted)) {
+      const auto& job = st.plan[index];
+      const std::string why = self->system().render(dm.reason);
+      spdlog::error("{}: scenario actor died ({}); recorded as an internal error",
+                    iteration_name(job.scenario->key, job.iteration), why);
+      ScenarioReport r = error_report(*st.run, *job.scenario, job.iteration, "internal", "scenario actor died: " + why);
+      self->request(st.actors.reporter, caf::infinite, report_atom::value, r).then([](bool) {});
+      st.reports[index] = std::move(r);
+    }
+    spawn_more(self);
+  });
+  return {
+      [=](run_atom) -> caf::result<std::vector<ScenarioReport>> {
+        self->state.promise = self->make_response_promise<std::vector<ScenarioReport>>();
+        spawn_more(self);
+        return self->state.promise;
+      },
+      [=](interrupt_atom) {
+        auto& st = self->state;
+        if (st.interrupted) return;
+        st.interrupted = true;
+        spdlog::warn("interrupted: no new scenarios start; cancelling running jobs, restoring hosts");
+        self->send(st.actors.broker, close_atom::value);
+        for (auto& [addr, entry] : st.live) self->send(entry.first, cancel_atom::value);
+        maybe_done(self);
+      },
+  };
+}
+
+supervisor_actor spawn_supervisor(caf::actor_system& sys, std::vector<ScenarioJob> plan,
+                                  std::shared_ptr<const RunSettings> run, RunActors actors, std::size_t window) {
+  return sys.spawn(supervisor, std::move(plan), std::move(run), std::move(actors), window);
+}
+
+}  // namespace runner

@@ -1,0 +1,184 @@
+#include "adapters/db/platform_store.hpp"
+
+#include <pqxx/pqxx>
+#include <set>
+
+#include "adapters/db/database.hpp"
+
+namespace runner {
+namespace {
+
+// The advisory-lock key of a benchmark: 64 bits of its id.
+long long run_lock_key(const std::string& benchmark_id) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : benchmark_id) h = (h ^ c) * 1099511628211ull;
+  return static_cast<long long>(h);
+}
+
+std::string pg_array(const std::vector<std::string>& ids) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];
+  return out + "}";
+}
+
+}  // namespace
+
+struct PlatformStore::Impl {
+  std::string url;
+  std::unique_ptr<pqxx::connection> conn;
+  std::set<std::string> held;  // benchmark ids whose run lock this session holds
+
+  pqxx::connection& connection() {
+    if (!conn || !conn->is_open()) {
+      conn = connect_database(url);
+      held.clear();
+    }
+    return *conn;
+  }
+
+  template <class Fn>
+  auto guarded(Fn&& fn) {
+    try {
+      return fn(connection());
+    } catch (const DbError&) {
+      conn.reset();
+      throw;
+    } catch (const pqxx::broken_connection& e) {
+      conn.reset();
+      throw classify_db_error(e.what());
+    }
+  }
+};
+
+PlatformStore::PlatformStore(std::string url) : impl_(std::make_unique<Impl>()) { impl_->url = std::move(url); }
+PlatformStore::~PlatformStore() = default;
+
+ProvisionResult PlatformStore::resolve(const ProvisionRequest& req) {
+  ProvisionResult out;
+  for (const auto& id : req.host_ids)
+    if (!is_uuid(id)) {
+      out.error = "host_id '" + id + "' is not a UUID";
+      return out;
+    }
+  for (const auto& id : req.agent_ids)
+    if (!is_uuid(id)) {
+      out.error = "agent_id '" + id + "' is not a UUID";
+      return out;
+    }
+  return impl_->guarded([&](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    for (std::size_t i = 0; i < req.host_ids.size(); ++i) {
+      auto r = t.exec_params(
+          "SELECT id::text, name, address, port, coalesce(ssh_user, ''), coalesce(ssh_key_path, ''), connection, "
+          "ansible_vars::text FROM hosts WHERE id = $1::uuid AND tenant_id = $2::uuid",
+          req.host_ids[i], req.tenant_id);
+      if (r.empty()) {
+        out.error = "host_id " + req.host_ids[i] + " not found among the tenant's hosts";
+        return out;
+      }
+      HostRow h;
+      h.id = r[0][0].c_str();
+      h.name = r[0][1].c_str();
+      h.address = r[0][2].c_str();
+      h.port = r[0][3].as<int>();
+      h.ssh_user = r[0][4].c_str();
+      h.ssh_key_path = r[0][5].c_str();
+      h.connection = r[0][6].c_str();
+      h.ansible_vars_json = r[0][7].c_str();
+      h.inventory_name = i < req.host_names.size() ? req.host_names[i] : "";
+      out.hosts.push_back(std::move(h));
+    }
+    for (const auto& id : req.agent_ids) {
+      auto r = t.exec_params("SELECT coalesce(host_id::text, '') FROM agents WHERE id = $1::uuid AND tenant_id = $2::uuid",
+                             id, req.tenant_id);
+      if (r.empty()) {
+        out.error = "agent_id " + id + " not found among the tenant's agents";
+        return out;
+      }
+      out.agent_ids.push_back(id);
+      out.agent_host_ids.push_back(r[0][0].c_str());
+    }
+    out.ok = true;
+    return out;
+  });
+}
+
+void PlatformStore::hold_run_lock(const std::string& benchmark_id) {
+  impl_->guarded([&](pqxx::connection& c) {
+    if (impl_->held.count(benchmark_id)) return 0;
+    pqxx::nontransaction(c).exec("SELECT pg_advisory_lock(" + std::to_string(run_lock_key(benchmark_id)) + ")");
+    impl_->held.insert(benchmark_id);
+    return 0;
+  });
+}
+
+void PlatformStore::apply_overrides(const std::string& benchmark_id, const std::vector<std::string>& agent_ids,
+                                    const std::string& main_engine, const std::string& secondary_engine,
+                                    const std::string& specialty) {
+  if (agent_ids.empty() || (main_engine.empty() && secondary_engine.empty() && specialty.empty())) return;
+  hold_run_lock(benchmark_id);
+  impl_->guarded([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    w.exec_params(
+        "INSERT INTO agent_overrides (agent_id, benchmark_id, original_main_engine, original_secondary_engine, "
+        "original_specialty) SELECT id, $2::uuid, main_engine, secondary_engine, specialty FROM agents "
+        "WHERE id = ANY($1::uuid[]) ON CONFLICT (agent_id) DO UPDATE SET benchmark_id = EXCLUDED.benchmark_id",
+        pg_array(agent_ids), benchmark_id);
+    w.exec_params(
+        "UPDATE agents SET main_engine = coalesce(NULLIF($2, ''), main_engine), "
+        "secondary_engine = coalesce(NULLIF($3, ''), secondary_engine), "
+        "specialty = coalesce(NULLIF($4, ''), specialty) WHERE id = ANY($1::uuid[])",
+        pg_array(agent_ids), main_engine, secondary_engine, specialty);
+    w.commit();
+    return 0;
+  });
+}
+
+void PlatformStore::restore_overrides(const std::vector<std::string>& agent_ids) {
+  if (agent_ids.empty()) return;
+  impl_->guarded([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    w.exec_params(
+        "UPDATE agents a SET main_engine = o.original_main_engine, secondary_engine = o.original_secondary_engine, "
+        "specialty = o.original_specialty FROM agent_overrides o WHERE a.id = o.agent_id AND o.agent_id = ANY($1::uuid[])",
+        pg_array(agent_ids));
+    w.exec_params("DELETE FROM agent_overrides WHERE agent_id = ANY($1::uuid[])", pg_array(agent_ids));
+    w.commit();
+    return 0;
+  });
+}
+
+std::size_t PlatformStore::repair_overrides() {
+  return impl_->guarded([&](pqxx::connection& c) -> std::size_t {
+    std::vector<std::string> benchmarks;
+    {
+      pqxx::read_transaction t(c);
+      for (const auto& row : t.exec("SELECT DISTINCT benchmark_id::text FROM agent_overrides"))
+        benchmarks.push_back(row[0].c_str());
+    }
+    std::size_t repaired = 0;
+    for (const auto& b : benchmarks) {
+      if (impl_->held.count(b)) continue;  // our own live run
+      const std::string key = std::to_string(run_lock_key(b));
+      bool dead = false;
+      {
+        pqxx::nontransaction nt(c);
+        dead = nt.exec("SELECT pg_try_advisory_lock(" + key + ")")[0][0].as<bool>();
+      }
+      if (!dead) continue;  // its run still holds the lock: alive
+      pqxx::work w(c);
+      auto agents = w.exec_params("SELECT agent_id::text FROM agent_overrides WHERE benchmark_id = $1::uuid", b);
+      w.exec_params(
+          "UPDATE agents a SET main_engine = o.original_main_engine, secondary_engine = o.original_secondary_engine, "
+          "specialty = o.original_specialty FROM agent_overrides o WHERE a.id = o.agent_id AND o.benchmark_id = $1::uuid",
+          b);
+      w.exec_params("DELETE FROM agent_overrides WHERE benchmark_id = $1::uuid", b);
+      w.commit();
+      repaired += agents.size();
+      pqxx::nontransaction(c).exec("SELECT pg_advisory_unlock(" + key + ")");
+    }
+    return repaired;
+  });
+}
+
+}  // namespace runner

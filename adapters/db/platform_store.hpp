@@ -1,0 +1,41 @@
+#pragma once
+// The platform tables as the runner's provisioner uses them: resolving a scenario's
+// hosts and agents, and the durable agent-setting overrides of a run.
+// Blocking: used from the provisioner actor's own thread.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "messages/lifecycle.hpp"
+
+namespace runner {
+
+class PlatformStore {
+ public:
+  explicit PlatformStore(std::string database_url);
+  ~PlatformStore();
+
+  // Host rows and agents by id; a missing or malformed id makes `ok` false with a
+  // message naming it. Throws DbError when the database is unreachable.
+  ProvisionResult resolve(const ProvisionRequest& req);
+
+  // Marks `benchmark_id` as alive (a session advisory lock held while this store
+  // lives), so that repair_overrides() of another process leaves it alone.
+  void hold_run_lock(const std::string& benchmark_id);
+
+  // Saves the agents' settings (once: a leftover record keeps the true originals),
+  // then applies the overrides ("" keeps a setting), in one transaction.
+  void apply_overrides(const std::string& benchmark_id, const std::vector<std::string>& agent_ids,
+                       const std::string& main_engine, const std::string& secondary_engine,
+                       const std::string& specialty);
+  // Restores the saved settings of these agents and forgets the record.
+  void restore_overrides(const std::vector<std::string>& agent_ids);
+  // Restores the overrides of runs that died (their run lock is free); returns how many.
+  std::size_t repair_overrides();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace runner

@@ -1,0 +1,155 @@
+#include "app/summary.hpp"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+
+#include "messages/exit_codes.hpp"
+
+namespace runner {
+namespace {
+
+struct Row {
+  std::vector<std::string> cells;
+};
+
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& r : rows)
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      if (width.size() <= c) width.push_back(0);
+      width[c] = std::max(width[c], r[c].size());
+    }
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < r.size(); ++c) line += r[c] + (c + 1 < r.size() ? std::string(width[c] - r[c].size() + 2, ' ') : "");
+    spdlog::info("{}", line);
+  }
+}
+
+std::string seconds(std::int64_t ms) { return fmt::format("{:.1f}s", ms / 1000.0); }
+
+std::int64_t total_tokens(const std::string& json) {
+  simdjson::dom::parser p;
+  int64_t v = 0;
+  simdjson::dom::element doc;
+  if (p.parse(json).get(doc) == simdjson::SUCCESS && doc["total"].get(v) == simdjson::SUCCESS) return v;
+  return 0;
+}
+
+std::string verdict(const ScenarioReport& r, bool colour) {
+  std::string word = r.status == "passed" ? "PASS" : r.status == "failed" ? "FAIL" : "ERROR";
+  if (!colour) return word;
+  return (r.status == "passed" ? "\x1b[32m" : "\x1b[31m") + word + "\x1b[0m";
+}
+
+void print_checks(const ScenarioReport& r, int verbosity) {
+  simdjson::dom::parser p;
+  simdjson::dom::array rules;
+  if (p.parse(r.rules_json).get(rules) != simdjson::SUCCESS) return;
+  for (auto rule : rules) {
+    std::string_view label, outcome, detail, scope;
+    bool required = true;
+    // Fields we wrote ourselves; a missing one just prints empty.
+    if (rule["label"].get(label) || rule["outcome"].get(outcome) || rule["detail"].get(detail) ||
+        rule["scope"].get(scope) || rule["required"].get(required))
+      continue;
+    if (verbosity < 2 && outcome != "failed") continue;
+    spdlog::info("    {:<7} [{}{}] {}: {}", std::string(outcome), std::string(scope), required ? "" : ", optional",
+                 std::string(label), std::string(detail));
+  }
+  if (verbosity >= 2 || r.validate_playbook == "failed")
+    spdlog::info("    {:<7} validate.yml", r.validate_playbook);
+}
+
+double percentile(std::vector<std::int64_t> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * (v.size() - 1);
+  const auto lo = static_cast<std::size_t>(pos);
+  const auto hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+}
+
+double choose(int n, int k) {
+  if (k < 0 || k > n) return 0;
+  double r = 1;
+  for (int i = 1; i <= k; ++i) r = r * (n - k + i) / i;
+  return r;
+}
+
+}  // namespace
+
+double pass_at_k(int n, int c, int k) {
+  if (n <= 0 || k <= 0) return 0;
+  if (n - c < k) return 1.0;
+  return 1.0 - choose(n - c, k) / choose(n, k);
+}
+
+double pass_hat_k(int n, int c, int k) {
+  if (n <= 0 || k <= 0) return 0;
+  return choose(c, k) / choose(n, k);
+}
+
+void print_summary(const std::vector<ScenarioReport>& reports, int iterations, int verbosity) {
+  if (reports.empty()) {
+    spdlog::info("no scenario-iteration ran");
+    return;
+  }
+  const bool colour = false;  // the sink strips nothing on info lines: keep the table plain
+  std::vector<std::vector<std::string>> rows = {
+      {"SCENARIO", "IT", "VERDICT", "COMPLIANCE", "DURATION", "TOKENS", "RESOLUTION", "REASON"}};
+  for (const auto& r : reports)
+    rows.push_back({r.scenario_key, std::to_string(r.iteration), verdict(r, colour),
+                    r.compliance_score ? fmt::format("{:.0f}%", *r.compliance_score) : "-", seconds(r.duration_ms),
+                    std::to_string(total_tokens(r.tokens_json)), r.resolution_status.empty() ? "-" : r.resolution_status,
+                    r.status == "error" ? r.error_kind + ": " + r.error_message : r.error_message});
+  spdlog::info("");
+  print_table(rows);
+  if (verbosity >= 1)
+    for (const auto& r : reports) {
+      if (verbosity < 2 && r.status == "passed") continue;
+      spdlog::info("  {} #{}: checks", r.scenario_key, r.iteration);
+      print_checks(r, verbosity);
+    }
+  std::size_t passed = 0, failed = 0, errors = 0;
+  for (const auto& r : reports) (r.status == "passed" ? passed : r.status == "failed" ? failed : errors)++;
+  if (iterations > 1) {
+    std::map<std::string, std::vector<const ScenarioReport*>> by_key;
+    for (const auto& r : reports) by_key[r.scenario_key].push_back(&r);
+    std::vector<std::vector<std::string>> stats = {{"SCENARIO", "PASS RATE", "pass@k", "pass^k", "MEDIAN", "P95"}};
+    for (const auto& [key, list] : by_key) {
+      const int n = static_cast<int>(list.size());
+      int c = 0;
+      std::vector<std::int64_t> durations;
+      for (auto* r : list) {
+        c += r->status == "passed";
+        durations.push_back(r->duration_ms);
+      }
+      stats.push_back({key, fmt::format("{}/{} ({:.0f}%)", c, n, 100.0 * c / n), fmt::format("{:.2f}", pass_at_k(n, c, n)),
+                       fmt::format("{:.2f}", pass_hat_k(n, c, n)), seconds(static_cast<std::int64_t>(percentile(durations, 0.5))),
+                       seconds(static_cast<std::int64_t>(percentile(durations, 0.95)))});
+    }
+    spdlog::info("");
+    spdlog::info("per scenario over {} iterations (k = iterations run):", iterations);
+    print_table(stats);
+  }
+  spdlog::info("");
+  spdlog::info("{} passed, {} failed, {} error(s) of {} scenario-iteration(s)", passed, failed, errors, reports.size());
+}
+
+int run_exit_code(const std::vector<ScenarioReport>& reports, bool interrupted, bool fail_on_error) {
+  if (interrupted) return exit_code::interrupted;
+  bool error = false, not_passed = false;
+  for (const auto& r : reports) {
+    error |= r.status == "error";
+    not_passed |= r.status != "passed";
+  }
+  if (error) return exit_code::infrastructure;
+  if (fail_on_error && not_passed) return exit_code::scenarios_failed;
+  return exit_code::success;
+}
+
+}  // namespace runner
