@@ -5,6 +5,7 @@
 #include "adapters/db/database.hpp"
 #include "adapters/db/identity_check.hpp"
 #include "adapters/db/migrator.hpp"
+#include "adapters/db/platform_store.hpp"
 #include "adapters/db/report_codec.hpp"
 #include "adapters/db/report_store.hpp"
 #include "app/preflight.hpp"
@@ -199,4 +200,60 @@ TEST_CASE("codec: every report field survives a spool line", "[db]") {
   REQUIRE(b);
   CHECK(std::get<BenchmarkRecord>(*b).options_json == R"({"mode":"host","iterations":2})");
   CHECK_FALSE(decode_op("{\"op\":\"report\",\"benchmark_id\":\"x\""));  // torn line
+}
+
+TEST_CASE("db: agent overrides are saved, restored, and repaired after a dead run", "[db]") {
+  test::TestDatabase db;
+  migrate_database(db.url());
+  seed_identities(db);
+  const std::string host = "00000000-0000-4000-8000-000000000101", agent = "00000000-0000-4000-8000-000000000201";
+  db.query("INSERT INTO hosts (id, tenant_id, name, connection) VALUES ('" + host + "', '" + tenant + "', 'h', 'local')");
+  db.query("INSERT INTO agents (id, tenant_id, host_id, name, main_engine, secondary_engine, specialty) VALUES ('" +
+           agent + "', '" + tenant + "', '" + host + "', 'a', 'main-0', 'second-0', 'SYSOPS')");
+  auto settings = [&] { return db.query("SELECT main_engine || ' ' || secondary_engine || ' ' || specialty FROM agents"); };
+
+  ProvisionRequest req;
+  req.tenant_id = tenant;
+  req.host_ids = {host};
+  req.host_names = {"web-01"};
+  req.agent_ids = {agent};
+  {
+    PlatformStore store(db.url());
+    auto res = store.resolve(req);
+    REQUIRE(res.ok);
+    CHECK(res.hosts[0].inventory_name == "web-01");
+    CHECK(res.hosts[0].connection == "local");
+    CHECK(res.agent_host_ids == std::vector<std::string>{host});
+    store.apply_overrides("55555555-5555-4555-8555-555555555555", {agent}, "main-X", "", "DATABASE_MANAGER");
+    CHECK(settings() == "main-X second-0 DATABASE_MANAGER");
+    store.restore_overrides({agent});
+    CHECK(settings() == "main-0 second-0 SYSOPS");
+    CHECK(db.query("SELECT count(*) FROM agent_overrides") == "0");
+  }
+  {
+    // A run applies overrides and dies (its session, and so its run lock, ends).
+    PlatformStore dying(db.url());
+    dying.apply_overrides("66666666-6666-4666-8666-666666666666", {agent}, "main-Y", "second-Y", "");
+  }
+  CHECK(settings() == "main-Y second-Y SYSOPS");
+  PlatformStore alive(db.url());
+  alive.apply_overrides("77777777-7777-4777-8777-777777777777", {}, "", "", "");  // nothing to do
+  PlatformStore next(db.url());
+  CHECK(next.repair_overrides() == 1);
+  CHECK(settings() == "main-0 second-0 SYSOPS");
+
+  // A live run's overrides are left alone by another process's repair.
+  PlatformStore live(db.url());
+  live.apply_overrides("88888888-8888-4888-8888-888888888888", {agent}, "main-Z", "", "");
+  CHECK(PlatformStore(db.url()).repair_overrides() == 0);
+  CHECK(settings() == "main-Z second-0 SYSOPS");
+  live.restore_overrides({agent});
+
+  ProvisionRequest missing = req;
+  missing.host_ids = {"00000000-0000-4000-8000-00000000dead"};
+  auto res = PlatformStore(db.url()).resolve(missing);
+  CHECK_FALSE(res.ok);
+  CHECK(res.error == "host_id 00000000-0000-4000-8000-00000000dead not found among the tenant's hosts");
+  missing.host_ids = {"hst_abc"};
+  CHECK(PlatformStore(db.url()).resolve(missing).error == "host_id 'hst_abc' is not a UUID");
 }

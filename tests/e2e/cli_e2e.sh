@@ -56,7 +56,7 @@ grep -q -- '--parallel-ram-cap' "$TMP/out" && ok || bad "run --help lacks option
 expect 0 0 - -- list --source fs -p "$SRC/examples/scenarios"
 grep -q 'demo-broken-app-config' "$TMP/out" && ok || bad "list table lacks the example"
 expect 0 0 - -- list --source fs -p "$SRC/examples/scenarios" -s smoke --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [s["key"] for s in d]==["demo-broken-app-config"], d; assert d[0]["playbooks"]=={"prepare":True,"restore":True,"validate":True}; assert d[0]["dir"]=="config/001-broken-app-config"' "$TMP/out" && ok || bad "list --json shape"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [s["key"] for s in d]==["demo-broken-app-config","demo-stopped-web-service"], d; assert d[0]["playbooks"]=={"prepare":True,"restore":True,"validate":True}; assert d[0]["dir"]=="config/001-broken-app-config"' "$TMP/out" && ok || bad "list --json shape"
 expect 2 1 "^error: -s: 'smok' matches no scenario key or tag \(did you mean 'smoke'\?\)" -- list --source fs -p "$SRC/examples/scenarios" -s smok
 
 # A broken scenario: reported with file and JSON path; selecting it exits 2, others still list.

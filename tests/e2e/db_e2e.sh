@@ -11,7 +11,8 @@ TMP=$(mktemp -d)
 DB="e2e_$$_$RANDOM"
 ADMIN=$RUNNER_TEST_DATABASE_URL
 URL=${ADMIN%/*}/$DB
-cleanup() { psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1; rm -rf "$TMP"; }
+SIM_PID=
+cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1; rm -rf "$TMP"; }
 trap cleanup EXIT
 cd "$TMP"
 unset DATABASE_URL ORG_ID TENANT_ID USER_ID ENGINE_API_URL ENGINE_API_KEY GIT_RUNNER_REPOSITORY GIT_RUNNER_PAT
@@ -37,12 +38,20 @@ INSERT INTO organizations VALUES ('$ORG', 'e2e');
 INSERT INTO tenants (id, organization_id, name) VALUES ('$TEN', '$ORG', 'e2e');
 INSERT INTO users VALUES ('$USR', '$TEN', 'e2e@example.invalid');
 SQL
+# The gateway probe needs an engine: the simulator.
+"$(dirname "$BIN")/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior noop >"$TMP/sim.out" 2>&1 &
+SIM_PID=$!
+for _ in $(seq 100); do grep -q '^listening on' "$TMP/sim.out" && break; sleep 0.1; done
+SIM_URL="http://$(sed -n 's/^listening on //p' "$TMP/sim.out")"
 check() {  # check ORG TENANT USER URL -> exit code of run --check
-  DATABASE_URL=$4 ORG_ID=$1 TENANT_ID=$2 USER_ID=$3 ENGINE_API_URL=http://127.0.0.1:9 ENGINE_API_KEY=e2e-engine-key \
+  DATABASE_URL=$4 ORG_ID=$1 TENANT_ID=$2 USER_ID=$3 ENGINE_API_URL=$SIM_URL ENGINE_API_KEY=e2e-engine-key \
     run run --check --source fs -p "$SRC/examples/scenarios"
 }
 MISSING=00000000-0000-4000-8000-00000000ffff
-[ "$(check $ORG $TEN $USR "$URL")" = 0 ] && has '\[ ok \] organization, tenant, user' && ok || bad "good ids: $(cat "$TMP/out" "$TMP/err")"
+[ "$(check $ORG $TEN $USR "$URL")" = 0 ] && has '\[ ok \] organization, tenant, user' && has '\[ ok \] gateway runner' && ok || bad "good ids: $(cat "$TMP/out" "$TMP/err")"
+# A wrong engine key fails the gateway probe, named as a credentials problem.
+[ "$(DATABASE_URL=$URL ORG_ID=$ORG TENANT_ID=$TEN USER_ID=$USR ENGINE_API_URL=$SIM_URL ENGINE_API_KEY=wrong-key-XYZ run run --check --source fs -p "$SRC/examples/scenarios")" = 3 ] && has 'rejected ENGINE_API_KEY \(HTTP 401\)' && ok || bad "wrong engine key: $(cat "$TMP/out")"
+if grep -q 'wrong-key-XYZ' "$TMP/out" "$TMP/err"; then bad "engine key printed"; else ok; fi
 [ "$(check $MISSING $TEN $USR "$URL")" = 3 ] && has "ORG_ID $MISSING not found" && ok || bad "wrong ORG_ID: $(cat "$TMP/out")"
 [ "$(check $ORG $MISSING $USR "$URL")" = 3 ] && has "TENANT_ID $MISSING not found" && ok || bad "wrong TENANT_ID"
 [ "$(check $ORG $TEN $MISSING "$URL")" = 3 ] && has "USER_ID $MISSING not found" && ok || bad "wrong USER_ID"

@@ -1,0 +1,174 @@
+// Actors under CAF's deterministic test coordinator: admission and lease release on
+// a holder's death (the broker), and poll schedule, timeout and cancel (the gateway
+// poller against a fake HTTP client). Time only moves when the test advances it.
+#include <catch2/catch.hpp>
+
+#include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+#include "actors/spawn.hpp"
+
+using namespace runner;
+
+namespace {
+
+struct TestSystem {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  caf::scheduler::test_coordinator* sched = nullptr;
+  TestSystem() {
+    cfg.add_message_types<caf::id_block::runner>();
+    cfg.set("scheduler.policy", caf::atom("testing"));
+    sys = std::make_unique<caf::actor_system>(cfg);
+    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
+  }
+  void run() { sched->run(); }
+  void advance(std::chrono::milliseconds d) {
+    sched->advance_time(d);
+    sched->run();
+  }
+};
+
+// A holder that asks the broker for a lease and remembers whether it got one.
+caf::actor holder(TestSystem& ts, ram_broker_actor broker, LeaseRequest req, std::vector<std::string>& log,
+                  bool release_at_once) {
+  return ts.sys->spawn([=, &log](caf::event_based_actor* self) -> caf::behavior {
+    self->request(broker, caf::infinite, req).then([=, &log](const LeaseGrant& g) {
+      log.push_back(req.holder);
+      if (release_at_once) self->send(caf::actor_cast<caf::actor>(broker), release_atom::value, g.id);
+    });
+    return {[](int) {}};  // stays alive (and holds its lease) until killed
+  });
+}
+
+// A fake HTTP client: the engine answers by URL; the job never finishes.
+struct FakeEngine {
+  int job_reads = 0;
+  int cancels = 0;
+  int creates = 0;
+};
+
+http_client_actor fake_http(TestSystem& ts, FakeEngine& fe) {
+  return ts.sys->spawn([&fe](http_client_actor::pointer) -> http_client_actor::behavior_type {
+    return {
+        [&fe](HttpRequest& req) -> HttpResponse {
+          HttpResponse r;
+          r.attempts = 1;
+          r.status = 200;
+          if (req.url.find("/gateways/runner/tickets") != std::string::npos) {
+            ++fe.creates;
+            r.status = 201;
+            r.body = R"({"id":"tkt_1"})";
+          } else if (req.url.find("/tickets/") != std::string::npos) {
+            r.body = R"({"id":"tkt_1","job_id":"job_1"})";
+          } else if (req.url.find("/cancel") != std::string::npos) {
+            ++fe.cancels;
+            r.body = R"({"id":"job_1","status":"cancelled"})";
+          } else {
+            ++fe.job_reads;
+            r.body = R"({"id":"job_1","ticket_id":"tkt_1","status":"in_progress","tasks":[]})";
+          }
+          return r;
+        },
+        [](http_done_atom, uint64_t, HttpResponse&) {},
+        [](http_retry_atom, uint64_t) {},
+    };
+  });
+}
+
+}  // namespace
+
+TEST_CASE("broker: one at a time, FIFO, never two leases on one host", "[actors]") {
+  TestSystem ts;
+  auto broker = spawn_ram_broker(*ts.sys, 2);
+  std::vector<std::string> granted;
+  // a and b share host h1: b waits for a even though the budget has room.
+  auto a = holder(ts, broker, {"a", 1, {"h1"}}, granted, false);
+  auto b = holder(ts, broker, {"b", 1, {"h1"}}, granted, true);
+  auto c = holder(ts, broker, {"c", 1, {"h2"}}, granted, true);  // FIFO: waits behind b
+  ts.run();
+  CHECK(granted == std::vector<std::string>{"a"});
+  // a dies without releasing: its lease comes back through the monitor.
+  caf::anon_send_exit(a, caf::exit_reason::kill);
+  ts.run();
+  CHECK(granted == std::vector<std::string>{"a", "b", "c"});
+  caf::anon_send_exit(broker, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+  ts.run();
+}
+
+TEST_CASE("broker: closing admission refuses every waiting request", "[actors]") {
+  TestSystem ts;
+  auto broker = spawn_ram_broker(*ts.sys, 1);
+  std::vector<std::string> granted;
+  int refused = 0;
+  auto a = holder(ts, broker, {"a", 1, {}}, granted, false);
+  auto b = ts.sys->spawn([&](caf::event_based_actor* self) {
+    self->request(broker, caf::infinite, LeaseRequest{"b", 1, {}})
+        .then([&](const LeaseGrant&) { granted.push_back("b"); }, [&](const caf::error&) { ++refused; });
+  });
+  ts.run();
+  caf::anon_send(broker, close_atom::value);
+  ts.run();
+  CHECK(granted == std::vector<std::string>{"a"});
+  CHECK(refused == 1);
+  caf::anon_send_exit(broker, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  ts.run();
+}
+
+TEST_CASE("poller: polls back off to the ceiling, the timeout cancels the job", "[actors]") {
+  TestSystem ts;
+  FakeEngine fe;
+  auto http = fake_http(ts, fe);
+  auto poller = spawn_gateway_poller(*ts.sys, http, {"http://engine", "key", 1000});
+  ExecuteRequest req;
+  req.ticket.scenario_key = "k";
+  req.timeout_ms = 10'000;
+  req.poll_initial_ms = 100;
+  req.poll_max_ms = 1'000;
+  std::optional<ExecuteOutcome> outcome;
+  auto client = ts.sys->spawn([&](caf::event_based_actor* self) {
+    self->request(poller, caf::infinite, execute_atom::value, req).then([&](ExecuteOutcome& o) { outcome = o; });
+  });
+  ts.run();
+  CHECK(fe.creates == 1);
+  for (int i = 0; i < 100 && !outcome; ++i) ts.advance(std::chrono::milliseconds(100));
+  REQUIRE(outcome);
+  CHECK_FALSE(outcome->ok);
+  CHECK(outcome->error_kind == "timeout");
+  CHECK(outcome->job_id == "job_1");
+  CHECK(fe.cancels == 1);
+  // 100, 151, 227, 341, 512, 769, then every 1000 ms: about 15 reads in 10 s, not 100.
+  CHECK(fe.job_reads >= 10);
+  CHECK(fe.job_reads <= 18);
+  caf::anon_send_exit(http, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
+  ts.run();
+}
+
+TEST_CASE("poller: an interrupt cancels the job and answers at once", "[actors]") {
+  TestSystem ts;
+  FakeEngine fe;
+  auto http = fake_http(ts, fe);
+  auto poller = spawn_gateway_poller(*ts.sys, http, {"http://engine", "key", 1000});
+  ExecuteRequest req;
+  req.ticket.scenario_key = "k";
+  req.poll_initial_ms = 100;
+  std::optional<ExecuteOutcome> outcome;
+  auto client = ts.sys->spawn([&](caf::event_based_actor* self) {
+    self->request(poller, caf::infinite, execute_atom::value, req).then([&](ExecuteOutcome& o) { outcome = o; });
+  });
+  ts.run();
+  ts.advance(std::chrono::milliseconds(300));
+  CHECK_FALSE(outcome);
+  caf::anon_send(poller, cancel_atom::value);
+  ts.run();
+  REQUIRE(outcome);
+  CHECK(outcome->error_kind == "interrupted");
+  CHECK(fe.cancels == 1);
+  caf::anon_send_exit(http, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
+  ts.run();
+}

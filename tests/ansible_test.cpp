@@ -1,0 +1,94 @@
+// The Ansible adapter against the real ansible-playbook: inventories, extra vars,
+// captured commands, failure, and the timeout that kills the whole process group.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "adapters/ansible/inventory.hpp"
+#include "adapters/ansible/playbook_runner.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace runner;
+
+namespace {
+
+PlaybookRun local_run(const test::TempDir& dir, const std::string& playbook_text) {
+  HostRow h;
+  h.id = "h-1";
+  h.name = "db-name";
+  h.inventory_name = "web-01";
+  h.connection = "local";
+  h.ansible_vars_json = R"({"greeting": "hello"})";
+  test::write_file(dir / "inventory.yml", inventory_json({h}));
+  test::write_file(dir / "play.yml", playbook_text);
+  PlaybookRun run;
+  run.playbook = "play.yml";
+  run.inventory = (dir / "inventory.yml").string();
+  run.workdir = dir.str();
+  run.log_path = (dir / "logs/run.log").string();
+  run.extra_vars_json = R"({"scenario_key": "k-1", "iteration": 2})";
+  run.timeout = std::chrono::seconds(60);
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("ansible: host vars, extra vars and captured commands", "[ansible]") {
+  test::TempDir dir;
+  auto run = local_run(dir, R"(- name: Check the machine
+  hosts: all
+  gather_facts: false
+  tasks:
+    - ansible.builtin.command: echo {{ greeting }} {{ scenario_key }} {{ iteration }} {{ inventory_hostname }}
+      register: out
+    - ansible.builtin.shell: test "{{ out.stdout }}" = "hello k-1 2 web-01"
+)");
+  run.capture_json = true;
+  auto res = run_playbook(run);
+  INFO(test::read_file(run.log_path));
+  CHECK(res.ok());
+  auto summary = summarize_ansible_json(res.json);
+  CHECK(summary.plays == std::vector<std::string>{"Check the machine"});
+  REQUIRE(summary.commands.size() == 2);
+  CHECK(summary.commands[0] == "echo hello k-1 2 web-01");
+  CHECK(summary.commands[1] == "test \"hello k-1 2 web-01\" = \"hello k-1 2 web-01\"");
+}
+
+TEST_CASE("ansible: a failing play is reported with its exit code, output in the log", "[ansible]") {
+  test::TempDir dir;
+  auto run = local_run(dir, "- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.fail:\n        msg: broken on purpose\n");
+  auto res = run_playbook(run);
+  CHECK_FALSE(res.ok());
+  CHECK(res.exit_code == 2);
+  CHECK(test::read_file(run.log_path).find("broken on purpose") != std::string::npos);
+}
+
+TEST_CASE("ansible: the timeout kills the playbook and everything it started", "[ansible]") {
+  test::TempDir dir;
+  const auto marker = dir / "survivor";
+  auto run = local_run(dir, "- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.shell: sleep 30; touch " +
+                                marker.string() + "\n");
+  run.timeout = std::chrono::seconds(3);
+  auto t0 = std::chrono::steady_clock::now();
+  auto res = run_playbook(run);
+  CHECK(res.timed_out);
+  CHECK_FALSE(res.ok());
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
+  // The shell's sleep was in the killed group: nothing is left to create the marker.
+  // "[s]leep": the pattern must not match the shell running pgrep itself.
+  CHECK(test::sh("pgrep -f '[s]leep 30; touch " + marker.string() + "' >/dev/null") != 0);
+}
+
+TEST_CASE("inventory: ssh hosts get address, port, user and key; own vars win", "[ansible]") {
+  HostRow h;
+  h.id = "h-2";
+  h.name = "db-host";
+  h.address = "10.0.0.5";
+  h.port = 2222;
+  h.ssh_user = "debian";
+  h.ssh_key_path = "/keys/runner";
+  h.ansible_vars_json = R"({"ansible_port": 2200, "role": "db"})";
+  const std::string inv = inventory_json({h});
+  CHECK(inv == R"({"all":{"hosts":{"db-host":{"ansible_host":"10.0.0.5","ansible_port":2222,"ansible_user":"debian",)"
+               R"("ansible_ssh_private_key_file":"/keys/runner","runner_host_id":"h-2","ansible_port": 2200, "role": "db"}}}})");
+}
