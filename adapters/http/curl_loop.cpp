@@ -127,6 +127,10 @@ struct CurlLoop::Impl {
 CurlLoop::CurlLoop() : impl_(std::make_unique<Impl>()) {
   static GlobalInit init;
   impl_->multi = curl_multi_init();
+  // Thousands of polled jobs share a few connections per engine instead of opening a
+  // socket each: curl queues the rest and reuses connections (keep-alive).
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16L);
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, 64L);
   impl_->thread = std::thread([this] { impl_->run(); });
 }
 

@@ -313,6 +313,9 @@ bool EngineSim::run(const std::function<void(int)>& on_ready) {
   const int http_threads = im.cfg.http_threads;
   im.server.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };
   im.server.set_keep_alive_max_count(1000);
+  // cpp-httplib parks a worker thread on each idle keep-alive connection: keep the
+  // idle time short so clients with many connections cannot starve the pool.
+  im.server.set_keep_alive_timeout(1);
   im.routes();
   for (int i = 0; i < im.cfg.oracle_workers; ++i) im.workers.emplace_back([&im] { im.oracle_worker(); });
   int port = im.cfg.listen_port;

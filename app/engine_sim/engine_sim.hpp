@@ -22,7 +22,7 @@ struct EngineSimConfig {
   std::uint64_t seed = 1;
   std::string work_dir;                  // oracle logs and inventories
   int oracle_workers = 2;
-  int http_threads = 16;
+  int http_threads = 32;
 };
 
 class EngineSim {
