@@ -85,6 +85,8 @@ using scenario_actor = caf::typed_actor<
 using supervisor_actor = caf::typed_actor<
     caf::replies_to<run_atom>::with<std::vector<ScenarioReport>>,
     // SIGINT/SIGTERM: stop admitting, cancel what runs; reports of what ran still come.
-    caf::reacts_to<interrupt_atom>>;
+    caf::reacts_to<interrupt_atom>,
+    // Internal: redraw the status line every second.
+    caf::reacts_to<tick_atom>>;
 
 }  // namespace runner

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "actors/scenario_actor.hpp"
+#include "adapters/log/logging.hpp"
 
 namespace runner {
 namespace {
@@ -20,15 +21,32 @@ struct supervisor_state {
   std::map<caf::actor_addr, std::pair<scenario_actor, std::size_t>> live;
   std::map<std::size_t, ScenarioReport> reports;  // by plan index, so results keep plan order
   bool interrupted = false;
+  bool done = false;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   caf::response_promise promise;
   static inline const char* name = "supervisor";
 };
 
 using supervisor_pointer = supervisor_actor::stateful_pointer<supervisor_state>;
 
+// The TTY status line: progress, verdicts so far, elapsed time.
+void show_status(supervisor_pointer self) {
+  auto& st = self->state;
+  std::size_t passed = 0, failed = 0, errors = 0;
+  for (const auto& [i, r] : st.reports) (r.status == "passed" ? passed : r.status == "failed" ? failed : errors)++;
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - st.started).count();
+  set_status_line(fmt::format("[{}/{} done, {} running | passed {} failed {} errors {} | {}m{:02}s{}]",
+                              st.reports.size(), st.plan.size(), st.live.size(), passed, failed, errors, secs / 60,
+                              secs % 60, st.interrupted ? " | interrupted" : ""));
+}
+
 void maybe_done(supervisor_pointer self) {
   auto& st = self->state;
+  show_status(self);
   if (!st.live.empty() || (st.next < st.plan.size() && !st.interrupted)) return;
+  if (st.done) return;
+  st.done = true;
+  set_status_line("");
   std::vector<ScenarioReport> out;
   for (auto& [i, r] : st.reports) out.push_back(std::move(r));
   st.promise.deliver(std::move(out));
@@ -48,6 +66,7 @@ void spawn_more(supervisor_pointer self) {
     st.live.emplace(actor.address(), std::make_pair(actor, index));
     self->request(actor, caf::infinite, run_atom::value).then([=](ScenarioReport& r) {
       record(self, index, std::move(r));
+      show_status(self);
     });
   }
   maybe_done(self);
@@ -84,8 +103,14 @@ supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<
   return {
       [=](run_atom) -> caf::result<std::vector<ScenarioReport>> {
         self->state.promise = self->make_response_promise<std::vector<ScenarioReport>>();
+        self->send(self, tick_atom::value);
         spawn_more(self);
         return self->state.promise;
+      },
+      [=](tick_atom) {
+        if (self->state.done) return;
+        show_status(self);
+        self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
       },
       [=](interrupt_atom) {
         auto& st = self->state;

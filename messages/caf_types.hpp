@@ -36,7 +36,7 @@ using repair_atom = caf::atom_constant<caf::atom("repair")>;
 using playbook_atom = caf::atom_constant<caf::atom("playbook")>;
 using run_atom = caf::atom_constant<caf::atom("run")>;
 using interrupt_atom = caf::atom_constant<caf::atom("interrupt")>;
-using started_atom = caf::atom_constant<caf::atom("started")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
 // --- inspect overloads ------------------------------------------------------
 template <class Inspector>

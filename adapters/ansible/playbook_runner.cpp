@@ -1,6 +1,7 @@
 #include "adapters/ansible/playbook_runner.hpp"
 
 #include <simdjson.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <boost/process.hpp>
@@ -52,6 +53,7 @@ PlaybookResult run_playbook(const PlaybookRun& run) {
   }
   std::fprintf(log, "=== ansible-playbook %s (inventory %s)\n", run.playbook.c_str(), run.inventory.c_str());
   std::fflush(log);
+  const long output_start = std::ftell(log);
 
   auto env = boost::this_process::environment();
   bp::environment child_env = env;
@@ -108,6 +110,15 @@ PlaybookResult run_playbook(const PlaybookRun& run) {
   std::fprintf(log, "=== exit %d%s after %.1f s\n", result.exit_code, result.timed_out ? " (timed out, killed)" : "",
                result.seconds);
   std::fclose(log);
+  // -vv shows the playbook's output too (the log file always has it).
+  if (spdlog::should_log(spdlog::level::debug) && !run.log_path.empty()) {
+    std::ifstream in(run.log_path);
+    in.seekg(output_start);
+    std::string line;
+    spdlog::debug("ansible-playbook {} ({}):", fs::path(run.playbook).filename().string(), run.log_path);
+    while (std::getline(in, line))
+      if (!line.empty()) spdlog::debug("  | {}", line);
+  }
   std::error_code ec;
   fs::remove(vars_file, ec);
   fs::remove(json_file, ec);

@@ -49,10 +49,23 @@ std::string utc_timestamp(std::chrono::system_clock::time_point tp) {
   return buf;
 }
 
+class ConsoleSink;
+std::weak_ptr<ConsoleSink> g_console;  // for set_status_line()
+
 class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
+  void set_status(const std::string& text) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!out_tty_) return;
+    status_ = text;
+    std::string frame = "\r\x1b[K" + status_;
+    std::fwrite(frame.data(), 1, frame.size(), out_);
+    std::fflush(out_);
+  }
+
   ConsoleSink(std::FILE* out, std::FILE* err, std::optional<std::string> log_file)
-      : out_(out), err_(err), out_colour_(colour_enabled(out)), err_colour_(colour_enabled(err)) {
+      : out_(out), err_(err), out_colour_(colour_enabled(out)), err_colour_(colour_enabled(err)),
+        out_tty_(out && ::isatty(::fileno(out))) {
     if (log_file) {
       file_.open(*log_file, std::ios::app);
       if (!file_) throw std::runtime_error("--log-file: cannot open '" + *log_file + "' for writing");
@@ -75,7 +88,16 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
       line = std::string(level_word(msg.level)) + ": " + strip_ansi(text);
     }
     line += '\n';
+    if (out_tty_ && !status_.empty()) {
+      std::fwrite("\r\x1b[K", 1, 4, out_);  // lift the status line
+      std::fflush(out_);                       // before a stderr line overtakes it
+    }
     std::fwrite(line.data(), 1, line.size(), stream);
+    if (out_tty_ && !status_.empty()) {
+      std::fflush(stream);
+      std::fwrite(status_.data(), 1, status_.size(), out_);  // and put it back underneath
+      std::fflush(out_);
+    }
     if (!is_info) std::fflush(stream);
     if (file_.is_open()) {
       file_ << utc_timestamp(msg.time) << ' ' << level_word(msg.level) << ' ' << strip_ansi(text) << '\n';
@@ -93,6 +115,8 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
   std::FILE* err_;
   bool out_colour_;
   bool err_colour_;
+  bool out_tty_;
+  std::string status_;
   std::ofstream file_;
 };
 
@@ -102,6 +126,10 @@ bool colour_enabled(std::FILE* stream) {
   const char* no_colour = std::getenv("NO_COLOR");
   if (no_colour && *no_colour) return false;
   return stream && ::isatty(::fileno(stream));
+}
+
+void set_status_line(const std::string& text) {
+  if (auto sink = g_console.lock()) sink->set_status(text);
 }
 
 std::string strip_ansi(const std::string& text) {
@@ -120,6 +148,7 @@ std::string strip_ansi(const std::string& text) {
 
 void setup_logging(const LogSettings& settings) {
   auto sink = std::make_shared<ConsoleSink>(settings.out, settings.err, settings.log_file);
+  g_console = sink;
   auto logger = std::make_shared<spdlog::logger>("2501-runner", sink);
   logger->set_level(settings.verbosity >= 2 ? spdlog::level::trace : spdlog::level::info);
   logger->flush_on(spdlog::level::warn);

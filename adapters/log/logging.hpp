@@ -27,4 +27,9 @@ bool colour_enabled(std::FILE* stream);
 
 std::string strip_ansi(const std::string& text);
 
+// A status line kept at the bottom of a TTY (counts, elapsed time) and redrawn under
+// every line printed; "" removes it. Does nothing when stdout is not a terminal, and
+// never reaches the log file.
+void set_status_line(const std::string& text);
+
 }  // namespace runner
