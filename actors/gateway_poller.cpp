@@ -7,6 +7,7 @@
 
 #include "actors/interfaces.hpp"
 #include "adapters/engine/engine_api.hpp"
+#include "adapters/servicenow/servicenow_api.hpp"
 
 namespace runner {
 namespace {
@@ -20,6 +21,10 @@ struct poller_state {
   std::uint32_t interval_ms = 0;  // current poll interval
   bool done = false;
   bool cancelling = false;
+  // ServiceNow gateway: the incident, and whether its state was read at the end.
+  servicenow::IncidentRef incident;
+  bool incident_read = false;
+  std::uint32_t create_attempts = 0;
   static inline const char* name = "gateway-poller";
 };
 
@@ -35,9 +40,55 @@ HttpRequest timed(poller_pointer self, HttpRequest r) {
   return r;
 }
 
+bool servicenow_mode(poller_pointer self) { return self->state.settings.gateway == "servicenow"; }
+
+servicenow::Instance instance(poller_pointer self) {
+  const auto& s = self->state.settings;
+  return {s.servicenow_url, s.servicenow_username, s.servicenow_password};
+}
+
+void finish(poller_pointer self);
+
+// ServiceNow: the incident's state, close notes and journal become the job's ticket
+// data (for ticket_status and the gateway rules); an incident still open is then
+// cancelled with a note so the instance is not littered.
+void read_incident_then_finish(poller_pointer self) {
+  auto& st = self->state;
+  st.incident_read = true;
+  if (st.incident.sys_id.empty()) return finish(self);
+  self->request(st.http, caf::infinite, timed(self, servicenow::read_incident(instance(self), st.incident.sys_id)))
+      .then([=](const HttpResponse& r) {
+        auto state = r.status == 200 ? servicenow::parse_incident_state(r.body) : std::nullopt;
+        if (!state) {
+          spdlog::warn("incident {}: cannot read its state ({})", self->state.incident.number,
+                       r.status ? "HTTP " + std::to_string(r.status) : r.error);
+          return finish(self);
+        }
+        auto& job = self->state.outcome.job;
+        job.has_ticket = true;
+        job.ticket_state = servicenow::state_label(state->state);
+        job.gateway_summary = state->close_notes;
+        self->request(self->state.http, caf::infinite,
+                      timed(self, servicenow::read_journal(instance(self), self->state.incident.sys_id)))
+            .then([=](const HttpResponse& j) {
+              if (j.status == 200) self->state.outcome.job.gateway_messages = servicenow::parse_journal_values(j.body);
+              if (servicenow::is_closed_state(state->state)) return finish(self);
+              const auto& t = self->state.request.ticket;
+              const std::string note = "Closed by 2501-runner: benchmark " + t.benchmark_id + ", scenario " +
+                                       t.scenario_key + " #" + std::to_string(t.iteration) + " ended (" +
+                                       (self->state.outcome.ok ? "job " + self->state.outcome.job.status
+                                                               : self->state.outcome.error_kind) + ") with the incident still open.";
+              self->request(self->state.http, caf::infinite,
+                            timed(self, servicenow::close_incident(instance(self), self->state.incident.sys_id, note)))
+                  .then([=](const HttpResponse&) { finish(self); });
+            });
+      });
+}
+
 void finish(poller_pointer self) {
   auto& st = self->state;
   if (st.done) return;
+  if (servicenow_mode(self) && !st.incident_read) return read_incident_then_finish(self);
   st.done = true;
   st.promise.deliver(st.outcome);
   self->quit();
@@ -98,6 +149,8 @@ std::string guard_violation(const ExecuteRequest& req, const JobSnapshot& job) {
   return "";
 }
 
+void find_job(poller_pointer self);
+
 void poll_job(poller_pointer self) {
   auto& st = self->state;
   self->request(st.http, caf::infinite, timed(self, engine_api::get_job(endpoint(self), st.outcome.job_id)))
@@ -123,8 +176,28 @@ void poll_job(poller_pointer self) {
       });
 }
 
+// ServiceNow: the job of the incident, through the engine (by incident number).
+void find_job_of_incident(poller_pointer self) {
+  auto& st = self->state;
+  self->request(st.http, caf::infinite,
+                timed(self, engine_api::find_job_by_incident(endpoint(self), st.incident.number)))
+      .then([=](const HttpResponse& r) {
+        auto& st = self->state;
+        if (st.done || st.cancelling) return;
+        ++st.outcome.polls;
+        if (r.status != 200) return fail_http(self, "finding the incident's job", r);
+        auto job_id = engine_api::parse_first_job_id(r.body);
+        if (!job_id) return fail(self, "gateway", "the engine returned an unreadable job list");
+        if (job_id->empty()) return schedule_poll(self);
+        st.outcome.job_id = *job_id;
+        st.interval_ms = st.request.poll_initial_ms;
+        poll_job(self);
+      });
+}
+
 void find_job(poller_pointer self) {
   auto& st = self->state;
+  if (servicenow_mode(self)) return find_job_of_incident(self);
   self->request(st.http, caf::infinite, timed(self, engine_api::get_ticket(endpoint(self), st.outcome.ticket_id)))
       .then([=](const HttpResponse& r) {
         auto& st = self->state;
@@ -137,6 +210,55 @@ void find_job(poller_pointer self) {
         st.outcome.job_id = *job_id;
         st.interval_ms = st.request.poll_initial_ms;  // a fresh job: look closely again
         poll_job(self);
+      });
+}
+
+// ServiceNow: a create is never retried blindly. After a failure the correlation
+// value is looked up: an incident that was created after all is adopted.
+void create_incident(poller_pointer self);
+
+void adopt_or_retry(poller_pointer self, const HttpResponse& failure) {
+  auto& st = self->state;
+  const std::string corr = servicenow::correlation_id(st.request.ticket);
+  self->request(st.http, caf::infinite, timed(self, servicenow::find_by_correlation(instance(self), corr)))
+      .then([=](const HttpResponse& r) {
+        auto& st = self->state;
+        if (st.done || st.cancelling) return;
+        if (r.status == 401 || r.status == 403)
+          return fail(self, "gateway", "ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " +
+                                           std::to_string(r.status) + ")");
+        auto ref = r.status == 200 ? servicenow::parse_first_incident_ref(r.body) : std::nullopt;
+        // Adopt only our own incident: the lookup must echo our correlation value.
+        if (ref && !ref->sys_id.empty() && ref->correlation_id == corr) {
+          st.incident = *ref;
+          st.outcome.ticket_id = ref->number;
+          return find_job(self);
+        }
+        if (st.create_attempts >= 6) return fail_http(self, "creating the incident", failure);
+        // Not there: the create really failed. Back off, then create again.
+        const auto delay = std::chrono::milliseconds(failure.retry_after_s ? failure.retry_after_s * 1000
+                                                                           : 200u << std::min(st.create_attempts, 5u));
+        self->delayed_send(self, delay, poll_atom::value);
+      });
+}
+
+void create_incident(poller_pointer self) {
+  auto& st = self->state;
+  ++st.create_attempts;
+  self->request(st.http, caf::infinite,
+                timed(self, servicenow::create_incident(instance(self), st.request.ticket, st.settings.assignment_group,
+                                                        st.settings.caller_id)))
+      .then([=](const HttpResponse& r) {
+        auto& st = self->state;
+        if (st.done || st.cancelling) return;
+        if (r.status == 401 || r.status == 403)
+          return fail(self, "gateway", "ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " +
+                                           std::to_string(r.status) + ")");
+        auto ref = r.status == 201 || r.status == 200 ? servicenow::parse_incident_ref(r.body) : std::nullopt;
+        if (!ref) return adopt_or_retry(self, r);
+        st.incident = *ref;
+        st.outcome.ticket_id = ref->number;
+        find_job(self);
       });
 }
 
@@ -153,6 +275,10 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
         st.interval_ms = std::max<std::uint32_t>(st.request.poll_initial_ms, 1);
         st.promise = self->make_response_promise<ExecuteOutcome>();
         self->delayed_send(self, std::chrono::milliseconds(st.request.timeout_ms), deadline_atom::value);
+        if (servicenow_mode(self)) {
+          create_incident(self);
+          return st.promise;
+        }
         const auto& t = st.request.ticket;
         // One key per scenario-iteration of a benchmark: retries of this create,
         // however many, name the same ticket.
@@ -180,7 +306,9 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
       [=](poll_atom) {
         auto& st = self->state;
         if (st.done || st.cancelling) return;
-        if (st.outcome.job_id.empty())
+        if (servicenow_mode(self) && st.incident.sys_id.empty())
+          create_incident(self);
+        else if (st.outcome.job_id.empty())
           find_job(self);
         else
           poll_job(self);

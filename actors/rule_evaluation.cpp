@@ -34,14 +34,14 @@ std::string snippet(const std::string& s) {
   return out + (s.size() > 80 ? "..." : "");
 }
 
-// The ServiceNow state label for a number ("6" -> "Resolved"), to match either form.
-std::string state_forms(const std::string& state) {
+// A ServiceNow state as its number and its label ("6" and "Resolved"), to match either.
+std::vector<std::string> state_forms(const std::string& state) {
   static const std::pair<const char*, const char*> names[] = {{"1", "New"},      {"2", "In Progress"},
                                                               {"3", "On Hold"},  {"6", "Resolved"},
                                                               {"7", "Closed"},   {"8", "Canceled"}};
   for (auto [num, label] : names)
-    if (state == num || state == label) return std::string(num) + "\n" + label;
-  return state;
+    if (state == num || state == label) return {num, label};
+  return {state};
 }
 
 // Evaluates the condition (before negate); detail explains the outcome.
@@ -59,9 +59,13 @@ bool check(const Rule& r, const JobSnapshot& job, std::string& detail) {
     case Validator::job_resolution_status:
       detail = "resolution status '" + job.resolution_status + "'";
       return re->search(job.resolution_status);
-    case Validator::ticket_status:
+    case Validator::ticket_status: {
       detail = "incident state '" + job.ticket_state + "'";
-      return re->search(state_forms(job.ticket_state));
+      // The pattern may name the state by label or by number: either form matches.
+      for (const auto& form : state_forms(job.ticket_state))
+        if (re->search(form)) return true;
+      return false;
+    }
     case Validator::pattern_match: break;
   }
   if (is_task_target(r.where) && r.scope == RuleScope::tasks) {

@@ -16,6 +16,8 @@ struct RunSettings {
   std::string gateway = "runner";
   std::string organization_id, tenant_id, user_id;
   std::string engine_url, engine_api_key;
+  std::string servicenow_url, servicenow_username, servicenow_password;  // -g servicenow
+  std::string servicenow_assignment_group, servicenow_caller_id;
   std::string main_engine, secondary_engine, specialty;           // agent overrides
   std::string gateway_engine, gateway_multimodal_engine;          // ticket LLM overrides
   std::string runs_dir;              // per-iteration logs: <runs_dir>/<benchmark>/<key>-<i>.log

@@ -241,8 +241,14 @@ void execute_phase(scenario_pointer self) {
   req.allowed_hosts = s.validation.allowed_hosts;
   req.poll_initial_ms = st.run->poll_initial_ms;
   req.poll_max_ms = st.run->poll_max_ms;
-  st.poller = spawn_gateway_poller(self->system(), st.actors.http,
-                                   {st.run->engine_url, st.run->engine_api_key, st.run->http_timeout_ms});
+  PollerSettings ps = PollerSettings::engine(st.run->engine_url, st.run->engine_api_key, st.run->http_timeout_ms);
+  ps.gateway = st.run->gateway;
+  ps.servicenow_url = st.run->servicenow_url;
+  ps.servicenow_username = st.run->servicenow_username;
+  ps.servicenow_password = st.run->servicenow_password;
+  ps.assignment_group = st.run->servicenow_assignment_group;
+  ps.caller_id = st.run->servicenow_caller_id;
+  st.poller = spawn_gateway_poller(self->system(), st.actors.http, ps);
   self->request(st.poller, caf::infinite, execute_atom::value, std::move(req))
       .then(
           [=](ExecuteOutcome& o) {

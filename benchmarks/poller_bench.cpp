@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     req.timeout_ms = 300'000;
     req.poll_initial_ms = 1'000;  // the runner's defaults
     req.poll_max_ms = 10'000;
-    auto poller = spawn_gateway_poller(sys, http, {url, "bench", 30'000});
+    auto poller = spawn_gateway_poller(sys, http, PollerSettings::engine(url, "bench", 30'000));
     self->send(poller, execute_atom::value, req);
   }
   int ok = 0, failed = 0;

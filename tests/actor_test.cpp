@@ -122,7 +122,7 @@ TEST_CASE("poller: polls back off to the ceiling, the timeout cancels the job", 
   TestSystem ts;
   FakeEngine fe;
   auto http = fake_http(ts, fe);
-  auto poller = spawn_gateway_poller(*ts.sys, http, {"http://engine", "key", 1000});
+  auto poller = spawn_gateway_poller(*ts.sys, http, PollerSettings::engine("http://engine", "key", 1000));
   ExecuteRequest req;
   req.ticket.scenario_key = "k";
   req.timeout_ms = 10'000;
@@ -152,7 +152,7 @@ TEST_CASE("poller: an interrupt cancels the job and answers at once", "[actors]"
   TestSystem ts;
   FakeEngine fe;
   auto http = fake_http(ts, fe);
-  auto poller = spawn_gateway_poller(*ts.sys, http, {"http://engine", "key", 1000});
+  auto poller = spawn_gateway_poller(*ts.sys, http, PollerSettings::engine("http://engine", "key", 1000));
   ExecuteRequest req;
   req.ticket.scenario_key = "k";
   req.poll_initial_ms = 100;

@@ -34,7 +34,8 @@ TEST_CASE("config: required variables per gateway and source, all named at once"
   cfg.vars = {{"DATABASE_URL", "postgres://x"}, {"ORG_ID", "o"}, {"TENANT_ID", "t"}, {"USER_ID", "u"}};
   CHECK(missing_variables(cfg, "servicenow", "fs") ==
         std::vector<std::string>{"SERVICENOW_API_URL", "SERVICENOW_USERNAME", "SERVICENOW_PASSWORD",
-                                 "SERVICENOW_ASSIGNMENT_GROUP_ID", "SERVICENOW_CALLER_ID"});
+                                 "SERVICENOW_ASSIGNMENT_GROUP_ID", "SERVICENOW_CALLER_ID", "ENGINE_API_URL",
+                                 "ENGINE_API_KEY"});
   cfg.vars["GIT_RUNNER_REPOSITORY"] = "file:///srv/scenarios.git";  // local: no token needed
   CHECK(missing_variables(cfg, "", "git").empty());
   CHECK(missing_source_variables(Config{}, "git") == std::vector<std::string>{"GIT_RUNNER_REPOSITORY", "GIT_RUNNER_PAT"});

@@ -35,7 +35,7 @@ struct Client {
   PollerSettings settings;
   Client(const std::string& url, const std::string& key, std::chrono::milliseconds retry_base = std::chrono::milliseconds(20)) {
     http = spawn_http_client(*as, {retry_base, std::chrono::milliseconds(500)});
-    settings = {url, key};
+    settings = PollerSettings::engine(url, key);
   }
   ~Client() { caf::anon_send_exit(http, caf::exit_reason::user_shutdown); }
 

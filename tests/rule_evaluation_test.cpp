@@ -99,3 +99,19 @@ TEST_CASE("rules: no rules means compliance 100", "[rules]") {
   CHECK(*verdict.compliance == Approx(100.0));
   CHECK(rules_json({}) == "[]");
 }
+
+TEST_CASE("rules: ticket_status matches the state's label or number, anchored", "[rules]") {
+  Validation v;
+  v.rules = {rule(RuleScope::gateway, Validator::ticket_status, "^resolved$"),
+             rule(RuleScope::gateway, Validator::ticket_status, "^(6|7)$")};
+  JobSnapshot j = job();
+  j.has_ticket = true;
+  j.ticket_state = "Resolved";
+  auto verdict = evaluate_rules(v, j, true);
+  CHECK(verdict.rules[0].outcome == "passed");
+  CHECK(verdict.rules[1].outcome == "passed");
+  j.ticket_state = "In Progress";
+  verdict = evaluate_rules(v, j, true);
+  CHECK(verdict.rules[0].outcome == "failed");
+  CHECK(verdict.rules[1].outcome == "failed");
+}

@@ -72,7 +72,9 @@ std::vector<std::string> missing_variables(const Config& cfg, const std::string&
     required.insert(required.end(), {"ENGINE_API_URL", "ENGINE_API_KEY"});
   } else if (gateway == "servicenow") {
     required.insert(required.end(), {"SERVICENOW_API_URL", "SERVICENOW_USERNAME", "SERVICENOW_PASSWORD",
-                                     "SERVICENOW_ASSIGNMENT_GROUP_ID", "SERVICENOW_CALLER_ID"});
+                                     "SERVICENOW_ASSIGNMENT_GROUP_ID", "SERVICENOW_CALLER_ID",
+                                     // the job made from the incident is read through the engine API
+                                     "ENGINE_API_URL", "ENGINE_API_KEY"});
   }
   auto missing = missing_of(cfg, required);
   auto source_missing = missing_source_variables(cfg, source);

@@ -13,6 +13,7 @@
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/json/json_text.hpp"
 #include "adapters/scenarios/selection.hpp"
+#include "adapters/servicenow/servicenow_api.hpp"
 #include "app/commands/command_support.hpp"
 #include "app/preflight.hpp"
 #include "app/scenario_source.hpp"
@@ -84,6 +85,24 @@ CheckResult check_engine(caf::actor_system& sys, const http_client_actor& http, 
   return {false, cfg.get("ENGINE_API_URL") + " answered HTTP " + std::to_string(resp.status)};
 }
 
+// Probes the ServiceNow Table API with the configured credentials.
+CheckResult check_servicenow(caf::actor_system& sys, const http_client_actor& http, const Config& cfg) {
+  const std::string url = cfg.get("SERVICENOW_API_URL");
+  auto req = servicenow::probe({url, cfg.get("SERVICENOW_USERNAME"), cfg.get("SERVICENOW_PASSWORD")});
+  req.max_attempts = 3;
+  req.timeout_ms = 5'000;
+  HttpResponse resp;
+  caf::scoped_actor self{sys};
+  self->request(http, std::chrono::seconds(60), req)
+      .receive([&](HttpResponse& r) { resp = std::move(r); }, [&](caf::error& e) { resp.error = sys.render(e); });
+  if (resp.status == 200) return {true, "ServiceNow " + url + " accepts the credentials"};
+  if (resp.status == 401 || resp.status == 403)
+    return {false, "ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " + std::to_string(resp.status) +
+                       ", a credentials error)"};
+  if (resp.status == 0) return {false, "cannot reach ServiceNow at " + url + ": " + resp.error};
+  return {false, "ServiceNow " + url + " answered HTTP " + std::to_string(resp.status)};
+}
+
 }  // namespace
 
 int run_run_command(const RunOptions& opts) {
@@ -116,9 +135,11 @@ int run_run_command(const RunOptions& opts) {
     return check_identity_ids(db_url, cfg.get("ORG_ID"), cfg.get("TENANT_ID"), cfg.get("USER_ID"));
   });
   pf.run("gateway " + opts.gateway, [&]() -> CheckResult {
-    if (opts.gateway == "servicenow") return {false, "the ServiceNow gateway is not available in this build"};
     if (!config_ok) return {false, "skipped: configuration incomplete"};
-    return check_engine(sys, http, cfg);
+    auto engine = check_engine(sys, http, cfg);
+    if (!engine.ok || opts.gateway != "servicenow") return engine;
+    auto snow = check_servicenow(sys, http, cfg);
+    return {snow.ok, snow.detail + "; engine " + engine.detail};
   });
   pf.run("mode " + opts.mode, [&]() -> CheckResult {
     if (opts.mode != "host") return {false, "VM modes (incus, lima) are not available in this build"};
@@ -167,6 +188,11 @@ int run_run_command(const RunOptions& opts) {
   run->user_id = cfg.get("USER_ID");
   run->engine_url = cfg.get("ENGINE_API_URL");
   run->engine_api_key = cfg.get("ENGINE_API_KEY");
+  run->servicenow_url = cfg.get("SERVICENOW_API_URL");
+  run->servicenow_username = cfg.get("SERVICENOW_USERNAME");
+  run->servicenow_password = cfg.get("SERVICENOW_PASSWORD");
+  run->servicenow_assignment_group = cfg.get("SERVICENOW_ASSIGNMENT_GROUP_ID");
+  run->servicenow_caller_id = cfg.get("SERVICENOW_CALLER_ID");
   run->main_engine = opts.main_engine.value_or("");
   run->secondary_engine = opts.secondary_engine.value_or("");
   run->specialty = opts.specialty.value_or("");

@@ -3,7 +3,10 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <simdjson.h>
+
 #include <condition_variable>
+#include <set>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -28,6 +31,8 @@ struct Ticket {
 };
 
 struct Job {
+  std::string incident_sys_id, incident_number;  // ServiceNow mode
+  bool incident_synced = false;                   // work notes posted, incident resolved
   JobSnapshot snap;
   TicketSpec spec;
   Clock::time_point earliest_done;
@@ -175,10 +180,130 @@ struct EngineSim::Impl {
     jobs.emplace(job.snap.id, std::move(job));
   }
 
-  // Called with mu held: a job whose work is done shows its result after its duration.
+  bool finished_work(const Job& job) const {
+    return job.snap.status == "in_progress" && job.work_done && Clock::now() >= job.earliest_done;
+  }
+
+  // Called with mu held: a job whose work is done shows its result after its duration
+  // (in ServiceNow mode only once the incident was updated, as the platform would).
   JobSnapshot observe(Job& job) {
-    if (job.snap.status == "in_progress" && job.work_done && Clock::now() >= job.earliest_done) job.snap = job.result;
+    if (finished_work(job) && (job.incident_sys_id.empty() || job.incident_synced)) job.snap = job.result;
     return job.snap;
+  }
+
+  // --- ServiceNow mode ------------------------------------------------------
+  std::map<std::string, std::string> job_by_incident;  // number -> job id
+  std::set<std::string> seen_incidents;                // sys_ids already turned into jobs
+  std::thread servicenow_thread;
+
+  // PATCH with a few retries: the ServiceNow simulator may inject faults too.
+  bool patch_incident(httplib::Client& cli, const std::string& sys_id, const std::string& body) {
+    for (int attempt = 0; attempt < 20 && !stopping; ++attempt) {
+      auto res = cli.Patch(("/api/now/table/incident/" + sys_id).c_str(), body, "application/json");
+      if (res && res->status == 200) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  // An incident's correlation "2501:<benchmark>:<key>:<iteration>" names its scenario.
+  static bool parse_correlation(const std::string& c, TicketSpec& t) {
+    if (c.rfind("2501:", 0) != 0) return false;
+    const auto b = c.find(':', 5), last = c.rfind(':');
+    if (b == std::string::npos || last <= b) return false;
+    t.benchmark_id = c.substr(5, b - 5);
+    t.scenario_key = c.substr(b + 1, last - b - 1);
+    t.iteration = std::atoi(c.c_str() + last + 1);
+    return !t.scenario_key.empty();
+  }
+
+  void pick_up_incidents(httplib::Client& cli) {
+    const std::string path = "/api/now/table/incident?sysparm_query=assignment_group%3D" +
+                             cfg.servicenow_assignment_group +
+                             "%5Estate%3D1&sysparm_fields=sys_id,number,short_description,description,correlation_id";
+    auto res = cli.Get(path.c_str());
+    if (!res || res->status != 200) return;
+    simdjson::dom::parser parser;
+    simdjson::dom::array list;
+    if (parser.parse(res->body)["result"].get(list) != simdjson::SUCCESS) return;
+    for (auto e : list) {
+      auto field = [&](const char* k) {
+        std::string_view v;
+        return e[k].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
+      };
+      const std::string sys_id = field("sys_id"), number = field("number");
+      TicketSpec spec;
+      spec.title = field("short_description");
+      spec.body = field("description");
+      if (!parse_correlation(field("correlation_id"), spec)) continue;
+      std::string job_id;
+      {
+        std::lock_guard lock(mu);
+        if (!seen_incidents.insert(sys_id).second) continue;
+        if (auto it = scenarios.find(spec.scenario_key); it != scenarios.end()) {
+          for (const auto& h : it->second.hosts)
+            if (!h.host_id.empty()) spec.host_ids.push_back(h.host_id);
+          for (const auto& a : it->second.agents)
+            if (!a.agent_id.empty()) spec.agent_ids.push_back(a.agent_id);
+        }
+        Ticket t;
+        t.id = "tkt_" + std::to_string(next_id++);
+        t.spec = spec;
+        t.created = Clock::now() - std::chrono::milliseconds(cfg.pickup_delay_ms);  // the poll was the pickup
+        ++counters["tickets"];
+        ++counters["servicenow.incidents_picked_up"];
+        auto& stored = tickets.emplace(t.id, std::move(t)).first->second;
+        materialize_job(stored);
+        job_id = stored.job_id;
+        auto& job = jobs.at(job_id);
+        job.incident_sys_id = sys_id;
+        job.incident_number = number;
+        job_by_incident[number] = job_id;
+      }
+      patch_incident(cli, sys_id,
+                     "{\"state\":\"2\",\"work_notes\":" + json_quote("2501 picked this up: job " + job_id) + "}");
+    }
+  }
+
+  // Jobs whose work is done: post the platform's work notes, then resolve the
+  // incident (success) or leave it In Progress with a note (anything else).
+  void sync_finished_jobs(httplib::Client& cli) {
+    std::vector<std::pair<std::string, Job>> due;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [id, job] : jobs)
+        if (!job.incident_sys_id.empty() && !job.incident_synced && finished_work(job)) due.emplace_back(id, job);
+    }
+    for (auto& [id, job] : due) {
+      const JobSnapshot& r = job.result;
+      for (const auto& note : r.gateway_messages)
+        patch_incident(cli, job.incident_sys_id, "{\"work_notes\":" + json_quote(note) + "}");
+      if (r.resolution_status == "success") {
+        const std::string notes = r.gateway_summary.empty() ? r.resolution : r.gateway_summary;
+        patch_incident(cli, job.incident_sys_id,
+                       "{\"state\":\"6\",\"close_code\":\"Solved (Permanently)\",\"close_notes\":" +
+                           json_quote(notes) + ",\"comments\":" + json_quote("Resolved: " + notes) + "}");
+      } else {
+        patch_incident(cli, job.incident_sys_id,
+                       "{\"work_notes\":" + json_quote("The 2501 job " + id + " ended " + r.resolution_status + ": " +
+                                                        r.resolution) + "}");
+      }
+      std::lock_guard lock(mu);
+      jobs.at(id).incident_synced = true;
+      ++counters["servicenow.incidents_updated"];
+    }
+  }
+
+  void servicenow_loop() {
+    httplib::Client cli(cfg.servicenow_url);
+    cli.set_basic_auth(cfg.servicenow_username.c_str(), cfg.servicenow_password.c_str());
+    cli.set_connection_timeout(2);
+    cli.set_read_timeout(5);
+    while (!stopping) {
+      pick_up_incidents(cli);
+      sync_finished_jobs(cli);
+      std::this_thread::sleep_for(std::chrono::milliseconds(cfg.servicenow_poll_ms));  // the simulator's own thread
+    }
   }
 
   void oracle_worker() {
@@ -290,6 +415,13 @@ struct EngineSim::Impl {
       res.set_content("{\"agent_id\":" + json_quote(agent) + ",\"archived_tasks\":" + std::to_string(archived) + "}",
                       "application/json");
     }));
+    server.Get("/api/v1/jobs", api("find_job", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu);
+      auto it = job_by_incident.find(req.get_param_value("servicenow_incident"));
+      res.set_content(it == job_by_incident.end() ? std::string("{\"jobs\":[]}")
+                                                  : "{\"jobs\":[{\"id\":" + json_quote(it->second) + "}]}",
+                      "application/json");
+    }));
     server.Get("/_sim/counters", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard lock(mu);
       std::string out = "{";
@@ -318,6 +450,7 @@ bool EngineSim::run(const std::function<void(int)>& on_ready) {
   im.server.set_keep_alive_timeout(1);
   im.routes();
   for (int i = 0; i < im.cfg.oracle_workers; ++i) im.workers.emplace_back([&im] { im.oracle_worker(); });
+  if (!im.cfg.servicenow_url.empty()) im.servicenow_thread = std::thread([&im] { im.servicenow_loop(); });
   int port = im.cfg.listen_port;
   if (port == 0) {
     port = im.server.bind_to_any_port(im.cfg.listen_host);
@@ -339,6 +472,7 @@ void EngineSim::stop() {
   impl_->queue_cv.notify_all();
   for (auto& w : impl_->workers)
     if (w.joinable()) w.join();
+  if (impl_->servicenow_thread.joinable()) impl_->servicenow_thread.join();
   impl_->workers.clear();
 }
 

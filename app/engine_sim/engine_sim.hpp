@@ -23,6 +23,9 @@ struct EngineSimConfig {
   std::string work_dir;                  // oracle logs and inventories
   int oracle_workers = 2;
   int http_threads = 32;
+  // ServiceNow mode: incidents of this assignment group become jobs.
+  std::string servicenow_url, servicenow_username, servicenow_password, servicenow_assignment_group;
+  std::uint32_t servicenow_poll_ms = 200;
 };
 
 class EngineSim {

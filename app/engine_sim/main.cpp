@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <unistd.h>
 
 #include "app/engine_sim/engine_sim.hpp"
 
@@ -36,6 +37,11 @@ int main(int argc, char** argv) {
   app.add_option("--seed", cfg.seed, "Seed of the fault dice");
   app.add_option("--work-dir", cfg.work_dir, "Where oracle logs and inventories go");
   app.add_option("--http-threads", cfg.http_threads, "HTTP worker threads");
+  app.add_option("--servicenow-url", cfg.servicenow_url, "ServiceNow mode: the instance to poll for incidents");
+  app.add_option("--servicenow-username", cfg.servicenow_username, "ServiceNow user");
+  app.add_option("--servicenow-password", cfg.servicenow_password, "ServiceNow password");
+  app.add_option("--servicenow-assignment-group", cfg.servicenow_assignment_group,
+                 "Incidents of this assignment group become jobs");
   CLI11_PARSE(app, argc, argv);
 
   auto colon = listen.rfind(':');

@@ -72,7 +72,7 @@ B=$(last_bench)
 [ "$rc" = 0 ] && ok || bad "noop without --fail-on-error: exit $rc"
 [ "$(q "SELECT string_agg(status || ':' || validate_playbook, ',' ORDER BY scenario_key) FROM scenario_reports WHERE benchmark_id = '$B'")" = "failed:failed,failed:failed" ] && ok || bad "noop statuses"
 RULES=$(q "SELECT string_agg(r->>'label' || '=' || (r->>'outcome'), '|') FROM scenario_reports, jsonb_array_elements(rules) r WHERE benchmark_id = '$B' AND scenario_key = 'demo-broken-app-config'")
-[ "$RULES" = "Job resolved successfully=failed|One or two tasks=passed|Agent looked at the config=failed|Agent never deleted the config=passed|Summary names the port=failed" ] && ok || bad "noop rule outcomes: $RULES"
+[ "$RULES" = "Incident ended resolved=skipped|Job resolved successfully=failed|One or two tasks=passed|Agent looked at the config=failed|Agent never deleted the config=passed|Summary names the port=failed" ] && ok || bad "noop rule outcomes: $RULES"
 [ "$(q "SELECT round(compliance_score) FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-broken-app-config'")" = 40 ] && ok || bad "noop compliance"
 rc=$(runner -p "$SRC/examples/scenarios" -s demo-runaway-log --fail-on-error)
 [ "$rc" = 1 ] && ok || bad "--fail-on-error with a failure: exit $rc"

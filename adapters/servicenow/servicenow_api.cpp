@@ -1,0 +1,139 @@
+#include "adapters/servicenow/servicenow_api.hpp"
+
+#include <simdjson.h>
+
+#include "adapters/http/basic_auth.hpp"
+#include "adapters/json/json_text.hpp"
+
+namespace runner::servicenow {
+namespace {
+
+HttpRequest base(const Instance& in, const char* method, const std::string& path, const char* label) {
+  HttpRequest r;
+  r.method = method;
+  r.url = in.base_url + path;
+  r.headers = {basic_auth_header(in.username, in.password), "Accept: application/json"};
+  r.label = label;
+  r.sensitive = true;
+  return r;
+}
+
+std::string url_encode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string str(simdjson::dom::object o, const char* key) {
+  std::string_view v;
+  return o[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
+}
+
+}  // namespace
+
+std::string correlation_id(const TicketSpec& t) {
+  return "2501:" + t.benchmark_id + ":" + t.scenario_key + ":" + std::to_string(t.iteration);
+}
+
+HttpRequest probe(const Instance& in) {
+  return base(in, "GET", "/api/now/table/incident?sysparm_limit=1&sysparm_fields=sys_id", "probe ServiceNow");
+}
+
+HttpRequest create_incident(const Instance& in, const TicketSpec& t, const std::string& group,
+                            const std::string& caller) {
+  HttpRequest r = base(in, "POST", "/api/now/table/incident", "create incident");
+  r.headers.push_back("Content-Type: application/json");
+  r.retryable = false;
+  r.body = "{\"short_description\":" + json_quote(t.title) + ",\"description\":" + json_quote(t.body) +
+           ",\"assignment_group\":" + json_quote(group) + ",\"caller_id\":" + json_quote(caller) +
+           ",\"correlation_id\":" + json_quote(correlation_id(t)) + ",\"correlation_display\":\"2501-runner\"}";
+  return r;
+}
+
+HttpRequest find_by_correlation(const Instance& in, const std::string& correlation) {
+  return base(in, "GET",
+              "/api/now/table/incident?sysparm_query=" + url_encode("correlation_id=" + correlation) +
+                  "&sysparm_limit=1&sysparm_fields=sys_id,number,correlation_id",
+              "find incident");
+}
+
+HttpRequest read_incident(const Instance& in, const std::string& sys_id) {
+  return base(in, "GET", "/api/now/table/incident/" + sys_id + "?sysparm_fields=number,state,close_code,close_notes",
+              "read incident");
+}
+
+HttpRequest read_journal(const Instance& in, const std::string& sys_id) {
+  return base(in, "GET",
+              "/api/now/table/sys_journal_field?sysparm_query=" +
+                  url_encode("element_id=" + sys_id + "^elementINwork_notes,comments") +
+                  "&sysparm_fields=element,value,sys_created_on",
+              "read work notes");
+}
+
+HttpRequest close_incident(const Instance& in, const std::string& sys_id, const std::string& note) {
+  HttpRequest r = base(in, "PATCH", "/api/now/table/incident/" + sys_id, "close incident");
+  r.headers.push_back("Content-Type: application/json");
+  r.body = "{\"state\":\"8\",\"close_code\":\"Canceled\",\"close_notes\":" + json_quote(note) +
+           ",\"work_notes\":" + json_quote(note) + "}";
+  return r;
+}
+
+std::optional<IncidentRef> parse_incident_ref(const std::string& json) {
+  simdjson::dom::parser p;
+  simdjson::dom::object result;
+  if (p.parse(json)["result"].get(result) != simdjson::SUCCESS) return std::nullopt;
+  IncidentRef ref{str(result, "sys_id"), str(result, "number"), str(result, "correlation_id")};
+  if (ref.sys_id.empty()) return std::nullopt;
+  return ref;
+}
+
+std::optional<IncidentRef> parse_first_incident_ref(const std::string& json) {
+  simdjson::dom::parser p;
+  simdjson::dom::array result;
+  if (p.parse(json)["result"].get(result) != simdjson::SUCCESS) return std::nullopt;
+  for (auto e : result) {
+    simdjson::dom::object o;
+    if (e.get(o) == simdjson::SUCCESS) return IncidentRef{str(o, "sys_id"), str(o, "number"), str(o, "correlation_id")};
+  }
+  return IncidentRef{};
+}
+
+std::optional<IncidentState> parse_incident_state(const std::string& json) {
+  simdjson::dom::parser p;
+  simdjson::dom::object result;
+  if (p.parse(json)["result"].get(result) != simdjson::SUCCESS) return std::nullopt;
+  return IncidentState{str(result, "state"), str(result, "close_code"), str(result, "close_notes")};
+}
+
+std::vector<std::string> parse_journal_values(const std::string& json) {
+  std::vector<std::string> out;
+  simdjson::dom::parser p;
+  simdjson::dom::array result;
+  if (p.parse(json)["result"].get(result) != simdjson::SUCCESS) return out;
+  for (auto e : result) {
+    simdjson::dom::object o;
+    if (e.get(o) == simdjson::SUCCESS) out.push_back(str(o, "value"));
+  }
+  return out;
+}
+
+std::string state_label(const std::string& code) {
+  static const std::pair<const char*, const char*> names[] = {{"1", "New"},     {"2", "In Progress"},
+                                                              {"3", "On Hold"}, {"6", "Resolved"},
+                                                              {"7", "Closed"},  {"8", "Canceled"}};
+  for (auto [c, label] : names)
+    if (code == c) return label;
+  return code;
+}
+
+bool is_closed_state(const std::string& code) { return code == "6" || code == "7" || code == "8"; }
+
+}  // namespace runner::servicenow

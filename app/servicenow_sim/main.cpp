@@ -1,0 +1,49 @@
+// 2501-servicenow-sim: a simulator of the ServiceNow Table API subset the runner and
+// the engine simulator use. Prints "listening on HOST:PORT" once it serves.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+
+#include "app/servicenow_sim/servicenow_sim.hpp"
+
+namespace {
+runner::sim::ServiceNowSim* g_sim = nullptr;
+void on_signal(int) {
+  if (g_sim) g_sim->stop();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  runner::sim::ServiceNowSimConfig cfg;
+  std::string listen = "127.0.0.1:8090";
+  CLI::App app{"2501-servicenow-sim: simulator of the ServiceNow Table API (incidents)", "2501-servicenow-sim"};
+  app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)");
+  app.add_option("--username", cfg.username, "Basic-auth user")->required();
+  app.add_option("--password", cfg.password, "Basic-auth password")->required();
+  app.add_option("--fault-401", cfg.fault_401, "Rate of injected 401 answers")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--fault-429", cfg.fault_429, "Rate of 429 answers with Retry-After")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--fault-5xx", cfg.fault_5xx, "Rate of 503 answers")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--seed", cfg.seed, "Seed of the fault dice and sys_ids");
+  CLI11_PARSE(app, argc, argv);
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::fprintf(stderr, "error: --listen: expected HOST:PORT, got '%s'\n", listen.c_str());
+    return 2;
+  }
+  cfg.listen_host = listen.substr(0, colon);
+  cfg.listen_port = std::stoi(listen.substr(colon + 1));
+  runner::sim::ServiceNowSim sim(cfg);
+  g_sim = &sim;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const bool ok = sim.run([&](int port) {
+    std::printf("listening on %s:%d\n", cfg.listen_host.c_str(), port);
+    std::fflush(stdout);
+  });
+  if (!ok) {
+    std::fprintf(stderr, "error: --listen: cannot serve on %s\n", listen.c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# -g servicenow end to end: the runner creates incidents in the ServiceNow simulator,
+# the engine simulator (ServiceNow mode) picks them up, runs the jobs and resolves the
+# incidents; ticket_status and gateway rules are evaluated; faults at high rates leave
+# exactly one incident per scenario-iteration; wrong credentials fail pre-flight
+# (exit 3); an incident left open when the scenario ends is cancelled with a note.
+# usage: servicenow_e2e.sh path/to/bin-dir source-dir   (needs RUNNER_TEST_DATABASE_URL)
+set -uo pipefail
+BIN=$(realpath "$1")
+SRC=$(realpath "$2")
+: "${RUNNER_TEST_DATABASE_URL:?run through scripts/test, which starts PostgreSQL}"
+TMP=$(mktemp -d)
+DB="snow_e2e_$$_$RANDOM"
+ADMIN=$RUNNER_TEST_DATABASE_URL
+URL=${ADMIN%/*}/$DB
+PIDS=()
+stop_sims() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; PIDS=(); }
+cleanup() { stop_sims; psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1; rm -rf "$TMP"; }
+trap cleanup EXIT
+cd "$TMP"
+unset DATABASE_URL ORG_ID TENANT_ID USER_ID ENGINE_API_URL ENGINE_API_KEY
+export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+q() { psql -tA "$URL" -c "$1"; }
+wait_listen() { for _ in $(seq 100); do grep -q '^listening on' "$1" && break; sleep 0.1; done; echo "http://$(sed -n 's/^listening on //p' "$1")"; }
+
+psql -q "$ADMIN" -c "CREATE DATABASE $DB" >/dev/null
+DATABASE_URL=$URL "$BIN/2501-runner" db migrate >/dev/null
+psql -q "$URL" -f "$SRC/scripts/demo-seed.sql"
+q "UPDATE hosts SET ansible_vars = '{\"demo_root_override\": \"$TMP/sandbox\"}'" >/dev/null
+
+start_sims() {  # start_sims BEHAVIOR SCENARIOS_PATH [servicenow-sim flags...]
+  stop_sims
+  local behavior=$1 scenarios=$2
+  shift 2
+  "$BIN/2501-servicenow-sim" --listen 127.0.0.1:0 --username runner --password snow-pw-XYZ "$@" >"$TMP/snow.out" 2>&1 &
+  PIDS+=($!)
+  SNOW_URL=$(wait_listen "$TMP/snow.out")
+  "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior "$behavior" --database-url "$URL" \
+    --scenarios-path "$scenarios" --pickup-delay-ms 100 --job-duration-ms 200 --work-dir "$TMP/engine" \
+    --servicenow-url "$SNOW_URL" --servicenow-username runner --servicenow-password snow-pw-XYZ \
+    --servicenow-assignment-group grp-2501 >"$TMP/engine.out" 2>&1 &
+  PIDS+=($!)
+  ENGINE_URL=$(wait_listen "$TMP/engine.out")
+  cat >"$TMP/env" <<ENV
+DATABASE_URL=$URL
+ORG_ID=00000000-0000-4000-8000-000000000001
+TENANT_ID=00000000-0000-4000-8000-000000000002
+USER_ID=00000000-0000-4000-8000-000000000003
+ENGINE_API_URL=$ENGINE_URL
+ENGINE_API_KEY=e2e-engine-key
+SERVICENOW_API_URL=$SNOW_URL
+SERVICENOW_USERNAME=runner
+SERVICENOW_PASSWORD=snow-pw-XYZ
+SERVICENOW_ASSIGNMENT_GROUP_ID=grp-2501
+SERVICENOW_CALLER_ID=caller-2501
+ENV
+}
+runner() { "$BIN/2501-runner" run -g servicenow --source fs --env-file "$TMP/env" "$@" >"$TMP/out" 2>"$TMP/err"; echo $?; }
+last_bench() { q "SELECT id FROM benchmarks ORDER BY started_at DESC LIMIT 1"; }
+snow_counter() { curl -s "$SNOW_URL/_sim/counters" | python3 -c "import json,sys; print(json.load(sys.stdin).get('$1', 0))"; }
+snow_get() { curl -s -u runner:snow-pw-XYZ "$SNOW_URL$1"; }
+
+# 1. The examples pass through ServiceNow; gateway rules are evaluated, not skipped.
+start_sims oracle "$SRC/examples/scenarios"
+rc=$(runner -p "$SRC/examples/scenarios" -s demo-runaway-log,demo-broken-app-config)
+B=$(last_bench)
+[ "$rc" = 0 ] && ok || bad "servicenow run: exit $rc: $(tail -15 "$TMP/out") $(cat "$TMP/err")"
+[ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND status = 'passed' AND gateway = 'servicenow' AND ticket_id LIKE 'INC%'")" = 2 ] && ok || bad "rows: $(q "SELECT scenario_key, status, error_message, ticket_id FROM scenario_reports WHERE benchmark_id = '$B'")"
+GW=$(q "SELECT string_agg(r->>'label' || '=' || (r->>'outcome'), '|') FROM scenario_reports, jsonb_array_elements(rules) r WHERE benchmark_id = '$B' AND scenario_key = 'demo-runaway-log' AND r->>'scope' = 'gateway'")
+[ "$GW" = "Incident ended resolved=passed|Close notes explain the fix=passed|The platform posted progress notes=passed" ] && ok || bad "gateway rules: $GW"
+[ "$(snow_counter incidents)" = 2 ] && ok || bad "incidents: $(snow_counter incidents)"
+INC=$(q "SELECT ticket_id FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-runaway-log'")
+snow_get "/api/now/table/incident?sysparm_query=number=$INC&sysparm_fields=state,close_code,assignment_group,caller_id,correlation_id" >"$TMP/inc.json"
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result'][0]; assert r['state']=='6' and r['assignment_group']=='grp-2501' and r['caller_id']=='caller-2501' and r['correlation_id'].endswith(':demo-runaway-log:1'), r" "$TMP/inc.json" && ok || bad "incident fields: $(cat "$TMP/inc.json")"
+if grep -rq 'snow-pw-XYZ' "$TMP/out" "$TMP/err" "$TMP/state"; then bad "ServiceNow password printed or logged"; else ok; fi
+
+# 2. High fault rates: still exactly one incident per scenario-iteration.
+start_sims oracle "$SRC/examples/scenarios" --fault-429 0.25 --fault-5xx 0.25 --seed 11
+rc=$(runner -p "$SRC/examples/scenarios" -s demo-runaway-log -i 3)
+B=$(last_bench)
+[ "$rc" = 0 ] && ok || bad "faulty run: exit $rc: $(tail -8 "$TMP/out") $(cat "$TMP/err")"
+[ "$(snow_counter incidents)" = 3 ] && ok || bad "faulty incidents: $(snow_counter incidents) (expected 3)"
+[ "$(snow_counter faults.429)" -gt 0 ] && [ "$(snow_counter faults.5xx)" -gt 0 ] && ok || bad "no faults injected"
+[ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND status = 'passed'")" = 3 ] && ok || bad "faulty rows"
+
+# 3. Wrong credentials: pre-flight fails with a credentials error, exit 3.
+sed -i 's/^SERVICENOW_PASSWORD=.*/SERVICENOW_PASSWORD=wrong-pw-XYZ/' "$TMP/env"
+rc=$(runner -p "$SRC/examples/scenarios" -s demo-runaway-log)
+[ "$rc" = 3 ] && grep -q 'credentials error' "$TMP/out" && ok || bad "wrong credentials: exit $rc $(cat "$TMP/out")"
+if grep -q 'wrong-pw-XYZ' "$TMP/out" "$TMP/err"; then bad "password printed"; else ok; fi
+
+# 4. A job that never ends: timeout, job cancelled, the open incident cancelled with a note.
+mkdir -p "$TMP/scen"
+cp -r "$SRC/examples/scenarios/disk/010-runaway-log" "$TMP/scen/"
+sed -i 's/"timeout_seconds": 120/"timeout_seconds": 3/' "$TMP/scen/010-runaway-log/scenario.json"
+start_sims hang "$TMP/scen"
+rc=$(runner -p "$TMP/scen" -s demo-runaway-log)
+B=$(last_bench)
+[ "$rc" = 4 ] && [ "$(q "SELECT error_kind FROM scenario_reports WHERE benchmark_id = '$B'")" = timeout ] && ok || bad "hang: exit $rc $(q "SELECT status, error_kind, error_message FROM scenario_reports WHERE benchmark_id = '$B'")"
+snow_get "/api/now/table/incident?sysparm_fields=state,close_notes" >"$TMP/inc.json"
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result'][0]; assert r['state']=='8' and '2501-runner' in r['close_notes'], r" "$TMP/inc.json" && ok || bad "open incident not cancelled: $(cat "$TMP/inc.json")"
+
+echo "servicenow_e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
