@@ -1,6 +1,7 @@
 #include "adapters/db/platform_store.hpp"
 
 #include <pqxx/pqxx>
+#include <optional>
 #include <set>
 
 #include "adapters/db/database.hpp"
@@ -19,6 +20,25 @@ std::string pg_array(const std::vector<std::string>& ids) {
   std::string out = "{";
   for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];
   return out + "}";
+}
+
+// One host row by id; `tenant_id` "" matches any tenant.
+std::optional<HostRow> host_row(pqxx::transaction_base& t, const std::string& id, const std::string& tenant_id) {
+  auto r = t.exec_params(
+      "SELECT id::text, name, address, port, coalesce(ssh_user, ''), coalesce(ssh_key_path, ''), connection, "
+      "ansible_vars::text FROM hosts WHERE id::text = $1 AND ($2 = '' OR tenant_id::text = $2)",
+      id, tenant_id);
+  if (r.empty()) return std::nullopt;
+  HostRow h;
+  h.id = r[0][0].c_str();
+  h.name = r[0][1].c_str();
+  h.address = r[0][2].c_str();
+  h.port = r[0][3].as<int>();
+  h.ssh_user = r[0][4].c_str();
+  h.ssh_key_path = r[0][5].c_str();
+  h.connection = r[0][6].c_str();
+  h.ansible_vars_json = r[0][7].c_str();
+  return h;
 }
 
 }  // namespace
@@ -68,25 +88,13 @@ ProvisionResult PlatformStore::resolve(const ProvisionRequest& req) {
   return impl_->guarded([&](pqxx::connection& c) {
     pqxx::read_transaction t(c);
     for (std::size_t i = 0; i < req.host_ids.size(); ++i) {
-      auto r = t.exec_params(
-          "SELECT id::text, name, address, port, coalesce(ssh_user, ''), coalesce(ssh_key_path, ''), connection, "
-          "ansible_vars::text FROM hosts WHERE id = $1::uuid AND tenant_id = $2::uuid",
-          req.host_ids[i], req.tenant_id);
-      if (r.empty()) {
+      auto h = host_row(t, req.host_ids[i], req.tenant_id);
+      if (!h) {
         out.error = "host_id " + req.host_ids[i] + " not found among the tenant's hosts";
         return out;
       }
-      HostRow h;
-      h.id = r[0][0].c_str();
-      h.name = r[0][1].c_str();
-      h.address = r[0][2].c_str();
-      h.port = r[0][3].as<int>();
-      h.ssh_user = r[0][4].c_str();
-      h.ssh_key_path = r[0][5].c_str();
-      h.connection = r[0][6].c_str();
-      h.ansible_vars_json = r[0][7].c_str();
-      h.inventory_name = i < req.host_names.size() ? req.host_names[i] : "";
-      out.hosts.push_back(std::move(h));
+      h->inventory_name = i < req.host_names.size() ? req.host_names[i] : "";
+      out.hosts.push_back(std::move(*h));
     }
     for (const auto& id : req.agent_ids) {
       auto r = t.exec_params("SELECT coalesce(host_id::text, '') FROM agents WHERE id = $1::uuid AND tenant_id = $2::uuid",
@@ -99,6 +107,16 @@ ProvisionResult PlatformStore::resolve(const ProvisionRequest& req) {
       out.agent_host_ids.push_back(r[0][0].c_str());
     }
     out.ok = true;
+    return out;
+  });
+}
+
+std::vector<HostRow> PlatformStore::hosts(const std::vector<std::string>& ids) {
+  return impl_->guarded([&](pqxx::connection& c) {
+    std::vector<HostRow> out;
+    pqxx::read_transaction t(c);
+    for (const auto& id : ids)
+      if (auto h = host_row(t, id, "")) out.push_back(std::move(*h));
     return out;
   });
 }

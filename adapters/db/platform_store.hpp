@@ -19,6 +19,10 @@ class PlatformStore {
   // message naming it. Throws DbError when the database is unreachable.
   ProvisionResult resolve(const ProvisionRequest& req);
 
+  // The host rows of these ids, any tenant (the engine simulator's view); unknown ids
+  // are left out.
+  std::vector<HostRow> hosts(const std::vector<std::string>& ids);
+
   // Marks `benchmark_id` as alive (a session advisory lock held while this store
   // lives), so that repair_overrides() of another process leaves it alone.
   void hold_run_lock(const std::string& benchmark_id);

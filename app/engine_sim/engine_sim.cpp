@@ -17,6 +17,7 @@
 #include "adapters/json/json_text.hpp"
 #include "adapters/scenarios/scenario_loader.hpp"
 #include "app/engine_sim/oracle.hpp"
+#include "app/sim_common/sim_server.hpp"
 
 namespace runner::sim {
 namespace {
@@ -424,9 +425,7 @@ struct EngineSim::Impl {
     }));
     server.Get("/_sim/counters", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard lock(mu);
-      std::string out = "{";
-      for (const auto& [k, v] : counters) out += (out.size() > 1 ? "," : "") + json_quote(k) + ":" + std::to_string(v);
-      res.set_content(out + "}", "application/json");
+      res.set_content(counters_json(counters), "application/json");
     });
   }
 };
@@ -442,24 +441,10 @@ bool EngineSim::run(const std::function<void(int)>& on_ready) {
     for (auto& s : cat.scenarios) im.scenarios.emplace(s.key, std::move(s));
     spdlog::info("engine-sim: {} scenario(s) from {}", im.scenarios.size(), im.cfg.scenarios_path);
   }
-  const int http_threads = im.cfg.http_threads;
-  im.server.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };
-  im.server.set_keep_alive_max_count(1000);
-  // cpp-httplib parks a worker thread on each idle keep-alive connection: keep the
-  // idle time short so clients with many connections cannot starve the pool.
-  im.server.set_keep_alive_timeout(1);
-  im.routes();
   for (int i = 0; i < im.cfg.oracle_workers; ++i) im.workers.emplace_back([&im] { im.oracle_worker(); });
   if (!im.cfg.servicenow_url.empty()) im.servicenow_thread = std::thread([&im] { im.servicenow_loop(); });
-  int port = im.cfg.listen_port;
-  if (port == 0) {
-    port = im.server.bind_to_any_port(im.cfg.listen_host);
-  } else if (!im.server.bind_to_port(im.cfg.listen_host, port)) {
-    port = -1;
-  }
-  if (port < 0) return false;
-  on_ready(port);
-  return im.server.listen_after_bind();
+  im.routes();
+  return serve(im.server, {im.cfg.listen_host, im.cfg.listen_port}, im.cfg.http_threads, on_ready);
 }
 
 void EngineSim::stop() {

@@ -3,19 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <unistd.h>
 
+#include "app/sim_common/sim_server.hpp"
 #include "app/engine_sim/engine_sim.hpp"
-
-namespace {
-runner::sim::EngineSim* g_sim = nullptr;
-void on_signal(int) {
-  if (g_sim) g_sim->stop();
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   runner::sim::EngineSimConfig cfg;
@@ -44,24 +37,18 @@ int main(int argc, char** argv) {
                  "Incidents of this assignment group become jobs");
   CLI11_PARSE(app, argc, argv);
 
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) {
+  auto at = runner::sim::parse_listen(listen);
+  if (!at) {
     std::fprintf(stderr, "error: --listen: expected HOST:PORT, got '%s'\n", listen.c_str());
     return 2;
   }
-  cfg.listen_host = listen.substr(0, colon);
-  cfg.listen_port = std::stoi(listen.substr(colon + 1));
+  cfg.listen_host = at->host;
+  cfg.listen_port = at->port;
   if (cfg.work_dir.empty())
     cfg.work_dir = (std::filesystem::temp_directory_path() / ("2501-engine-sim-" + std::to_string(::getpid()))).string();
   runner::sim::EngineSim sim(cfg);
-  g_sim = &sim;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  const bool ok = sim.run([&](int port) {
-    std::printf("listening on %s:%d\n", cfg.listen_host.c_str(), port);
-    std::fflush(stdout);
-  });
-  if (!ok) {
+  runner::sim::stop_on_signals([&sim] { sim.stop(); });
+  if (!sim.run([&](int port) { runner::sim::announce(cfg.listen_host, port); })) {
     std::fprintf(stderr, "error: --listen: cannot serve on %s\n", listen.c_str());
     return 1;
   }

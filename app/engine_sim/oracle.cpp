@@ -5,11 +5,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <pqxx/pqxx>
 #include <sstream>
 
 #include "adapters/ansible/inventory.hpp"
 #include "adapters/ansible/playbook_runner.hpp"
+#include "adapters/db/platform_store.hpp"
 #include "adapters/json/json_text.hpp"
 
 namespace fs = std::filesystem;
@@ -18,29 +18,11 @@ namespace runner::sim {
 namespace {
 
 std::vector<HostRow> load_hosts(const std::string& url, const TicketSpec& spec, const Scenario& scenario) {
-  std::vector<HostRow> rows;
-  if (url.empty() || spec.host_ids.empty()) return rows;
-  pqxx::connection c(url);
-  pqxx::read_transaction t(c);
-  for (const auto& id : spec.host_ids) {
-    auto r = t.exec_params(
-        "SELECT id::text, name, address, port, coalesce(ssh_user, ''), coalesce(ssh_key_path, ''), connection, "
-        "ansible_vars::text FROM hosts WHERE id::text = $1",
-        id);
-    if (r.empty()) continue;
-    HostRow h;
-    h.id = r[0][0].c_str();
-    h.name = r[0][1].c_str();
-    h.address = r[0][2].c_str();
-    h.port = r[0][3].as<int>();
-    h.ssh_user = r[0][4].c_str();
-    h.ssh_key_path = r[0][5].c_str();
-    h.connection = r[0][6].c_str();
-    h.ansible_vars_json = r[0][7].c_str();
+  if (url.empty() || spec.host_ids.empty()) return {};
+  std::vector<HostRow> rows = PlatformStore(url).hosts(spec.host_ids);
+  for (auto& h : rows)
     for (const auto& hs : scenario.hosts)
       if (hs.host_id == h.id && !hs.host_name.empty()) h.inventory_name = hs.host_name;
-    rows.push_back(std::move(h));
-  }
   return rows;
 }
 

@@ -2,17 +2,10 @@
 // the engine simulator use. Prints "listening on HOST:PORT" once it serves.
 #include <CLI/CLI.hpp>
 
-#include <csignal>
 #include <cstdio>
 
+#include "app/sim_common/sim_server.hpp"
 #include "app/servicenow_sim/servicenow_sim.hpp"
-
-namespace {
-runner::sim::ServiceNowSim* g_sim = nullptr;
-void on_signal(int) {
-  if (g_sim) g_sim->stop();
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   runner::sim::ServiceNowSimConfig cfg;
@@ -26,22 +19,16 @@ int main(int argc, char** argv) {
   app.add_option("--fault-5xx", cfg.fault_5xx, "Rate of 503 answers")->check(CLI::Range(0.0, 1.0));
   app.add_option("--seed", cfg.seed, "Seed of the fault dice and sys_ids");
   CLI11_PARSE(app, argc, argv);
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) {
+  auto at = runner::sim::parse_listen(listen);
+  if (!at) {
     std::fprintf(stderr, "error: --listen: expected HOST:PORT, got '%s'\n", listen.c_str());
     return 2;
   }
-  cfg.listen_host = listen.substr(0, colon);
-  cfg.listen_port = std::stoi(listen.substr(colon + 1));
+  cfg.listen_host = at->host;
+  cfg.listen_port = at->port;
   runner::sim::ServiceNowSim sim(cfg);
-  g_sim = &sim;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  const bool ok = sim.run([&](int port) {
-    std::printf("listening on %s:%d\n", cfg.listen_host.c_str(), port);
-    std::fflush(stdout);
-  });
-  if (!ok) {
+  runner::sim::stop_on_signals([&sim] { sim.stop(); });
+  if (!sim.run([&](int port) { runner::sim::announce(cfg.listen_host, port); })) {
     std::fprintf(stderr, "error: --listen: cannot serve on %s\n", listen.c_str());
     return 1;
   }

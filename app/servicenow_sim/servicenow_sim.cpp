@@ -12,6 +12,7 @@
 
 #include "adapters/http/basic_auth.hpp"
 #include "adapters/json/json_text.hpp"
+#include "app/sim_common/sim_server.hpp"
 
 namespace runner::sim {
 namespace {
@@ -236,9 +237,7 @@ struct ServiceNowSim::Impl {
     }));
     server.Get("/_sim/counters", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard lock(mu);
-      std::string out = "{";
-      for (const auto& [k, v] : counters) out += (out.size() > 1 ? "," : "") + json_quote(k) + ":" + std::to_string(v);
-      res.set_content(out + "}", "application/json");
+      res.set_content(counters_json(counters), "application/json");
     });
   }
 };
@@ -248,18 +247,8 @@ ServiceNowSim::~ServiceNowSim() { stop(); }
 
 bool ServiceNowSim::run(const std::function<void(int)>& on_ready) {
   auto& im = *impl_;
-  const int threads = im.cfg.http_threads;
-  im.server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  im.server.set_keep_alive_timeout(1);
   im.routes();
-  int port = im.cfg.listen_port;
-  if (port == 0)
-    port = im.server.bind_to_any_port(im.cfg.listen_host);
-  else if (!im.server.bind_to_port(im.cfg.listen_host, port))
-    port = -1;
-  if (port < 0) return false;
-  on_ready(port);
-  return im.server.listen_after_bind();
+  return serve(im.server, {im.cfg.listen_host, im.cfg.listen_port}, im.cfg.http_threads, on_ready);
 }
 
 void ServiceNowSim::stop() {

@@ -10,13 +10,9 @@ TMP=$(mktemp -d)
 SERVER_PID=
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-# Keep the host's env files and variables out of the way.
+source "$SRC/tests/e2e/lib.sh"
+# Keep the host's env files out of the way.
 cd "$TMP"
-unset DATABASE_URL ORG_ID TENANT_ID USER_ID ENGINE_API_URL ENGINE_API_KEY GIT_RUNNER_REPOSITORY GIT_RUNNER_PAT GIT_REF
 export XDG_CACHE_HOME="$TMP/cache"
 
 # expect CODE LINES_ON_STDERR_OR_- GREP_STDERR_OR_- -- ARGS...
@@ -121,5 +117,4 @@ GIT_RUNNER_REPOSITORY="http://127.0.0.1:$PORT/scen.git" GIT_RUNNER_PAT=right-pat
 GIT_RUNNER_REPOSITORY="http://127.0.0.1:$PORT/scen.git" GIT_RUNNER_PAT=wrong-pat-XYZ GIT_RUNNER_USERNAME=runner expect 3 1 'authentication to .* failed' -- list -s demo
 if grep -rq 'right-pat-XYZ' "$TMP/cache" "$TMP/err" "$TMP/out"; then bad "PAT written to disk or printed"; else ok; fi
 
-echo "cli_e2e: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli_e2e

@@ -6,25 +6,16 @@
 set -uo pipefail
 BIN=$(realpath "$1")
 SRC=$(realpath "$2")
-: "${RUNNER_TEST_DATABASE_URL:?run through scripts/test, which starts PostgreSQL}"
 TMP=$(mktemp -d)
-DB="e2e_$$_$RANDOM"
-ADMIN=$RUNNER_TEST_DATABASE_URL
-URL=${ADMIN%/*}/$DB
+source "$SRC/tests/e2e/lib.sh"
+make_test_database db_e2e
 SIM_PID=
-cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1; rm -rf "$TMP"; }
+cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; drop_test_database; rm -rf "$TMP"; }
 trap cleanup EXIT
 cd "$TMP"
-unset DATABASE_URL ORG_ID TENANT_ID USER_ID ENGINE_API_URL ENGINE_API_KEY GIT_RUNNER_REPOSITORY GIT_RUNNER_PAT
 export XDG_STATE_HOME="$TMP/state"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 run() { "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"; echo $?; }
 has() { grep -qE -- "$1" "$TMP/out" "$TMP/err"; }
-
-psql -q "$ADMIN" -c "CREATE DATABASE $DB" >/dev/null || { echo "cannot create $DB"; exit 1; }
 
 # db migrate: applies, then says there is nothing to do.
 [ "$(DATABASE_URL=$URL run db migrate)" = 0 ] && has 'applied migration 0001_platform' && ok || bad "first migrate: $(cat "$TMP/out" "$TMP/err")"
@@ -41,8 +32,7 @@ SQL
 # The gateway probe needs an engine: the simulator.
 "$(dirname "$BIN")/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior noop >"$TMP/sim.out" 2>&1 &
 SIM_PID=$!
-for _ in $(seq 100); do grep -q '^listening on' "$TMP/sim.out" && break; sleep 0.1; done
-SIM_URL="http://$(sed -n 's/^listening on //p' "$TMP/sim.out")"
+SIM_URL=$(wait_listen "$TMP/sim.out")
 check() {  # check ORG TENANT USER URL -> exit code of run --check
   DATABASE_URL=$4 ORG_ID=$1 TENANT_ID=$2 USER_ID=$3 ENGINE_API_URL=$SIM_URL ENGINE_API_KEY=e2e-engine-key \
     run run --check --source fs -p "$SRC/examples/scenarios"
@@ -74,5 +64,4 @@ JSON
 [ "$(psql -tA "$URL" -c "SELECT status || ' ' || total FROM benchmarks WHERE id = '$BENCH'")" = "interrupted 1" ] && ok || bad "replayed rows missing"
 [ -z "$(ls "$TMP/spool"/*.jsonl 2>/dev/null)" ] && ok || bad "spool not emptied"
 
-echo "db_e2e: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish db_e2e

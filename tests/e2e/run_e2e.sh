@@ -9,27 +9,16 @@
 set -uo pipefail
 BIN=$(realpath "$1")
 SRC=$(realpath "$2")
-: "${RUNNER_TEST_DATABASE_URL:?run through scripts/test, which starts PostgreSQL}"
 TMP=$(mktemp -d)
-DB="run_e2e_$$_$RANDOM"
-ADMIN=$RUNNER_TEST_DATABASE_URL
-URL=${ADMIN%/*}/$DB
+source "$SRC/tests/e2e/lib.sh"
+make_test_database run_e2e
 SIM_PID=
 stop_sim() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null; SIM_PID=; }
-cleanup() { stop_sim; psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1; rm -rf "$TMP"; }
+cleanup() { stop_sim; drop_test_database; rm -rf "$TMP"; }
 trap cleanup EXIT
 cd "$TMP"
-unset DATABASE_URL ORG_ID TENANT_ID USER_ID ENGINE_API_URL ENGINE_API_KEY
 export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-q() { psql -tA "$URL" -c "$1"; }
-
-psql -q "$ADMIN" -c "CREATE DATABASE $DB" >/dev/null
-DATABASE_URL=$URL "$BIN/2501-runner" db migrate >/dev/null
-psql -q "$URL" -f "$SRC/scripts/demo-seed.sql"
+seed_test_database
 # This test's own sandbox and web port, so it never touches the demo's.
 WEB_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 q "UPDATE hosts SET ansible_vars = '{\"demo_root_override\": \"$TMP/sandbox\", \"demo_web_port\": $WEB_PORT}'" >/dev/null
@@ -39,8 +28,7 @@ start_sim() {  # start_sim BEHAVIOR SCENARIOS_PATH
   "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior "$1" --database-url "$URL" \
     --scenarios-path "$2" --pickup-delay-ms 100 --job-duration-ms 200 --work-dir "$TMP/engine" >"$TMP/sim.out" 2>&1 &
   SIM_PID=$!
-  for _ in $(seq 100); do grep -q '^listening on' "$TMP/sim.out" && break; sleep 0.1; done
-  SIM_URL="http://$(sed -n 's/^listening on //p' "$TMP/sim.out")"
+  SIM_URL=$(wait_listen "$TMP/sim.out")
   cat >"$TMP/env" <<ENV
 DATABASE_URL=$URL
 ORG_ID=00000000-0000-4000-8000-000000000001
@@ -133,5 +121,4 @@ B=$(last_bench)
 [ ! -e "$TMP/sandbox/app" ] && ok || bad "restore did not run after SIGINT"
 [ "$(curl -s "$SIM_URL/_sim/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("cancels", 0))')" = 1 ] && ok || bad "job not cancelled"
 
-echo "run_e2e: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish run_e2e

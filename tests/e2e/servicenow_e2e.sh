@@ -8,28 +8,16 @@
 set -uo pipefail
 BIN=$(realpath "$1")
 SRC=$(realpath "$2")
-: "${RUNNER_TEST_DATABASE_URL:?run through scripts/test, which starts PostgreSQL}"
 TMP=$(mktemp -d)
-DB="snow_e2e_$$_$RANDOM"
-ADMIN=$RUNNER_TEST_DATABASE_URL
-URL=${ADMIN%/*}/$DB
+source "$SRC/tests/e2e/lib.sh"
+make_test_database snow_e2e
 PIDS=()
 stop_sims() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; PIDS=(); }
-cleanup() { stop_sims; psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1; rm -rf "$TMP"; }
+cleanup() { stop_sims; drop_test_database; rm -rf "$TMP"; }
 trap cleanup EXIT
 cd "$TMP"
-unset DATABASE_URL ORG_ID TENANT_ID USER_ID ENGINE_API_URL ENGINE_API_KEY
 export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-q() { psql -tA "$URL" -c "$1"; }
-wait_listen() { for _ in $(seq 100); do grep -q '^listening on' "$1" && break; sleep 0.1; done; echo "http://$(sed -n 's/^listening on //p' "$1")"; }
-
-psql -q "$ADMIN" -c "CREATE DATABASE $DB" >/dev/null
-DATABASE_URL=$URL "$BIN/2501-runner" db migrate >/dev/null
-psql -q "$URL" -f "$SRC/scripts/demo-seed.sql"
+seed_test_database
 q "UPDATE hosts SET ansible_vars = '{\"demo_root_override\": \"$TMP/sandbox\"}'" >/dev/null
 
 start_sims() {  # start_sims BEHAVIOR SCENARIOS_PATH [servicenow-sim flags...]
@@ -104,5 +92,4 @@ B=$(last_bench)
 snow_get "/api/now/table/incident?sysparm_fields=state,close_notes" >"$TMP/inc.json"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result'][0]; assert r['state']=='8' and '2501-runner' in r['close_notes'], r" "$TMP/inc.json" && ok || bad "open incident not cancelled: $(cat "$TMP/inc.json")"
 
-echo "servicenow_e2e: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish servicenow_e2e

@@ -1,0 +1,64 @@
+#include "app/sim_common/sim_server.hpp"
+
+#include <httplib.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include "adapters/json/json_text.hpp"
+
+namespace runner::sim {
+namespace {
+std::function<void()> g_stop;
+void on_signal(int) {
+  if (g_stop) g_stop();
+}
+}  // namespace
+
+std::optional<ListenAddress> parse_listen(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    int port = std::stoi(text.substr(colon + 1), &used);
+    if (used != text.size() - colon - 1 || port < 0 || port > 65535) return std::nullopt;
+    return ListenAddress{text.substr(0, colon), port};
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+bool serve(httplib::Server& server, const ListenAddress& at, int threads, const std::function<void(int)>& on_ready) {
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_keep_alive_max_count(1000);
+  // cpp-httplib parks a worker thread on each idle keep-alive connection: keep the
+  // idle time short so clients with many connections cannot starve the pool.
+  server.set_keep_alive_timeout(1);
+  int port = at.port;
+  if (port == 0)
+    port = server.bind_to_any_port(at.host);
+  else if (!server.bind_to_port(at.host, port))
+    port = -1;
+  if (port < 0) return false;
+  on_ready(port);
+  return server.listen_after_bind();
+}
+
+std::string counters_json(const std::map<std::string, std::uint64_t>& counters) {
+  std::string out = "{";
+  for (const auto& [k, v] : counters) out += (out.size() > 1 ? "," : "") + json_quote(k) + ":" + std::to_string(v);
+  return out + "}";
+}
+
+void stop_on_signals(std::function<void()> stop) {
+  g_stop = std::move(stop);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
+void announce(const std::string& host, int port) {
+  std::printf("listening on %s:%d\n", host.c_str(), port);
+  std::fflush(stdout);
+}
+
+}  // namespace runner::sim

@@ -1,0 +1,36 @@
+#pragma once
+// What both simulators share: the --listen flag, serving a cpp-httplib server on a
+// bounded pool, the counters document, and stopping on SIGINT/SIGTERM.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace httplib {
+class Server;
+}
+
+namespace runner::sim {
+
+struct ListenAddress {
+  std::string host;
+  int port = 0;
+};
+
+// "HOST:PORT" -> address; nullopt when malformed.
+std::optional<ListenAddress> parse_listen(const std::string& text);
+
+// Binds (port 0: any free port), calls on_ready(port), serves until stopped.
+bool serve(httplib::Server& server, const ListenAddress& at, int threads, const std::function<void(int)>& on_ready);
+
+// {"name": N, ...}
+std::string counters_json(const std::map<std::string, std::uint64_t>& counters);
+
+// Calls `stop` on the first SIGINT or SIGTERM.
+void stop_on_signals(std::function<void()> stop);
+
+// Prints the ready line tests wait for: "listening on HOST:PORT".
+void announce(const std::string& host, int port);
+
+}  // namespace runner::sim

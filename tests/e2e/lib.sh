@@ -1,0 +1,42 @@
+# Shared by the end-to-end scripts: pass/fail counting, a database of the test's own
+# on the shared test cluster, waiting for a simulator's "listening on" line.
+# Source it after setting BIN, SRC and TMP.
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# Prints the closing line and exits non-zero when anything failed.
+finish() {
+  echo "$1: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
+
+# Creates database $DB on the cluster of RUNNER_TEST_DATABASE_URL; sets ADMIN and URL.
+make_test_database() {
+  : "${RUNNER_TEST_DATABASE_URL:?run through scripts/test, which starts PostgreSQL}"
+  ADMIN=$RUNNER_TEST_DATABASE_URL
+  DB="${1}_$$_$RANDOM"
+  URL=${ADMIN%/*}/$DB
+  psql -q "$ADMIN" -c "CREATE DATABASE $DB" >/dev/null || { echo "cannot create $DB"; exit 1; }
+}
+
+drop_test_database() { psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1; }
+
+# Migrated and seeded with the demo's organization, tenant, user, host and agent.
+seed_test_database() {
+  DATABASE_URL=$URL "$BIN/2501-runner" db migrate >/dev/null
+  psql -q "$URL" -f "$SRC/scripts/demo-seed.sql"
+}
+
+q() { psql -tA "$URL" -c "$1"; }
+
+# Waits for "listening on HOST:PORT" in a simulator's output file; prints its URL.
+wait_listen() {
+  for _ in $(seq 100); do grep -q '^listening on' "$1" && break; sleep 0.1; done
+  echo "http://$(sed -n 's/^listening on //p' "$1")"
+}
+
+# Keeps the host's runner variables out of the tests.
+unset DATABASE_URL ORG_ID TENANT_ID USER_ID ENGINE_API_URL ENGINE_API_KEY GIT_RUNNER_REPOSITORY GIT_RUNNER_PAT GIT_REF
