@@ -45,6 +45,11 @@ enum class Fault { none, server_error, server_error_after, too_many, reset, slow
 
 std::string json_error(const std::string& message) { return "{\"error\":" + json_quote(message) + "}"; }
 
+void not_found(httplib::Response& res, const std::string& what) {
+  res.status = 404;
+  res.set_content(json_error("no such " + what), "application/json");
+}
+
 }  // namespace
 
 struct EngineSim::Impl {
@@ -367,11 +372,7 @@ struct EngineSim::Impl {
     server.Get(R"(/api/v1/tickets/([^/]+))", api("read_ticket", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu);
       auto it = tickets.find(req.matches[1]);
-      if (it == tickets.end()) {
-        res.status = 404;
-        res.set_content(json_error("no such ticket"), "application/json");
-        return;
-      }
+      if (it == tickets.end()) return not_found(res, "ticket");
       materialize_job(it->second);
       const auto& t = it->second;
       res.set_content("{\"id\":" + json_quote(t.id) + ",\"status\":\"open\",\"job_id\":" +
@@ -381,22 +382,14 @@ struct EngineSim::Impl {
     server.Get(R"(/api/v1/jobs/([^/]+))", api("read_job", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu);
       auto it = jobs.find(req.matches[1]);
-      if (it == jobs.end()) {
-        res.status = 404;
-        res.set_content(json_error("no such job"), "application/json");
-        return;
-      }
+      if (it == jobs.end()) return not_found(res, "job");
       res.set_content(engine_api::job_json(observe(it->second)), "application/json");
     }));
     server.Post(R"(/api/v1/jobs/([^/]+)/cancel)", api("cancel_job", [this](const httplib::Request& req,
                                                                            httplib::Response& res) {
       std::lock_guard lock(mu);
       auto it = jobs.find(req.matches[1]);
-      if (it == jobs.end()) {
-        res.status = 404;
-        res.set_content(json_error("no such job"), "application/json");
-        return;
-      }
+      if (it == jobs.end()) return not_found(res, "job");
       auto& job = it->second;
       observe(job);
       if (!job.snap.terminal()) {
