@@ -7,6 +7,7 @@
 
 #include "actors/interfaces.hpp"
 #include "adapters/engine/engine_api.hpp"
+#include "adapters/http/retry_policy.hpp"
 #include "adapters/servicenow/servicenow_api.hpp"
 
 namespace runner {
@@ -56,7 +57,11 @@ void read_incident_then_finish(poller_pointer self) {
   auto& st = self->state;
   st.incident_read = true;
   if (st.incident.sys_id.empty()) return finish(self);
-  self->request(st.http, caf::infinite, timed(self, servicenow::read_incident(instance(self), st.incident.sys_id)))
+  // The incident exists: its rules are evaluated, and fail if it cannot be read.
+  st.outcome.job.has_ticket = true;
+  auto req = timed(self, servicenow::read_incident(instance(self), st.incident.sys_id));
+  req.max_attempts = 10;  // the last word on the verdict: be patient with a flaky instance
+  self->request(st.http, caf::infinite, std::move(req))
       .then([=](const HttpResponse& r) {
         auto state = r.status == 200 ? servicenow::parse_incident_state(r.body) : std::nullopt;
         if (!state) {
@@ -65,11 +70,11 @@ void read_incident_then_finish(poller_pointer self) {
           return finish(self);
         }
         auto& job = self->state.outcome.job;
-        job.has_ticket = true;
         job.ticket_state = servicenow::state_label(state->state);
         job.gateway_summary = state->close_notes;
-        self->request(self->state.http, caf::infinite,
-                      timed(self, servicenow::read_journal(instance(self), self->state.incident.sys_id)))
+        auto journal = timed(self, servicenow::read_journal(instance(self), self->state.incident.sys_id));
+        journal.max_attempts = 10;
+        self->request(self->state.http, caf::infinite, std::move(journal))
             .then([=](const HttpResponse& j) {
               if (j.status == 200) self->state.outcome.job.gateway_messages = servicenow::parse_journal_values(j.body);
               if (servicenow::is_closed_state(state->state)) return finish(self);
@@ -158,6 +163,9 @@ void poll_job(poller_pointer self) {
         auto& st = self->state;
         if (st.done || st.cancelling) return;
         ++st.outcome.polls;
+        // A read that still fails after the client's retries is tried again at the
+        // next poll: only the deadline ends the wait. Credentials problems are final.
+        if (r.status != 200 && is_transient(r)) return schedule_poll(self);
         if (r.status != 200) return fail_http(self, "reading the job", r);
         auto job = engine_api::parse_job(r.body);
         if (!job) return fail(self, "gateway", "the engine returned an unreadable job: " + r.body.substr(0, 200));
@@ -185,6 +193,9 @@ void find_job_of_incident(poller_pointer self) {
         auto& st = self->state;
         if (st.done || st.cancelling) return;
         ++st.outcome.polls;
+        // A read that still fails after the client's retries is tried again at the
+        // next poll: only the deadline ends the wait. Credentials problems are final.
+        if (r.status != 200 && is_transient(r)) return schedule_poll(self);
         if (r.status != 200) return fail_http(self, "finding the incident's job", r);
         auto job_id = engine_api::parse_first_job_id(r.body);
         if (!job_id) return fail(self, "gateway", "the engine returned an unreadable job list");
@@ -203,6 +214,9 @@ void find_job(poller_pointer self) {
         auto& st = self->state;
         if (st.done || st.cancelling) return;
         ++st.outcome.polls;
+        // A read that still fails after the client's retries is tried again at the
+        // next poll: only the deadline ends the wait. Credentials problems are final.
+        if (r.status != 200 && is_transient(r)) return schedule_poll(self);
         if (r.status != 200) return fail_http(self, "reading the ticket", r);
         auto job_id = engine_api::parse_ticket_job_id(r.body);
         if (!job_id) return fail(self, "gateway", "the engine returned an unreadable ticket");
@@ -234,10 +248,12 @@ void adopt_or_retry(poller_pointer self, const HttpResponse& failure) {
           st.outcome.ticket_id = ref->number;
           return find_job(self);
         }
-        if (st.create_attempts >= 6) return fail_http(self, "creating the incident", failure);
+        // A refusal (4xx) is final; transient failures are tried again until the deadline.
+        if (!is_transient(failure)) return fail_http(self, "creating the incident", failure);
         // Not there: the create really failed. Back off, then create again.
         const auto delay = std::chrono::milliseconds(failure.retry_after_s ? failure.retry_after_s * 1000
                                                                            : 200u << std::min(st.create_attempts, 5u));
+        // (create_attempts only shapes the backoff)
         self->delayed_send(self, delay, poll_atom::value);
       });
 }
@@ -262,6 +278,26 @@ void create_incident(poller_pointer self) {
       });
 }
 
+// Runner gateway: one Idempotency-Key per scenario-iteration of a benchmark, so
+// every retry of this create, however many, names the same ticket. A create that
+// still fails transiently after the client's retries is tried again at the next poll.
+void create_ticket(poller_pointer self) {
+  auto& st = self->state;
+  const auto& t = st.request.ticket;
+  const std::string key = t.benchmark_id + ":" + t.scenario_key + ":" + std::to_string(t.iteration);
+  self->request(st.http, caf::infinite, timed(self, engine_api::create_ticket(endpoint(self), t, key)))
+      .then([=](const HttpResponse& r) {
+        auto& st = self->state;
+        if (st.done || st.cancelling) return;
+        if (r.status != 200 && r.status != 201 && is_transient(r)) return schedule_poll(self);
+        if (r.status != 200 && r.status != 201) return fail_http(self, "creating the ticket", r);
+        auto id = engine_api::parse_created_ticket_id(r.body);
+        if (!id) return fail(self, "gateway", "the engine's ticket reply has no id");
+        st.outcome.ticket_id = *id;
+        find_job(self);
+      });
+}
+
 }  // namespace
 
 gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_client_actor http,
@@ -279,20 +315,7 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
           create_incident(self);
           return st.promise;
         }
-        const auto& t = st.request.ticket;
-        // One key per scenario-iteration of a benchmark: retries of this create,
-        // however many, name the same ticket.
-        const std::string key = t.benchmark_id + ":" + t.scenario_key + ":" + std::to_string(t.iteration);
-        self->request(st.http, caf::infinite, timed(self, engine_api::create_ticket(endpoint(self), t, key)))
-            .then([=](const HttpResponse& r) {
-              auto& st = self->state;
-              if (st.done || st.cancelling) return;
-              if (r.status != 200 && r.status != 201) return fail_http(self, "creating the ticket", r);
-              auto id = engine_api::parse_created_ticket_id(r.body);
-              if (!id) return fail(self, "gateway", "the engine's ticket reply has no id");
-              st.outcome.ticket_id = *id;
-              find_job(self);
-            });
+        create_ticket(self);
         return st.promise;
       },
       [=](cancel_atom) {
@@ -308,6 +331,8 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
         if (st.done || st.cancelling) return;
         if (servicenow_mode(self) && st.incident.sys_id.empty())
           create_incident(self);
+        else if (!servicenow_mode(self) && st.outcome.ticket_id.empty())
+          create_ticket(self);
         else if (st.outcome.job_id.empty())
           find_job(self);
         else
