@@ -15,7 +15,9 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:8080";
   CLI::App app{"2501-engine-sim: simulator of the 2501 engine API", "2501-engine-sim"};
   app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)");
-  app.add_option("--api-key", cfg.api_key, "The API key clients must present (Bearer)")->required();
+  app.add_option("--api-key", cfg.api_key, "The API key clients must present (Bearer); or ENGINE_SIM_API_KEY")
+      ->envname("ENGINE_SIM_API_KEY")
+      ->required();
   app.add_option("--database-url", cfg.database_url, "PostgreSQL with the hosts and agents tables");
   app.add_option("--scenarios-path", cfg.scenarios_path, "Scenarios root, to find solution.yml/solution.json by key");
   app.add_option("--behavior", cfg.behavior, "oracle | noop | fail | hang")
@@ -32,7 +34,8 @@ int main(int argc, char** argv) {
   app.add_option("--http-threads", cfg.http_threads, "HTTP worker threads");
   app.add_option("--servicenow-url", cfg.servicenow_url, "ServiceNow mode: the instance to poll for incidents");
   app.add_option("--servicenow-username", cfg.servicenow_username, "ServiceNow user");
-  app.add_option("--servicenow-password", cfg.servicenow_password, "ServiceNow password");
+  app.add_option("--servicenow-password", cfg.servicenow_password, "ServiceNow password; or ENGINE_SIM_SERVICENOW_PASSWORD")
+      ->envname("ENGINE_SIM_SERVICENOW_PASSWORD");
   app.add_option("--servicenow-assignment-group", cfg.servicenow_assignment_group,
                  "Incidents of this assignment group become jobs");
   CLI11_PARSE(app, argc, argv);

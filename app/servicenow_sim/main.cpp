@@ -13,7 +13,9 @@ int main(int argc, char** argv) {
   CLI::App app{"2501-servicenow-sim: simulator of the ServiceNow Table API (incidents)", "2501-servicenow-sim"};
   app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)");
   app.add_option("--username", cfg.username, "Basic-auth user")->required();
-  app.add_option("--password", cfg.password, "Basic-auth password")->required();
+  app.add_option("--password", cfg.password, "Basic-auth password; or SERVICENOW_SIM_PASSWORD")
+      ->envname("SERVICENOW_SIM_PASSWORD")
+      ->required();
   app.add_option("--fault-401", cfg.fault_401, "Rate of injected 401 answers")->check(CLI::Range(0.0, 1.0));
   app.add_option("--fault-429", cfg.fault_429, "Rate of 429 answers with Retry-After")->check(CLI::Range(0.0, 1.0));
   app.add_option("--fault-5xx", cfg.fault_5xx, "Rate of 503 answers")->check(CLI::Range(0.0, 1.0));

@@ -24,12 +24,13 @@ start_sims() {  # start_sims BEHAVIOR SCENARIOS_PATH [servicenow-sim flags...]
   stop_sims
   local behavior=$1 scenarios=$2
   shift 2
-  "$BIN/2501-servicenow-sim" --listen 127.0.0.1:0 --username runner --password snow-pw-XYZ "$@" >"$TMP/snow.out" 2>&1 &
+  SERVICENOW_SIM_PASSWORD=snow-pw-XYZ "$BIN/2501-servicenow-sim" --listen 127.0.0.1:0 --username runner "$@" >"$TMP/snow.out" 2>&1 &
   PIDS+=($!)
   SNOW_URL=$(wait_listen "$TMP/snow.out")
-  "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior "$behavior" --database-url "$URL" \
+  ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_SERVICENOW_PASSWORD=snow-pw-XYZ \
+    "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --behavior "$behavior" --database-url "$URL" \
     --scenarios-path "$scenarios" --pickup-delay-ms 100 --job-duration-ms 200 --work-dir "$TMP/engine" \
-    --servicenow-url "$SNOW_URL" --servicenow-username runner --servicenow-password snow-pw-XYZ \
+    --servicenow-url "$SNOW_URL" --servicenow-username runner \
     --servicenow-assignment-group grp-2501 >"$TMP/engine.out" 2>&1 &
   PIDS+=($!)
   ENGINE_URL=$(wait_listen "$TMP/engine.out")
@@ -54,13 +55,13 @@ snow_get() { curl -s -u runner:snow-pw-XYZ "$SNOW_URL$1"; }
 
 # 1. The examples pass through ServiceNow; gateway rules are evaluated, not skipped.
 start_sims oracle "$SRC/examples/scenarios"
-rc=$(runner -p "$SRC/examples/scenarios" -s demo-runaway-log,demo-broken-app-config)
+rc=$(runner -p "$SRC/examples/scenarios" -s demo)
 B=$(last_bench)
 [ "$rc" = 0 ] && ok || bad "servicenow run: exit $rc: $(tail -15 "$TMP/out") $(cat "$TMP/err")"
-[ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND status = 'passed' AND gateway = 'servicenow' AND ticket_id LIKE 'INC%'")" = 2 ] && ok || bad "rows: $(q "SELECT scenario_key, status, error_message, ticket_id FROM scenario_reports WHERE benchmark_id = '$B'")"
+[ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND status = 'passed' AND gateway = 'servicenow' AND ticket_id LIKE 'INC%'")" = 5 ] && ok || bad "rows: $(q "SELECT scenario_key, status, error_message, ticket_id FROM scenario_reports WHERE benchmark_id = '$B'")"
 GW=$(q "SELECT string_agg(r->>'label' || '=' || (r->>'outcome'), '|') FROM scenario_reports, jsonb_array_elements(rules) r WHERE benchmark_id = '$B' AND scenario_key = 'demo-runaway-log' AND r->>'scope' = 'gateway'")
 [ "$GW" = "Incident ended resolved=passed|Close notes explain the fix=passed|The platform posted progress notes=passed" ] && ok || bad "gateway rules: $GW"
-[ "$(snow_counter incidents)" = 2 ] && ok || bad "incidents: $(snow_counter incidents)"
+[ "$(snow_counter incidents)" = 5 ] && ok || bad "incidents: $(snow_counter incidents)"
 INC=$(q "SELECT ticket_id FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-runaway-log'")
 snow_get "/api/now/table/incident?sysparm_query=number=$INC&sysparm_fields=state,close_code,assignment_group,caller_id,correlation_id" >"$TMP/inc.json"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result'][0]; assert r['state']=='6' and r['assignment_group']=='grp-2501' and r['caller_id']=='caller-2501' and r['correlation_id'].endswith(':demo-runaway-log:1'), r" "$TMP/inc.json" && ok || bad "incident fields: $(cat "$TMP/inc.json")"
