@@ -239,7 +239,7 @@ int run_run_command(const RunOptions& opts) {
   for (int i = 1; i <= opts.iterations; ++i)
     for (const auto* s : sel.scenarios) plan.push_back({std::make_shared<const Scenario>(*s), i});
   auto sup = spawn_supervisor(sys, std::move(plan), run, actors, 1);
-  signals.start([&sys, sup] { caf::anon_send(sup, interrupt_atom::value); });
+  signals.start([sup] { caf::anon_send(sup, interrupt_atom::value); });
 
   std::vector<ScenarioReport> reports;
   self->request(sup, caf::infinite, run_atom::value)
