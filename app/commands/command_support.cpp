@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
+#include "adapters/db/database.hpp"
 #include "adapters/db/report_store.hpp"
 #include "adapters/db/spool.hpp"
 #include "adapters/db/spool_replay.hpp"
@@ -30,8 +33,16 @@ void print_catalog_problems(const Catalog& catalog) {
   for (const auto& e : catalog.errors) spdlog::error("{}", e.text());
 }
 
+std::string spool_dir_for(const std::optional<std::string>& spool_dir, const std::string& database_url) {
+  if (spool_dir) return *spool_dir;
+  std::string slug = describe_database(database_url);
+  for (char& c : slug)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
+  return (std::filesystem::path(Spool::default_dir()) / slug).string();
+}
+
 void replay_spooled_reports(const std::string& database_url, const std::optional<std::string>& spool_dir) {
-  Spool spool(spool_dir.value_or(Spool::default_dir()));
+  Spool spool(spool_dir_for(spool_dir, database_url));
   const std::size_t waiting = spool.pending();
   if (waiting == 0) return;
   spdlog::info("spool: {} report write(s) from an earlier run wait in {}", waiting, spool.dir());

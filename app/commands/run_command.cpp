@@ -206,7 +206,7 @@ int run_run_command(const RunOptions& opts) {
   run->playbook_timeout_s = env_u32("RUNNER_PLAYBOOK_TIMEOUT_S", 600);
   if (const char* crash = std::getenv("RUNNER_TEST_CRASH_SCENARIO")) run->crash_scenario_key = crash;
 
-  const std::string spool_dir = opts.spool_dir.value_or(Spool::default_dir());
+  const std::string spool_dir = spool_dir_for(opts.spool_dir, db_url);
   RunActors actors;
   actors.http = http;
   actors.broker = spawn_ram_broker(sys, 1);  // host mode: one scenario at a time
