@@ -91,7 +91,7 @@ sed -i 's/"timeout_seconds": 120/"timeout_seconds": 3/' "$TMP/scen/010-runaway-l
 start_sims hang "$TMP/scen"
 rc=$(runner -p "$TMP/scen" -s demo-runaway-log)
 B=$(last_bench)
-[ "$rc" = 4 ] && [ "$(q "SELECT error_kind FROM scenario_reports WHERE benchmark_id = '$B'")" = timeout ] && ok || bad "hang: exit $rc $(q "SELECT status, error_kind, error_message FROM scenario_reports WHERE benchmark_id = '$B'")"
+[ "$rc" = 4 ] && [ "$(q "SELECT error_kind FROM scenario_reports WHERE benchmark_id = '$B'")" = timeout ] && ok || bad "hang: exit $rc $(tail -12 "$TMP/out")  $(q "SELECT status, error_kind, error_message FROM scenario_reports WHERE benchmark_id = '$B'")"
 snow_get "/api/now/table/incident?sysparm_fields=state,close_notes" >"$TMP/inc.json"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result'][0]; assert r['state']=='8' and '2501-runner' in r['close_notes'], r" "$TMP/inc.json" && ok || bad "open incident not cancelled: $(cat "$TMP/inc.json")"
 
