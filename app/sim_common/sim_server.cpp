@@ -2,18 +2,16 @@
 
 #include <httplib.h>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <csignal>
+#include <thread>
 #include <cstdio>
 
 #include "adapters/json/json_text.hpp"
 
 namespace runner::sim {
-namespace {
-std::function<void()> g_stop;
-void on_signal(int) {
-  if (g_stop) g_stop();
-}
-}  // namespace
 
 std::optional<ListenAddress> parse_listen(const std::string& text) {
   auto colon = text.rfind(':');
@@ -51,9 +49,19 @@ std::string counters_json(const std::map<std::string, std::uint64_t>& counters) 
 }
 
 void stop_on_signals(std::function<void()> stop) {
-  g_stop = std::move(stop);
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  // Stopping joins threads and takes locks: never from a signal handler. The signals
+  // are blocked here (threads started later inherit that) and a watcher thread waits
+  // for them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread([set, stop = std::move(stop)] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    stop();
+  }).detach();
 }
 
 void announce(const std::string& host, int port) {

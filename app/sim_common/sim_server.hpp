@@ -27,7 +27,8 @@ bool serve(httplib::Server& server, const ListenAddress& at, int threads, const 
 // {"name": N, ...}
 std::string counters_json(const std::map<std::string, std::uint64_t>& counters);
 
-// Calls `stop` on the first SIGINT or SIGTERM.
+// Calls `stop` (from a watcher thread) on the first SIGINT or SIGTERM. Call it before
+// any other thread starts.
 void stop_on_signals(std::function<void()> stop);
 
 // Prints the ready line tests wait for: "listening on HOST:PORT".

@@ -34,7 +34,7 @@ q() { psql -tA "$URL" -c "$1"; }
 
 # Waits for "listening on HOST:PORT" in a simulator's output file; prints its URL.
 wait_listen() {
-  for _ in $(seq 100); do grep -q '^listening on' "$1" && break; sleep 0.1; done
+  for _ in $(seq 300); do grep -q '^listening on' "$1" && break; sleep 0.1; done
   echo "http://$(sed -n 's/^listening on //p' "$1")"
 }
 
