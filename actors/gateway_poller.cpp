@@ -156,17 +156,27 @@ std::string guard_violation(const ExecuteRequest& req, const JobSnapshot& job) {
 
 void find_job(poller_pointer self);
 
+// The common start of every poll's reply: false when the poll is over for this round.
+// A read that still fails after the client's retries is tried again at the next poll
+// (only the deadline ends the wait); credentials problems are final.
+bool usable_poll(poller_pointer self, const HttpResponse& r, const char* what) {
+  auto& st = self->state;
+  if (st.done || st.cancelling) return false;
+  ++st.outcome.polls;
+  if (r.status == 200) return true;
+  if (is_transient(r))
+    schedule_poll(self);
+  else
+    fail_http(self, what, r);
+  return false;
+}
+
 void poll_job(poller_pointer self) {
   auto& st = self->state;
   self->request(st.http, caf::infinite, timed(self, engine_api::get_job(endpoint(self), st.outcome.job_id)))
       .then([=](const HttpResponse& r) {
+        if (!usable_poll(self, r, "reading the job")) return;
         auto& st = self->state;
-        if (st.done || st.cancelling) return;
-        ++st.outcome.polls;
-        // A read that still fails after the client's retries is tried again at the
-        // next poll: only the deadline ends the wait. Credentials problems are final.
-        if (r.status != 200 && is_transient(r)) return schedule_poll(self);
-        if (r.status != 200) return fail_http(self, "reading the job", r);
         auto job = engine_api::parse_job(r.body);
         if (!job) return fail(self, "gateway", "the engine returned an unreadable job: " + r.body.substr(0, 200));
         st.outcome.job = std::move(*job);
@@ -190,13 +200,8 @@ void find_job_of_incident(poller_pointer self) {
   self->request(st.http, caf::infinite,
                 timed(self, engine_api::find_job_by_incident(endpoint(self), st.incident.number)))
       .then([=](const HttpResponse& r) {
+        if (!usable_poll(self, r, "finding the incident's job")) return;
         auto& st = self->state;
-        if (st.done || st.cancelling) return;
-        ++st.outcome.polls;
-        // A read that still fails after the client's retries is tried again at the
-        // next poll: only the deadline ends the wait. Credentials problems are final.
-        if (r.status != 200 && is_transient(r)) return schedule_poll(self);
-        if (r.status != 200) return fail_http(self, "finding the incident's job", r);
         auto job_id = engine_api::parse_first_job_id(r.body);
         if (!job_id) return fail(self, "gateway", "the engine returned an unreadable job list");
         if (job_id->empty()) return schedule_poll(self);
@@ -211,13 +216,8 @@ void find_job(poller_pointer self) {
   if (servicenow_mode(self)) return find_job_of_incident(self);
   self->request(st.http, caf::infinite, timed(self, engine_api::get_ticket(endpoint(self), st.outcome.ticket_id)))
       .then([=](const HttpResponse& r) {
+        if (!usable_poll(self, r, "reading the ticket")) return;
         auto& st = self->state;
-        if (st.done || st.cancelling) return;
-        ++st.outcome.polls;
-        // A read that still fails after the client's retries is tried again at the
-        // next poll: only the deadline ends the wait. Credentials problems are final.
-        if (r.status != 200 && is_transient(r)) return schedule_poll(self);
-        if (r.status != 200) return fail_http(self, "reading the ticket", r);
         auto job_id = engine_api::parse_ticket_job_id(r.body);
         if (!job_id) return fail(self, "gateway", "the engine returned an unreadable ticket");
         if (job_id->empty()) return schedule_poll(self);  // no job yet

@@ -69,6 +69,7 @@ struct EngineSim::Impl {
   std::deque<std::string> queue;
   std::condition_variable queue_cv;
   bool stopping = false;
+  std::once_flag stop_once;
   std::vector<std::thread> workers;
 
   explicit Impl(EngineSimConfig c) : cfg(std::move(c)), rng(cfg.seed), oracle(cfg.database_url, cfg.work_dir) {}
@@ -442,16 +443,19 @@ bool EngineSim::run(const std::function<void(int)>& on_ready) {
 
 void EngineSim::stop() {
   if (!impl_) return;
-  impl_->server.stop();
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->stopping = true;
-  }
-  impl_->queue_cv.notify_all();
-  for (auto& w : impl_->workers)
-    if (w.joinable()) w.join();
-  if (impl_->servicenow_thread.joinable()) impl_->servicenow_thread.join();
-  impl_->workers.clear();
+  // Called by the signal watcher and again by the destructor: the second caller waits
+  // for the first to finish instead of joining the same threads twice.
+  std::call_once(impl_->stop_once, [this] {
+    impl_->server.stop();
+    {
+      std::lock_guard lock(impl_->mu);
+      impl_->stopping = true;
+    }
+    impl_->queue_cv.notify_all();
+    for (auto& w : impl_->workers)
+      if (w.joinable()) w.join();
+    if (impl_->servicenow_thread.joinable()) impl_->servicenow_thread.join();
+  });
 }
 
 }  // namespace runner::sim
