@@ -67,7 +67,7 @@ typename Inspector::result_type inspect(Inspector& f, ScenarioReport& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, HttpRequest& x) {
   return f(caf::meta::type_name("HttpRequest"), x.method, x.url, x.headers, x.body, x.connect_timeout_ms,
-           x.timeout_ms, x.retryable, x.max_attempts, x.label, x.sensitive);
+           x.timeout_ms, x.retryable, x.max_attempts, x.label);
 }
 
 template <class Inspector>

@@ -19,8 +19,6 @@ struct HttpRequest {
   bool retryable = true;
   std::uint32_t max_attempts = 6;
   std::string label;  // for logs: "create ticket", "poll job"
-  // Body text that must never appear in a log line (e.g. a basic-auth header).
-  bool sensitive = false;
 };
 
 struct HttpResponse {

@@ -53,7 +53,6 @@ struct CurlLoop::Impl {
   std::deque<std::unique_ptr<Transfer>> incoming;  // guarded by mutex
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> running;  // loop thread only
   std::atomic<bool> stop{false};
-  std::atomic<std::uint64_t> started{0};
   std::thread thread;
 
   void start(std::unique_ptr<Transfer> t) {
@@ -76,7 +75,6 @@ struct CurlLoop::Impl {
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_multi_add_handle(multi, e);
-    ++started;
     running.emplace(e, std::move(t));
   }
 
@@ -153,7 +151,5 @@ void CurlLoop::submit(std::uint64_t id, HttpRequest request, Done done) {
   }
   curl_multi_wakeup(impl_->multi);
 }
-
-std::uint64_t CurlLoop::started() const { return impl_->started; }
 
 }  // namespace runner

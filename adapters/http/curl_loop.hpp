@@ -24,9 +24,6 @@ class CurlLoop {
   // transport failure). Never blocks.
   void submit(std::uint64_t id, HttpRequest request, Done done);
 
-  // Exchanges started since construction (each attempt counts).
-  std::uint64_t started() const;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

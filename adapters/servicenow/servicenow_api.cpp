@@ -14,7 +14,6 @@ HttpRequest base(const Instance& in, const char* method, const std::string& path
   r.url = in.base_url + path;
   r.headers = {basic_auth_header(in.username, in.password), "Accept: application/json"};
   r.label = label;
-  r.sensitive = true;
   return r;
 }
 

@@ -32,6 +32,14 @@ seed_test_database() {
 
 q() { psql -tA "$URL" -c "$1"; }
 
+# Points the seeded demo host at this test's own sandbox folder ($TMP/sandbox) and a
+# free web port, so the examples never touch the demo's /tmp/2501-demo or port 18081.
+isolate_demo_host() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  q "UPDATE hosts SET ansible_vars = '{\"demo_root_override\": \"$TMP/sandbox\", \"demo_web_port\": $port}'" >/dev/null
+}
+
 # Waits for "listening on HOST:PORT" in a simulator's output file; prints its URL.
 wait_listen() {
   for _ in $(seq 300); do grep -q '^listening on' "$1" && break; sleep 0.1; done

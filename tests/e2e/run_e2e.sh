@@ -19,9 +19,7 @@ trap cleanup EXIT
 cd "$TMP"
 export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
 seed_test_database
-# This test's own sandbox and web port, so it never touches the demo's.
-WEB_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-q "UPDATE hosts SET ansible_vars = '{\"demo_root_override\": \"$TMP/sandbox\", \"demo_web_port\": $WEB_PORT}'" >/dev/null
+isolate_demo_host
 
 start_sim() {  # start_sim BEHAVIOR SCENARIOS_PATH
   stop_sim
