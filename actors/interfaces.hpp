@@ -15,8 +15,9 @@ using reporter_actor = caf::typed_actor<
     caf::replies_to<bench_start_atom, BenchmarkRecord>::with<bool>,
     // Upserts one ScenarioReport.
     caf::replies_to<report_atom, ScenarioReport>::with<bool>,
-    // Finalizes the Benchmark: (id, status, finished_at); totals come from the rows.
-    caf::replies_to<bench_finish_atom, std::string, std::string, std::string>::with<bool>,
+    // Finalizes the Benchmark: (id, status, finished_at, capacity JSON or ""); totals
+    // come from the rows.
+    caf::replies_to<bench_finish_atom, std::string, std::string, std::string, std::string>::with<bool>,
     // Tries to replay the spool now; replies with the number of lines still spooled.
     caf::replies_to<replay_atom>::with<uint64_t>,
     // Internal: the spool-retry timer.
@@ -54,7 +55,20 @@ using provisioner_actor = caf::typed_actor<
     // Restores the overrides of these agents: (benchmark id, agent ids).
     caf::replies_to<teardown_atom, std::string, std::vector<std::string>>::with<bool>,
     // Repairs overrides left by runs that died; replies with the agents restored.
-    caf::replies_to<repair_atom>::with<uint64_t>>;
+    caf::replies_to<repair_atom>::with<uint64_t>,
+    // VM modes: registers clones as ephemeral hosts and the scenario's agents on them.
+    caf::replies_to<register_atom, RegisterRequest>::with<ProvisionResult>,
+    // VM modes: deletes those rows again: (host ids, agent ids).
+    caf::replies_to<unregister_atom, std::vector<std::string>, std::vector<std::string>>::with<bool>>;
+
+/// A VM WORKER: the provider's blocking commands (incus/limactl) for one scenario
+/// actor in a VM mode. Detached, one per live scenario actor, linked to it.
+using vm_worker_actor = caf::typed_actor<
+    // Clones the host's template, starts it, lets the runner key in, waits until it
+    // is reachable (bounded). A clone that fails on the way is destroyed.
+    caf::replies_to<vm_up_atom, VmUpRequest>::with<VmUpResult>,
+    // Destroys these clones; true when all are gone.
+    caf::replies_to<vm_down_atom, std::vector<std::string>>::with<bool>>;
 
 /// An ANSIBLE WORKER: runs one playbook at a time. Detached (a thread of its own);
 /// one per live scenario actor, so their number is bounded by admission.
@@ -70,7 +84,9 @@ using ram_broker_actor = caf::typed_actor<
     // Gives a lease back.
     caf::reacts_to<release_atom, uint64_t>,
     // Stops admitting: every waiting and later request is refused.
-    caf::reacts_to<close_atom>>;
+    caf::reacts_to<close_atom>,
+    // The capacity record: budget, peak leased, leases over time (JSON).
+    caf::replies_to<stats_atom>::with<std::string>>;
 
 /// A SCENARIO actor: one scenario-iteration through every phase. Replies to `run`
 /// with its report once restore/teardown is done.

@@ -15,8 +15,15 @@ struct provisioner_state {
 
 using provisioner_pointer = provisioner_actor::stateful_pointer<provisioner_state>;
 
-provisioner_actor::behavior_type provisioner(provisioner_pointer self, std::string database_url) {
+provisioner_actor::behavior_type provisioner(provisioner_pointer self, std::string database_url, std::string run_id) {
   self->state.store = std::make_unique<PlatformStore>(database_url);
+  // The run's liveness mark for the whole run: other processes reap clones and repair
+  // overrides only of runs whose lock is free (dead).
+  if (!run_id.empty()) try {
+      self->state.store->hold_run_lock(run_id);
+    } catch (const std::exception& e) {
+      spdlog::warn("could not mark the run as alive in the database: {}", e.what());
+    }
   return {
       [=](provision_atom, const ProvisionRequest& req) {
         ProvisionResult out;
@@ -41,6 +48,26 @@ provisioner_actor::behavior_type provisioner(provisioner_pointer self, std::stri
           return false;
         }
       },
+      [=](register_atom, const RegisterRequest& req) {
+        ProvisionResult out;
+        try {
+          out = self->state.store->register_ephemeral(req);
+        } catch (const std::exception& e) {
+          out.ok = false;
+          out.error = e.what();
+        }
+        return out;
+      },
+      [=](unregister_atom, const std::vector<std::string>& host_ids, const std::vector<std::string>& agent_ids) {
+        try {
+          self->state.store->delete_ephemeral(host_ids, agent_ids);
+          return true;
+        } catch (const std::exception& e) {
+          // The clone's rows stay until the end-of-run sweep or purge-vms removes them.
+          spdlog::warn("could not delete clone rows yet: {}", e.what());
+          return false;
+        }
+      },
       [=](repair_atom) -> uint64_t {
         try {
           return self->state.store->repair_overrides();
@@ -54,9 +81,10 @@ provisioner_actor::behavior_type provisioner(provisioner_pointer self, std::stri
 
 }  // namespace
 
-provisioner_actor spawn_provisioner(caf::actor_system& sys, const std::string& database_url, bool detached) {
-  if (detached) return sys.spawn<caf::detached>(provisioner, database_url);
-  return sys.spawn(provisioner, database_url);
+provisioner_actor spawn_provisioner(caf::actor_system& sys, const std::string& database_url, bool detached,
+                                    const std::string& run_id) {
+  if (detached) return sys.spawn<caf::detached>(provisioner, database_url, run_id);
+  return sys.spawn(provisioner, database_url, run_id);
 }
 
 }  // namespace runner

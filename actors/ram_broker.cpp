@@ -1,109 +1,113 @@
 #include <caf/all.hpp>
 
-#include <deque>
 #include <map>
-#include <set>
 
+#include "actors/admission_policy.hpp"
 #include "actors/interfaces.hpp"
 
 namespace runner {
 namespace {
 
 struct ram_broker_state {
-  /// Budget and what is leased now (MiB; host mode uses 1 "slot" per scenario).
-  std::uint64_t budget = 0;
-  std::uint64_t leased = 0;
-  std::uint64_t next_id = 1;
-  struct Lease {
-    std::uint64_t mib;
-    std::vector<std::string> hosts;
-    caf::actor_addr holder;
-  };
-  std::map<std::uint64_t, Lease> leases;
-  /// Hosts in use by a lease.
-  std::multiset<std::string> busy_hosts;
-  /// Requests that do not fit yet, first come first served.
-  struct Waiting {
-    LeaseRequest req;
+  std::unique_ptr<AdmissionPolicy> policy;
+  std::uint64_t next_ticket = 1;
+  struct Pending {
     caf::response_promise promise;
     caf::actor_addr holder;
   };
-  std::deque<Waiting> queue;
+  std::map<std::uint64_t, Pending> waiting;        // by ticket
+  std::map<std::uint64_t, caf::actor_addr> holders;  // granted leases by ticket
   bool closed = false;
+  // The capacity record (Benchmark.capacity).
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::uint64_t peak_mib = 0;
+  std::size_t peak_leases = 0;
+  std::vector<std::string> timeline;  // "[seconds,leases,mib]"
   static inline const char* name = "ram-broker";
 };
 
 using broker_pointer = ram_broker_actor::stateful_pointer<ram_broker_state>;
 
-bool fits(const ram_broker_state& st, const LeaseRequest& req) {
-  if (st.leased + req.mib > st.budget) return false;
-  for (const auto& h : req.hosts)
-    if (st.busy_hosts.count(h)) return false;
-  return true;
+// One point per change, at most 20000 (a soak run keeps its peaks, loses detail).
+void sample(broker_pointer self) {
+  auto& st = self->state;
+  st.peak_mib = std::max(st.peak_mib, st.policy->leased());
+  st.peak_leases = std::max(st.peak_leases, st.policy->active());
+  if (st.timeline.size() >= 20000) return;
+  const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "[%.3f,%zu,%llu]", t, st.policy->active(),
+                static_cast<unsigned long long>(st.policy->leased()));
+  st.timeline.emplace_back(buf);
 }
 
-void grant(broker_pointer self, const LeaseRequest& req, const caf::actor_addr& holder, caf::response_promise& rp) {
+void admit(broker_pointer self) {
   auto& st = self->state;
-  const auto id = st.next_id++;
-  st.leased += req.mib;
-  for (const auto& h : req.hosts) st.busy_hosts.insert(h);
-  st.leases.emplace(id, ram_broker_state::Lease{req.mib, req.hosts, holder});
-  self->monitor(holder);
-  rp.deliver(LeaseGrant{id});
-}
-
-void admit_waiting(broker_pointer self) {
-  auto& st = self->state;
-  // Strict FIFO: the head waits until it fits, so a big request is never starved.
-  while (!st.queue.empty() && fits(st, st.queue.front().req)) {
-    auto w = std::move(st.queue.front());
-    st.queue.pop_front();
-    grant(self, w.req, w.holder, w.promise);
+  auto granted = st.policy->admit();
+  for (auto& item : granted) {
+    auto it = st.waiting.find(item.ticket);
+    if (it == st.waiting.end()) {  // nobody waits for it any more
+      st.policy->release(item.ticket);
+      continue;
+    }
+    st.holders.emplace(item.ticket, it->second.holder);
+    self->monitor(it->second.holder);
+    it->second.promise.deliver(LeaseGrant{item.ticket});
+    st.waiting.erase(it);
   }
+  if (!granted.empty()) sample(self);
 }
 
-void free_lease(broker_pointer self, std::uint64_t id) {
+void free_lease(broker_pointer self, std::uint64_t ticket) {
   auto& st = self->state;
-  auto it = st.leases.find(id);
-  if (it == st.leases.end()) return;
-  st.leased -= it->second.mib;
-  for (const auto& h : it->second.hosts) st.busy_hosts.erase(st.busy_hosts.find(h));
-  st.leases.erase(it);
-  admit_waiting(self);
+  if (!st.holders.erase(ticket)) return;
+  st.policy->release(ticket);
+  sample(self);
+  admit(self);
 }
 
 }  // namespace
 
 ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t budget) {
-  self->state.budget = budget;
+  self->state.policy = std::make_unique<AdmissionPolicy>(budget);
   self->set_down_handler([=](const caf::down_msg& dm) {
+    auto& st = self->state;
     std::vector<std::uint64_t> orphaned;
-    for (const auto& [id, lease] : self->state.leases)
-      if (lease.holder == dm.source) orphaned.push_back(id);
-    for (auto id : orphaned) free_lease(self, id);
+    for (const auto& [ticket, holder] : st.holders)
+      if (holder == dm.source) orphaned.push_back(ticket);
+    for (auto t : orphaned) free_lease(self, t);
   });
   return {
       [=](const LeaseRequest& req) -> caf::result<LeaseGrant> {
         auto& st = self->state;
         if (st.closed) return caf::make_error(caf::sec::request_receiver_down, "admission closed");
-        if (req.mib > st.budget)
-          return caf::make_error(caf::sec::invalid_argument,
-                                 req.holder + " needs " + std::to_string(req.mib) + " MiB, more than the whole budget");
+        if (req.mib > st.policy->budget())
+          return caf::make_error(caf::sec::invalid_argument, req.holder + " needs " + std::to_string(req.mib) +
+                                                                  " MiB, more than the whole budget");
         // Read the sender first: make_response_promise() takes it out of the message.
         auto holder = caf::actor_cast<caf::actor_addr>(self->current_sender());
         auto rp = self->make_response_promise<LeaseGrant>();
-        if (st.queue.empty() && fits(st, req))
-          grant(self, req, holder, rp);
-        else
-          st.queue.push_back({req, rp, holder});
+        const auto ticket = st.next_ticket++;
+        st.waiting.emplace(ticket, ram_broker_state::Pending{rp, holder});
+        st.policy->enqueue({ticket, req.mib, req.hosts, req.expected_ms});
+        admit(self);
         return rp;
       },
       [=](release_atom, std::uint64_t id) { free_lease(self, id); },
       [=](close_atom) {
         auto& st = self->state;
         st.closed = true;
-        for (auto& w : st.queue) w.promise.deliver(caf::make_error(caf::sec::request_receiver_down, "admission closed"));
-        st.queue.clear();
+        st.policy->drain();
+        for (auto& [ticket, w] : st.waiting)
+          w.promise.deliver(caf::make_error(caf::sec::request_receiver_down, "admission closed"));
+        st.waiting.clear();
+      },
+      [=](stats_atom) {
+        auto& st = self->state;
+        std::string tl;
+        for (const auto& p : st.timeline) tl += (tl.empty() ? "" : ",") + p;
+        return "{\"budget_mib\":" + std::to_string(st.policy->budget()) + ",\"peak_mib\":" + std::to_string(st.peak_mib) +
+               ",\"peak_clones\":" + std::to_string(st.peak_leases) + ",\"timeline\":[" + tl + "]}";
       },
   };
 }

@@ -90,8 +90,9 @@ reporter_actor::behavior_type reporter(reporter_pointer self, ReporterSettings s
         return persist(self, b);
       },
       [=](report_atom, const ScenarioReport& r) { return persist(self, r); },
-      [=](bench_finish_atom, const std::string& id, const std::string& status, const std::string& finished_at) {
-        return persist(self, BenchmarkFinish{id, status, finished_at});
+      [=](bench_finish_atom, const std::string& id, const std::string& status, const std::string& finished_at,
+          const std::string& capacity) {
+        return persist(self, BenchmarkFinish{id, status, finished_at, capacity});
       },
       [=](replay_atom) -> uint64_t {
         if (self->state.spooling) {

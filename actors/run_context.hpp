@@ -6,6 +6,7 @@
 #include <string>
 
 #include "actors/interfaces.hpp"
+#include "actors/vm_settings.hpp"
 #include "messages/scenario.hpp"
 
 namespace runner {
@@ -28,6 +29,7 @@ struct RunSettings {
   std::uint32_t http_timeout_ms = 15'000;
   bool detach_workers = true;        // false in deterministic actor tests
   std::string crash_scenario_key;    // test hook (RUNNER_TEST_CRASH_SCENARIO): throw in that scenario
+  std::shared_ptr<const VmSettings> vm;  // VM modes only (mode incus | lima)
 };
 
 struct RunActors {
@@ -40,6 +42,7 @@ struct RunActors {
 struct ScenarioJob {
   std::shared_ptr<const Scenario> scenario;
   int iteration = 1;
+  std::uint64_t expected_ms = 0;  // duration hint for the broker (median of earlier runs; 0 = unknown)
 };
 
 // A report for an iteration that ended without running its phases (for example a

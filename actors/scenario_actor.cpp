@@ -11,6 +11,7 @@
 #include "adapters/ansible/inventory.hpp"
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/json/json_text.hpp"
+#include "adapters/vm/vm_lifecycle.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::system_clock;
@@ -29,6 +30,9 @@ struct scenario_state {
   ScenarioJob job;
   caf::response_promise promise;
   ansible_worker_actor ansible;
+  vm_worker_actor vm;                   // VM modes
+  std::vector<std::string> clones;      // VM modes: clones to destroy at teardown
+  bool registered = false;              // VM modes: clone rows to delete at teardown
   gateway_poller_actor poller;  // while executing
   std::uint64_t lease_id = 0;
   bool leased = false;
@@ -137,6 +141,7 @@ void finish(scenario_pointer self) {
                  st.report.status == "error" ? " (" + st.report.error_kind + ": " + st.report.error_message + ")" : "");
     st.promise.deliver(st.report);
     if (st.ansible) self->send_exit(st.ansible, caf::exit_reason::user_shutdown);
+    if (st.vm) self->send_exit(st.vm, caf::exit_reason::user_shutdown);
     self->quit();
   };
   // The report is durable (database or spool) before the supervisor hears of it.
@@ -144,8 +149,37 @@ void finish(scenario_pointer self) {
                                                                                 [=](const caf::error&) { reply(); });
 }
 
+bool vm_mode(scenario_pointer self) { return self->state.run->vm != nullptr; }
+
+// VM modes: the clone rows go, then the clones; always, whatever happened before.
+void teardown_vm_then_finish(scenario_pointer self) {
+  auto& st = self->state;
+  auto destroy = [=] {
+    auto& st = self->state;
+    if (st.clones.empty()) return finish(self);
+    begin_phase(self, "teardown");
+    self->request(st.vm, caf::infinite, vm_down_atom::value, st.clones)
+        .then(
+            [=](bool all) {
+              self->state.clones.clear();
+              end_phase(self, all ? "ok" : "failed");
+              finish(self);
+            },
+            [=](const caf::error& e) {
+              end_phase(self, "failed", self->system().render(e));
+              finish(self);
+            });
+  };
+  if (!st.registered) return destroy();
+  std::vector<std::string> host_ids;
+  for (const auto& h : st.provisioned.hosts) host_ids.push_back(h.id);
+  self->request(st.actors.provisioner, caf::infinite, unregister_atom::value, host_ids, st.provisioned.agent_ids)
+      .then([=](bool) { self->state.registered = false; destroy(); }, [=](const caf::error&) { destroy(); });
+}
+
 void teardown_overrides_then_finish(scenario_pointer self) {
   auto& st = self->state;
+  if (vm_mode(self)) return teardown_vm_then_finish(self);
   if (!st.overrides) return finish(self);
   self->request(st.actors.provisioner, caf::infinite, teardown_atom::value, st.run->benchmark_id, st.provisioned.agent_ids)
       .then([=](bool) { finish(self); }, [=](const caf::error&) { finish(self); });
@@ -154,7 +188,8 @@ void teardown_overrides_then_finish(scenario_pointer self) {
 // --- restore: always after prepare began; never changes the verdict -----------
 void restore_phase(scenario_pointer self) {
   auto& st = self->state;
-  if (!st.prepared || !sc(self).playbooks.restore) return teardown_overrides_then_finish(self);
+  // VM modes: the clone is destroyed, which restores better than restore.yml could.
+  if (!st.prepared || !sc(self).playbooks.restore || vm_mode(self)) return teardown_overrides_then_finish(self);
   begin_phase(self, "restore");
   self->request(st.ansible, caf::infinite, playbook_atom::value, playbook(self, "restore.yml"))
       .then(
@@ -314,7 +349,8 @@ void flush_phase(scenario_pointer self) {
 // --- prepare: restore.yml silently, then prepare.yml -------------------------------
 void prepare_phase(scenario_pointer self) {
   auto& st = self->state;
-  if (st.interrupted) return set_error(self, "interrupted", "run interrupted before prepare"), finish(self);
+  if (st.interrupted)
+    return set_error(self, "interrupted", "run interrupted before prepare"), teardown_overrides_then_finish(self);
   begin_phase(self, "prepare");
   st.prepared = true;
   auto run_prepare = [=] {
@@ -340,16 +376,96 @@ void prepare_phase(scenario_pointer self) {
               restore_phase(self);
             });
   };
-  if (!sc(self).playbooks.restore) return run_prepare();
+  // A fresh clone has no leftovers: the silent restore is for reused hosts.
+  if (!sc(self).playbooks.restore || vm_mode(self)) return run_prepare();
   // Leftovers of an earlier failed run go first; the outcome only lands in the log.
   self->request(st.ansible, caf::infinite, playbook_atom::value, playbook(self, "restore.yml"))
       .then([=](const PlaybookOutcome&) { run_prepare(); }, [=](const caf::error&) { run_prepare(); });
+}
+
+// The inventory of the provisioned hosts (or the scenario's own), then prepare.
+void provisioned(scenario_pointer self) {
+  auto& st = self->state;
+  const Scenario& s = sc(self);
+  if (!s.playbooks.inventory.empty()) {
+    st.inventory = (fs::path(s.dir) / s.playbooks.inventory).string();
+  } else {
+    st.inventory =
+        (fs::path(st.log_path).parent_path() / (fs::path(st.log_path).stem().string() + ".inventory.yml")).string();
+    std::ofstream(st.inventory) << inventory_json(st.provisioned.hosts);
+  }
+  end_phase(self, "ok", std::to_string(st.provisioned.hosts.size()) + " host(s), " +
+                            std::to_string(st.provisioned.agent_ids.size()) + " agent(s)");
+  prepare_phase(self);
+}
+
+void provision_failed(scenario_pointer self, const std::string& kind, const std::string& message) {
+  end_phase(self, "error", message);
+  set_error(self, kind, message);
+  teardown_overrides_then_finish(self);
+}
+
+// --- provision, VM modes: a clone per host, then its rows --------------------------------
+void register_clones(scenario_pointer self, std::vector<HostRow> hosts) {
+  auto& st = self->state;
+  if (st.interrupted) return provision_failed(self, "interrupted", "run interrupted while provisioning");
+  const Scenario& s = sc(self);
+  RegisterRequest req;
+  req.tenant_id = st.run->tenant_id;
+  req.benchmark_id = st.run->benchmark_id;
+  req.hosts = std::move(hosts);
+  for (const auto& a : s.agents) {
+    req.agent_names.push_back(a.agent_name.empty() ? s.key + "-" + a.host_name : a.agent_name);
+    req.agent_host_names.push_back(a.host_name);
+    // The run's --specialty wins, then the scenario's, then the platform's usual one.
+    req.agent_specialties.push_back(!st.run->specialty.empty() ? st.run->specialty
+                                    : !a.specialty_key.empty()  ? a.specialty_key
+                                                                : "SERVICES_MANAGER");
+  }
+  req.main_engine = st.run->main_engine;
+  req.secondary_engine = st.run->secondary_engine;
+  self->request(st.actors.provisioner, caf::infinite, register_atom::value, req)
+      .then(
+          [=](ProvisionResult& res) {
+            auto& st = self->state;
+            if (!res.ok) return provision_failed(self, "provision", res.error);
+            st.registered = true;
+            st.provisioned = std::move(res);
+            provisioned(self);
+          },
+          [=](const caf::error& e) { provision_failed(self, "provision", self->system().render(e)); });
+}
+
+void bring_up_host(scenario_pointer self, std::size_t index, std::shared_ptr<std::vector<HostRow>> up) {
+  auto& st = self->state;
+  const Scenario& s = sc(self);
+  if (index == s.hosts.size()) return register_clones(self, std::move(*up));
+  if (st.interrupted) return provision_failed(self, "interrupted", "run interrupted while provisioning");
+  const HostSpec& h = s.hosts[index];
+  VmUpRequest req;
+  req.template_name = h.template_name;
+  req.host_name = h.host_name;
+  req.clone_name = clone_name(st.run->benchmark_id, s.key, h.host_name, st.job.iteration);
+  req.benchmark_id = st.run->benchmark_id;
+  req.scenario_key = s.key;
+  req.iteration = st.job.iteration;
+  st.clones.push_back(req.clone_name);  // destroyed at teardown even if the reply never comes
+  spdlog::debug("{}: cloning template-{} as {}", who(self), h.template_name, req.clone_name);
+  self->request(st.vm, caf::infinite, vm_up_atom::value, req)
+      .then(
+          [=](VmUpResult& r) {
+            if (!r.ok) return provision_failed(self, "provision", "host " + sc(self).hosts[index].host_name + ": " + r.error);
+            up->push_back(std::move(r.host));
+            bring_up_host(self, index + 1, up);
+          },
+          [=](const caf::error& e) { provision_failed(self, "provision", self->system().render(e)); });
 }
 
 // --- provision: hosts and agents by id --------------------------------------------------
 void provision_phase(scenario_pointer self) {
   auto& st = self->state;
   begin_phase(self, "provision");
+  if (vm_mode(self)) return bring_up_host(self, 0, std::make_shared<std::vector<HostRow>>());
   const Scenario& s = sc(self);
   ProvisionRequest req;
   req.benchmark_id = st.run->benchmark_id;
@@ -386,17 +502,7 @@ void provision_phase(scenario_pointer self) {
             }
             st.provisioned = std::move(res);
             st.overrides = !st.run->main_engine.empty() || !st.run->secondary_engine.empty() || !st.run->specialty.empty();
-            const Scenario& s = sc(self);
-            if (!s.playbooks.inventory.empty()) {
-              st.inventory = (fs::path(s.dir) / s.playbooks.inventory).string();
-            } else {
-              st.inventory = (fs::path(st.log_path).parent_path() /
-                              (fs::path(st.log_path).stem().string() + ".inventory.yml")).string();
-              std::ofstream(st.inventory) << inventory_json(st.provisioned.hosts);
-            }
-            end_phase(self, "ok", std::to_string(st.provisioned.hosts.size()) + " host(s), " +
-                                      std::to_string(st.provisioned.agent_ids.size()) + " agent(s)");
-            prepare_phase(self);
+            provisioned(self);
           },
           [=](const caf::error& e) {
             end_phase(self, "error");
@@ -423,9 +529,15 @@ scenario_actor::behavior_type scenario(scenario_pointer self, ScenarioJob job, s
         const fs::path dir = fs::path(st.run->runs_dir) / st.run->benchmark_id;
         fs::create_directories(dir);
         st.log_path = (dir / (sanitize(s.key) + "-" + std::to_string(st.job.iteration) + ".log")).string();
-        LeaseRequest lease{who(self), 1, {}};
-        for (const auto& h : s.hosts)
-          if (!h.host_id.empty()) lease.hosts.push_back(h.host_id);
+        LeaseRequest lease{who(self), 1, {}, st.job.expected_ms};
+        if (st.run->vm) {
+          // VM modes: the clones' memory; templates were checked before the run.
+          lease.mib = 0;
+          for (const auto& h : s.hosts) lease.mib += st.run->vm->templates->templates.at(h.template_name).memory_mib;
+        } else {
+          for (const auto& h : s.hosts)
+            if (!h.host_id.empty()) lease.hosts.push_back(h.host_id);
+        }
         self->request(st.actors.broker, caf::infinite, lease)
             .then(
                 [=](const LeaseGrant& g) {
@@ -442,6 +554,10 @@ scenario_actor::behavior_type scenario(scenario_pointer self, ScenarioJob job, s
                   }
                   st.ansible = spawn_ansible_worker(self->system(), st.run->detach_workers);
                   self->link_to(st.ansible);  // a crash of this actor takes its worker along
+                  if (st.run->vm) {
+                    st.vm = spawn_vm_worker(self->system(), st.run->vm, st.run->detach_workers);
+                    self->link_to(st.vm);
+                  }
                   spdlog::info("{}: start ({})", who(self), sc(self).title);
                   provision_phase(self);
                 },

@@ -43,14 +43,27 @@ struct DbOptions {
   std::optional<std::string> spool_dir;
 };
 
+// `sandbox prepare|restore|create|delete|purge-vms` (runner-reference.md 3.6).
+struct SandboxOptions {
+  enum class Action { prepare, restore, create, remove, purge } action = Action::prepare;
+  CommonOptions common;
+  std::string scenarios;             // prepare/restore: selection; delete: the VM name
+  std::string mode = "host";         // purge-vms: "" = both providers
+  std::optional<std::string> vm_templates_path;
+  std::optional<std::string> specialty;
+  std::string template_name;         // create
+  std::optional<std::string> name;   // create: -n
+};
+
 struct Command {
-  enum class Kind { run, list, db_migrate } kind = Kind::run;
+  enum class Kind { run, list, db_migrate, sandbox } kind = Kind::run;
   RunOptions run;
   ListOptions list;
   DbOptions db;
+  SandboxOptions sandbox;
 
   const CommonOptions& common() const {
-    return kind == Kind::run ? run.common : kind == Kind::list ? list.common : db.common;
+    return kind == Kind::run ? run.common : kind == Kind::list ? list.common : kind == Kind::sandbox ? sandbox.common : db.common;
   }
 };
 

@@ -11,6 +11,7 @@
 #include "app/commands/db_command.hpp"
 #include "app/commands/list_command.hpp"
 #include "app/commands/run_command.hpp"
+#include "app/commands/sandbox_command.hpp"
 #include "messages/exit_codes.hpp"
 
 namespace {
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
       case Command::Kind::run: return run_run_command(cmd.run);
       case Command::Kind::list: return run_list_command(cmd.list);
       case Command::Kind::db_migrate: return run_db_migrate_command(cmd.db);
+      case Command::Kind::sandbox: return run_sandbox_command(cmd.sandbox);
     }
   } catch (const EnvFileError& e) {
     spdlog::error("{}", e.what());

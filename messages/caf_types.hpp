@@ -37,6 +37,11 @@ using playbook_atom = caf::atom_constant<caf::atom("playbook")>;
 using run_atom = caf::atom_constant<caf::atom("run")>;
 using interrupt_atom = caf::atom_constant<caf::atom("interrupt")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using vm_up_atom = caf::atom_constant<caf::atom("vmup")>;
+using vm_down_atom = caf::atom_constant<caf::atom("vmdown")>;
+using register_atom = caf::atom_constant<caf::atom("register")>;
+using unregister_atom = caf::atom_constant<caf::atom("unregist")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
 
 // --- inspect overloads ------------------------------------------------------
 template <class Inspector>
@@ -113,7 +118,7 @@ typename Inspector::result_type inspect(Inspector& f, ExecuteOutcome& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, LeaseRequest& x) {
-  return f(caf::meta::type_name("LeaseRequest"), x.holder, x.mib, x.hosts);
+  return f(caf::meta::type_name("LeaseRequest"), x.holder, x.mib, x.hosts, x.expected_ms);
 }
 
 template <class Inspector>
@@ -136,6 +141,23 @@ typename Inspector::result_type inspect(Inspector& f, ProvisionRequest& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ProvisionResult& x) {
   return f(caf::meta::type_name("ProvisionResult"), x.ok, x.error, x.hosts, x.agent_ids, x.agent_host_ids);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, VmUpRequest& x) {
+  return f(caf::meta::type_name("VmUpRequest"), x.template_name, x.clone_name, x.host_name, x.benchmark_id,
+           x.scenario_key, x.role, x.iteration);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, VmUpResult& x) {
+  return f(caf::meta::type_name("VmUpResult"), x.ok, x.error, x.host);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RegisterRequest& x) {
+  return f(caf::meta::type_name("RegisterRequest"), x.tenant_id, x.benchmark_id, x.hosts, x.agent_names,
+           x.agent_host_names, x.agent_specialties, x.main_engine, x.secondary_engine);
 }
 
 template <class Inspector>
@@ -170,4 +192,7 @@ CAF_ADD_TYPE_ID(runner, (runner::ProvisionRequest))
 CAF_ADD_TYPE_ID(runner, (runner::ProvisionResult))
 CAF_ADD_TYPE_ID(runner, (runner::PlaybookRequest))
 CAF_ADD_TYPE_ID(runner, (runner::PlaybookOutcome))
+CAF_ADD_TYPE_ID(runner, (runner::VmUpRequest))
+CAF_ADD_TYPE_ID(runner, (runner::VmUpResult))
+CAF_ADD_TYPE_ID(runner, (runner::RegisterRequest))
 CAF_END_TYPE_ID_BLOCK(runner)

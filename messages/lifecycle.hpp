@@ -13,6 +13,7 @@ struct LeaseRequest {
   std::string holder;              // "key#iteration", for logs
   std::uint64_t mib = 1;           // host mode: one slot
   std::vector<std::string> hosts;  // never two leases on the same host at once
+  std::uint64_t expected_ms = 0;   // duration hint for packing (0 = unknown)
 };
 
 struct LeaseGrant {
@@ -37,6 +38,29 @@ struct ProvisionResult {
   std::vector<HostRow> hosts;
   std::vector<std::string> agent_ids;
   std::vector<std::string> agent_host_ids;  // host of agent_ids[i]
+};
+
+// VM modes -----------------------------------------------------------------
+// One scenario host as a clone of its template.
+struct VmUpRequest {
+  std::string template_name, clone_name, host_name;
+  std::string benchmark_id, scenario_key, role = "run";  // labels on the clone
+  int iteration = 1;
+};
+
+struct VmUpResult {
+  bool ok = false;
+  std::string error;
+  HostRow host;  // name = clone, inventory_name = host_name, SSH endpoint, template vars
+};
+
+// The rows of a VM-mode scenario: clones as ephemeral hosts, its agents as
+// ephemeral agents on them (agent_host_names[i] names a hosts[].inventory_name).
+struct RegisterRequest {
+  std::string tenant_id, benchmark_id;
+  std::vector<HostRow> hosts;
+  std::vector<std::string> agent_names, agent_host_names, agent_specialties;
+  std::string main_engine, secondary_engine;  // run overrides ("" = tenant default)
 };
 
 // Ansible ------------------------------------------------------------------

@@ -81,7 +81,7 @@ TEST_CASE("reporter: benchmark and reports reach the database", "[reporter][db]"
   CHECK(ask(self, rep, caf::make_message(bench_start_atom::value, benchmark(id))));
   for (int i = 0; i < 10; ++i) CHECK(ask(self, rep, caf::make_message(report_atom::value, report(id, i))));
   CHECK(ask(self, rep, caf::make_message(bench_finish_atom::value, id, std::string("completed"),
-                                         std::string("2026-11-26T10:10:00Z"))));
+                                         std::string("2026-11-26T10:10:00Z"), std::string())));
   CHECK(scalar(db.url(), "SELECT status || ' ' || total FROM benchmarks") == "completed 10");
   CHECK(Spool(spool.str()).pending() == 0);
   self->send_exit(rep, caf::exit_reason::user_shutdown);
@@ -106,7 +106,7 @@ TEST_CASE("reporter: the database stopped mid-run loses nothing and duplicates n
     (ask(self, rep, caf::make_message(report_atom::value, report(id, i))) ? stored_directly : spooled_writes)++;
   }
   ask(self, rep, caf::make_message(bench_finish_atom::value, id, std::string("completed"),
-                                   std::string("2026-11-26T10:10:00Z")));
+                                   std::string("2026-11-26T10:10:00Z"), std::string()));
   CHECK(spooled_writes >= 50);  // everything sent while the server was down
   // The retry timer (or this explicit replay) drains the spool once the server is back.
   for (int i = 0; i < 100 && spooled(self, rep) > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -1,6 +1,7 @@
 #include "adapters/db/platform_store.hpp"
 
 #include <pqxx/pqxx>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -163,6 +164,76 @@ void PlatformStore::restore_overrides(const std::vector<std::string>& agent_ids)
     w.exec_params("DELETE FROM agent_overrides WHERE agent_id = ANY($1::uuid[])", pg_array(agent_ids));
     w.commit();
     return 0;
+  });
+}
+
+ProvisionResult PlatformStore::register_ephemeral(const RegisterRequest& req) {
+  return impl_->guarded([&](pqxx::connection& c) {
+    ProvisionResult out;
+    pqxx::work w(c);
+    std::map<std::string, std::string> host_by_name;
+    for (const HostRow& h : req.hosts) {
+      HostRow row = h;
+      row.id = w.exec_params(
+                    "INSERT INTO hosts (tenant_id, name, address, port, ssh_user, ssh_key_path, connection, ansible_vars, "
+                    "ephemeral) VALUES ($1::uuid, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), $7, $8::jsonb, true) "
+                    "RETURNING id::text",
+                    req.tenant_id, h.name, h.address, h.port, h.ssh_user, h.ssh_key_path, h.connection,
+                    h.ansible_vars_json)[0][0]
+                   .c_str();
+      host_by_name[h.inventory_name] = row.id;
+      out.hosts.push_back(std::move(row));
+    }
+    for (std::size_t i = 0; i < req.agent_names.size(); ++i) {
+      auto it = host_by_name.find(req.agent_host_names[i]);
+      if (it == host_by_name.end()) {
+        out.error = "agent '" + req.agent_names[i] + "' names host_name '" + req.agent_host_names[i] +
+                    "', which is not a host of the scenario";
+        return out;  // rolled back: nothing registered
+      }
+      out.agent_ids.push_back(w.exec_params("INSERT INTO agents (tenant_id, host_id, name, main_engine, secondary_engine, "
+                                            "specialty, ephemeral) VALUES ($1::uuid, $2::uuid, $3, NULLIF($4, ''), "
+                                            "NULLIF($5, ''), NULLIF($6, ''), true) RETURNING id::text",
+                                            req.tenant_id, it->second, req.agent_names[i], req.main_engine,
+                                            req.secondary_engine, req.agent_specialties[i])[0][0]
+                                  .c_str());
+      out.agent_host_ids.push_back(it->second);
+    }
+    w.commit();
+    out.ok = true;
+    return out;
+  });
+}
+
+void PlatformStore::delete_ephemeral(const std::vector<std::string>& host_ids, const std::vector<std::string>& agent_ids) {
+  if (host_ids.empty() && agent_ids.empty()) return;
+  impl_->guarded([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    w.exec_params("DELETE FROM agents WHERE ephemeral AND id = ANY($1::uuid[])", pg_array(agent_ids));
+    w.exec_params("DELETE FROM hosts WHERE ephemeral AND id = ANY($1::uuid[])", pg_array(host_ids));
+    w.commit();
+    return 0;
+  });
+}
+
+std::size_t PlatformStore::delete_ephemeral_hosts_named(const std::vector<std::string>& names) {
+  if (names.empty()) return 0;
+  return impl_->guarded([&](pqxx::connection& c) -> std::size_t {
+    pqxx::work w(c);
+    auto r = w.exec_params("DELETE FROM hosts WHERE ephemeral AND name = ANY($1::text[])", pg_array(names));
+    w.commit();
+    return r.affected_rows();
+  });
+}
+
+bool PlatformStore::run_alive(const std::string& benchmark_id) {
+  return impl_->guarded([&](pqxx::connection& c) {
+    if (impl_->held.count(benchmark_id)) return true;
+    const std::string key = std::to_string(run_lock_key(benchmark_id));
+    pqxx::nontransaction nt(c);
+    const bool got = nt.exec("SELECT pg_try_advisory_lock(" + key + ")")[0][0].as<bool>();
+    if (got) nt.exec("SELECT pg_advisory_unlock(" + key + ")");
+    return !got;
   });
 }
 

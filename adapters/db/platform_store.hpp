@@ -34,6 +34,17 @@ class PlatformStore {
                        const std::string& specialty);
   // Restores the saved settings of these agents and forgets the record.
   void restore_overrides(const std::vector<std::string>& agent_ids);
+  // VM modes: inserts the clones as ephemeral hosts and the scenario's agents as
+  // ephemeral agents on them, in one transaction. `ok` false names a bad agent host.
+  ProvisionResult register_ephemeral(const RegisterRequest& req);
+  // Deletes ephemeral hosts (their agents go with them) and ephemeral agents by id.
+  void delete_ephemeral(const std::vector<std::string>& host_ids, const std::vector<std::string>& agent_ids);
+  // Deletes the ephemeral hosts with these names (clones reaped by name); returns how many.
+  std::size_t delete_ephemeral_hosts_named(const std::vector<std::string>& names);
+  // Is some session holding this run's lock (the run is alive)? Never true for this
+  // store's own held locks' check: ask from a store that does not hold it.
+  bool run_alive(const std::string& benchmark_id);
+
   // Restores the overrides of runs that died (their run lock is free); returns how many.
   std::size_t repair_overrides();
 

@@ -72,6 +72,7 @@ std::string encode(const BenchmarkFinish& f) {
   w.str("benchmark_id", f.benchmark_id);
   w.str("status", f.status);
   w.str("finished_at", f.finished_at);
+  w.str("capacity", f.capacity_json);
   return w.done();
 }
 
@@ -150,7 +151,7 @@ std::optional<ReportOp> decode_op(const std::string& line) {
     return r;
   }
   if (op == "finish") {
-    BenchmarkFinish f{str(o, "benchmark_id"), str(o, "status"), str(o, "finished_at")};
+    BenchmarkFinish f{str(o, "benchmark_id"), str(o, "status"), str(o, "finished_at"), str(o, "capacity")};
     if (f.benchmark_id.empty()) return std::nullopt;
     return f;
   }

@@ -13,6 +13,7 @@ struct BenchmarkFinish {
   std::string benchmark_id;
   std::string status;
   std::string finished_at;
+  std::string capacity_json;  // VM modes: RAM budget, peak lease, clones over time ("" = none)
 };
 
 using ReportOp = std::variant<BenchmarkRecord, ScenarioReport, BenchmarkFinish>;

@@ -92,18 +92,19 @@ void ReportStore::upsert_report(const ScenarioReport& r) {
   });
 }
 
-void ReportStore::finish_benchmark(const std::string& id, const std::string& status, const std::string& finished_at) {
+void ReportStore::finish_benchmark(const std::string& id, const std::string& status, const std::string& finished_at,
+                                   const std::string& capacity_json) {
   impl_->write([&](pqxx::work& w) {
     w.exec_params(
         "UPDATE benchmarks b SET status = $2, finished_at = $3::timestamptz, total = s.total, passed = s.passed, "
         "failed = s.failed, errored = s.errored, "
         "pass_rate = CASE WHEN s.total > 0 THEN s.passed::double precision / s.total END, "
-        "mean_compliance = s.mean_compliance "
+        "mean_compliance = s.mean_compliance, capacity = coalesce(NULLIF($4, '')::jsonb, b.capacity) "
         "FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = 'passed') AS passed, "
         "count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'error') AS errored, "
         "avg(compliance_score) AS mean_compliance FROM scenario_reports WHERE benchmark_id = $1::uuid) s "
         "WHERE b.id = $1::uuid",
-        id, status, finished_at);
+        id, status, finished_at, capacity_json);
   });
 }
 

@@ -21,7 +21,9 @@ class ReportStore {
   void start_benchmark(const BenchmarkRecord& b);
   void upsert_report(const ScenarioReport& r);
   // Sets status and finished_at; totals are counted from the stored reports.
-  void finish_benchmark(const std::string& benchmark_id, const std::string& status, const std::string& finished_at);
+  // `capacity_json` ("" = leave as is): the VM modes' RAM budget, peak and timeline.
+  void finish_benchmark(const std::string& benchmark_id, const std::string& status, const std::string& finished_at,
+                        const std::string& capacity_json = "");
 
  private:
   struct Impl;  // keeps libpqxx out of this header

@@ -15,7 +15,7 @@ void apply_report_op(ReportStore& store, const ReportOp& op) {
         else if constexpr (std::is_same_v<T, ScenarioReport>)
           store.upsert_report(v);
         else
-          store.finish_benchmark(v.benchmark_id, v.status, v.finished_at);
+          store.finish_benchmark(v.benchmark_id, v.status, v.finished_at, v.capacity_json);
       },
       op);
 }

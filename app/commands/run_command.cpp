@@ -14,7 +14,10 @@
 #include "adapters/json/json_text.hpp"
 #include "adapters/scenarios/selection.hpp"
 #include "adapters/servicenow/servicenow_api.hpp"
+#include "adapters/db/run_history.hpp"
+#include "adapters/vm/vm_lifecycle.hpp"
 #include "app/commands/command_support.hpp"
+#include "app/commands/vm_support.hpp"
 #include "app/preflight.hpp"
 #include "app/scenario_source.hpp"
 #include "app/signal_watch.hpp"
@@ -141,9 +144,23 @@ int run_run_command(const RunOptions& opts) {
     auto snow = check_servicenow(sys, http, cfg);
     return {snow.ok, snow.detail + "; engine " + engine.detail};
   });
+  auto vm = std::make_shared<VmSettings>();
+  std::unique_ptr<VmProvider> provider;
   pf.run("mode " + opts.mode, [&]() -> CheckResult {
-    if (opts.mode != "host") return {false, "VM modes (incus, lima) are not available in this build"};
-    return {true, "hosts and agents from the database"};
+    if (opts.mode == "host") return {true, "hosts and agents from the database"};
+    const std::string dir = opts.vm_templates_path.value_or(default_vm_templates_path());
+    auto catalog = std::make_shared<TemplateCatalog>(load_vm_templates(dir));
+    if (!catalog->errors.empty()) return {false, join(catalog->errors)};
+    provider = make_vm_provider(opts.mode, "");
+    if (auto why = provider->check(); !why.empty()) return {false, why};
+    const RunnerKey key = ensure_runner_key();
+    vm->mode = opts.mode;
+    vm->templates = catalog;
+    vm->key_path = key.private_path;
+    vm->public_key = key.public_key;
+    vm->ready_timeout = std::chrono::seconds(env_u32("RUNNER_VM_READY_TIMEOUT_S", 180));
+    provider = make_vm_provider(opts.mode, key.private_path);
+    return {true, std::to_string(catalog->templates.size()) + " template(s) in " + dir + ", key " + key.private_path};
   });
   pf.run("ansible", check_ansible);
   ScenarioRoot root;
@@ -171,6 +188,35 @@ int run_run_command(const RunOptions& opts) {
       return exit_code::usage;
     }
     spdlog::info("selected {} scenario(s) x {} iteration(s)", sel.scenarios.size(), opts.iterations);
+  }
+  // VM modes: the selection must fit the templates, and in parallel the budget.
+  std::uint64_t budget = 1;  // host mode: one scenario at a time
+  if (provider) {
+    auto errors = check_vm_scenarios(sel.scenarios, *vm->templates);
+    for (const auto& e : errors) spdlog::error("{}", e);
+    if (!errors.empty()) {
+      stop_http();
+      return exit_code::usage;
+    }
+    std::uint64_t largest = 1;
+    for (const auto* s : sel.scenarios) largest = std::max(largest, scenario_mib(*s, *vm->templates));
+    budget = largest;  // sequential: one scenario's clones at a time
+    if (opts.parallel) {
+      std::string how;
+      budget = ram_budget_mib(opts.parallel_ram_cap_gb, how);
+      spdlog::info("RAM budget {} MiB ({})", budget, how);
+      bool too_big = false;
+      for (const auto* s : sel.scenarios)
+        if (const auto need = scenario_mib(*s, *vm->templates); need > budget) {
+          spdlog::error("{}: needs {} MiB for its clones, more than the whole RAM budget of {} MiB ({})", s->key, need,
+                        budget, how);
+          too_big = true;
+        }
+      if (too_big) {
+        stop_http();
+        return exit_code::preflight;
+      }
+    }
   }
   if (opts.check) {
     spdlog::info("pre-flight passed");
@@ -207,10 +253,25 @@ int run_run_command(const RunOptions& opts) {
   if (const char* crash = std::getenv("RUNNER_TEST_CRASH_SCENARIO")) run->crash_scenario_key = crash;
 
   const std::string spool_dir = spool_dir_for(opts.spool_dir, db_url);
+  if (provider) {
+    run->vm = vm;
+    // Clones of runs that died (SIGKILL, power loss) go before this run adds its own.
+    try {
+      if (auto n = reap_clones(*provider, db_url, {}); n) spdlog::info("reaped {} clone(s) of runs that died", n);
+      std::vector<std::string> names;
+      for (const auto* s : sel.scenarios)
+        for (const auto& h : s->hosts) names.push_back(h.template_name);
+      ensure_templates(*provider, *vm->templates, names, (fs::path(state_dir()) / "templates").string());
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      stop_http();
+      return exit_code::infrastructure;
+    }
+  }
   RunActors actors;
   actors.http = http;
-  actors.broker = spawn_ram_broker(sys, 1);  // host mode: one scenario at a time
-  actors.provisioner = spawn_provisioner(sys, db_url);
+  actors.broker = spawn_ram_broker(sys, budget);
+  actors.provisioner = spawn_provisioner(sys, db_url, true, run->benchmark_id);
   actors.reporter = spawn_reporter(sys, {db_url, spool_dir, std::chrono::seconds(5), true});
   caf::scoped_actor self{sys};
   self->request(actors.provisioner, caf::infinite, repair_atom::value)
@@ -235,10 +296,20 @@ int run_run_command(const RunOptions& opts) {
 
   // Iteration order: round by round (every selected scenario once, then again), so a
   // long soak run samples all scenarios evenly even if it is stopped early.
+  std::map<std::string, std::uint64_t> expected;  // the broker's packing hint
+  if (opts.parallel) try {
+      expected = median_durations(db_url, selected);
+    } catch (const std::exception& e) {
+      spdlog::debug("no duration history: {}", e.what());
+    }
   std::vector<ScenarioJob> plan;
   for (int i = 1; i <= opts.iterations; ++i)
-    for (const auto* s : sel.scenarios) plan.push_back({std::make_shared<const Scenario>(*s), i});
-  auto sup = spawn_supervisor(sys, std::move(plan), run, actors, 1);
+    for (const auto* s : sel.scenarios)
+      plan.push_back({std::make_shared<const Scenario>(*s), i, expected.count(s->key) ? expected[s->key] : 0});
+  // Parallel: every iteration asks the broker at once (waiting actors are cheap; the
+  // broker sees the whole queue and packs it). Otherwise one at a time.
+  const std::size_t window = opts.parallel ? std::min<std::size_t>(plan.size(), 4096) : 1;
+  auto sup = spawn_supervisor(sys, std::move(plan), run, actors, window);
   signals.start([sup] { caf::anon_send(sup, interrupt_atom::value); });
 
   std::vector<ScenarioReport> reports;
@@ -247,8 +318,20 @@ int run_run_command(const RunOptions& opts) {
                [&](caf::error& e) { spdlog::error("the run failed: {}", sys.render(e)); });
   const bool interrupted = signals.signalled();
   const std::string status = interrupted ? "interrupted" : "completed";
+  std::string capacity;
+  if (provider) {
+    self->request(actors.broker, caf::infinite, stats_atom::value).receive([&](std::string& s) { capacity = std::move(s); },
+                                                                           [](caf::error&) {});
+    // Anything of this run still there (a crashed scenario actor's clone) goes now.
+    try {
+      if (auto n = reap_clones(*provider, db_url, {true, false, run->benchmark_id}); n)
+        spdlog::warn("removed {} clone(s) left behind by failed scenario actors", n);
+    } catch (const std::exception& e) {
+      spdlog::warn("could not check for leftover clones: {} (sandbox purge-vms reaps them)", e.what());
+    }
+  }
   self->request(actors.reporter, caf::infinite, bench_finish_atom::value, bench.id, status,
-                engine_api::iso8601(std::chrono::system_clock::now()))
+                engine_api::iso8601(std::chrono::system_clock::now()), capacity)
       .receive([](bool) {}, [](caf::error&) {});
   uint64_t spooled = 0;
   self->request(actors.reporter, caf::infinite, replay_atom::value).receive([&](uint64_t n) { spooled = n; },

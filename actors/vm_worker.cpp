@@ -1,0 +1,74 @@
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/spawn.hpp"
+#include "adapters/vm/vm_lifecycle.hpp"
+
+namespace runner {
+namespace {
+
+struct vm_worker_state {
+  std::shared_ptr<const VmSettings> vm;
+  std::unique_ptr<VmProvider> provider;
+  static inline const char* name = "vm-worker";
+};
+
+using vm_worker_pointer = vm_worker_actor::stateful_pointer<vm_worker_state>;
+
+vm_worker_actor::behavior_type vm_worker(vm_worker_pointer self, std::shared_ptr<const VmSettings> vm) {
+  self->state.vm = vm;
+  self->state.provider = make_vm_provider(vm->mode, vm->key_path);
+  return {
+      [=](vm_up_atom, const VmUpRequest& req) {
+        // Blocking commands: this actor has its own thread.
+        auto& st = self->state;
+        VmUpResult out;
+        auto t = st.vm->templates->templates.find(req.template_name);
+        if (t == st.vm->templates->templates.end()) {
+          out.error = "template '" + req.template_name + "' is not defined";
+          return out;
+        }
+        const VmLabels labels = {{"role", req.role},
+                                 {"benchmark", req.benchmark_id},
+                                 {"scenario", req.scenario_key},
+                                 {"iteration", std::to_string(req.iteration)},
+                                 {"host", req.host_name}};
+        try {
+          const VmEndpoint ep = bring_up_clone(*st.provider, t->second, req.clone_name, labels,
+                                               RunnerKey{st.vm->key_path, st.vm->public_key}, st.vm->ready_timeout);
+          out.ok = true;
+          out.host.name = req.clone_name;
+          out.host.inventory_name = req.host_name;
+          out.host.address = ep.address;
+          out.host.port = ep.port;
+          out.host.ssh_user = ep.user;
+          out.host.ssh_key_path = ep.key_path;
+          out.host.ansible_vars_json = clone_ansible_vars(t->second);
+        } catch (const std::exception& e) {
+          out.error = e.what();
+        }
+        return out;
+      },
+      [=](vm_down_atom, const std::vector<std::string>& names) {
+        bool all = true;
+        for (const auto& n : names) {
+          try {
+            self->state.provider->destroy(n);
+          } catch (const std::exception& e) {
+            spdlog::warn("could not destroy {}: {} (sandbox purge-vms reaps it)", n, e.what());
+            all = false;
+          }
+        }
+        return all;
+      },
+  };
+}
+
+}  // namespace
+
+vm_worker_actor spawn_vm_worker(caf::actor_system& sys, std::shared_ptr<const VmSettings> vm, bool detached) {
+  if (detached) return sys.spawn<caf::detached>(vm_worker, std::move(vm));
+  return sys.spawn(vm_worker, std::move(vm));
+}
+
+}  // namespace runner

@@ -1,0 +1,68 @@
+#include "adapters/process/command.hpp"
+
+#include <boost/process.hpp>
+#include <future>
+#include <thread>
+
+namespace bp = boost::process;
+
+namespace runner {
+
+std::string CommandResult::describe() const {
+  if (!started) return error;
+  if (timed_out) return "timed out (killed)";
+  std::string last = err.empty() ? out : err;
+  while (!last.empty() && (last.back() == '\n' || last.back() == '\r')) last.pop_back();
+  if (auto nl = last.rfind('\n'); nl != std::string::npos) last = last.substr(nl + 1);
+  return "exit " + std::to_string(exit_code) + (last.empty() ? "" : ": " + last);
+}
+
+std::string find_program(const std::string& program) {
+  if (program.find('/') != std::string::npos) return program;
+  return bp::search_path(program).string();
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& input,
+                          std::chrono::milliseconds timeout) {
+  CommandResult r;
+  if (argv.empty()) {
+    r.error = "empty command";
+    return r;
+  }
+  const std::string exe = find_program(argv[0]);
+  if (exe.empty()) {
+    r.error = argv[0] + " not found on PATH";
+    return r;
+  }
+  try {
+    boost::asio::io_context ios;
+    std::future<std::string> out, err;
+    bp::group group;
+    std::vector<std::string> args(argv.begin() + 1, argv.end());
+    bp::child child(exe, args, bp::std_in < boost::asio::buffer(input), bp::std_out > out, bp::std_err > err, ios,
+                    group);
+    r.started = true;
+    // The io_context pumps stdin/stdout/stderr; run it on this (worker) thread with a
+    // deadline, then kill the group if the command is still going.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!ios.stopped()) {
+      ios.run_for(std::chrono::milliseconds(50));
+      if (std::chrono::steady_clock::now() >= deadline) {
+        r.timed_out = true;
+        group.terminate();
+        ios.run_for(std::chrono::milliseconds(200));
+        break;
+      }
+    }
+    child.wait();
+    r.exit_code = r.timed_out ? -1 : child.exit_code();
+    if (out.wait_for(std::chrono::seconds(0)) == std::future_status::ready) r.out = out.get();
+    if (err.wait_for(std::chrono::seconds(0)) == std::future_status::ready) r.err = err.get();
+  } catch (const std::exception& e) {
+    r.started = false;
+    r.error = argv[0] + ": " + e.what();
+  }
+  return r;
+}
+
+}  // namespace runner
