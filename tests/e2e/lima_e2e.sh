@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The lima provider through the real binary against tests/support/limactl_sim.py
+# (lima is not packaged for Debian): template build, a parallel run under a RAM cap
+# (clones queue, nothing left behind, rows removed, capacity recorded), a clone that
+# never becomes ready (provision error, destroyed), the sandbox commands and
+# purge-vms. The simulated instances run playbooks locally (template ansible_vars:
+# ansible_connection=local) inside this test's sandbox folder.
+# usage: lima_e2e.sh path/to/bin-dir source-dir   (needs RUNNER_TEST_DATABASE_URL)
+set -uo pipefail
+BIN=$(realpath "$1")
+SRC=$(realpath "$2")
+TMP=$(mktemp -d)
+source "$SRC/tests/e2e/lib.sh"
+make_test_database lima_e2e
+SIM_PID=
+cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null; drop_test_database; rm -rf "$TMP"; }
+trap cleanup EXIT
+cd "$TMP"
+export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
+export LIMA_HOME="$TMP/lima" LIMACTL="$SRC/tests/support/limactl_sim.py" RUNNER_SSH_KEY="$TMP/key/runner_key"
+seed_test_database
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+# A debian-base of 512 MiB whose "VMs" are this machine, inside $TMP/sandbox.
+mkdir -p "$TMP/templates/debian-base"
+cat >"$TMP/templates/debian-base/template.json" <<JSON
+{"name": "debian-base", "vcpu": 1, "memory_mib": 512,
+ "base_image": {"lima": "template://debian-12"}, "provision": "provision.yml",
+ "ansible_vars": {"ansible_connection": "local", "ansible_become": false,
+                  "demo_root_override": "$TMP/sandbox", "demo_web_port": $PORT}}
+JSON
+cat >"$TMP/templates/debian-base/provision.yml" <<'YML'
+- hosts: all
+  gather_facts: false
+  tasks:
+    - ansible.builtin.command: "true"
+YML
+
+"$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior oracle --database-url "$URL" \
+  --scenarios-path "$SRC/examples/scenarios" --pickup-delay-ms 100 --job-duration-ms 300 --work-dir "$TMP/engine" \
+  >"$TMP/sim.out" 2>&1 &
+SIM_PID=$!
+SIM_URL=$(wait_listen "$TMP/sim.out")
+cat >"$TMP/env" <<ENV
+DATABASE_URL=$URL
+ORG_ID=00000000-0000-4000-8000-000000000001
+TENANT_ID=00000000-0000-4000-8000-000000000002
+USER_ID=00000000-0000-4000-8000-000000000003
+ENGINE_API_URL=$SIM_URL
+ENGINE_API_KEY=e2e-engine-key
+ENV
+runner() { "$BIN/2501-runner" "$@" --env-file "$TMP/env" >"$TMP/out" 2>"$TMP/err"; echo $?; }
+instances() { "$LIMACTL" list --format json 2>/dev/null | python3 -c 'import json,sys; print(" ".join(sorted(json.loads(l)["name"] for l in sys.stdin if l.strip())))'; }
+last_bench() { q "SELECT id FROM benchmarks ORDER BY started_at DESC LIMIT 1"; }
+ephemeral_rows() { q "SELECT (SELECT count(*) FROM hosts WHERE ephemeral) + (SELECT count(*) FROM agents WHERE ephemeral)"; }
+SCEN=(--source fs -p "$SRC/examples/scenarios" -m lima --vm-templates-path "$TMP/templates")
+
+# 1. Parallel run, 3 scenarios of 512 MiB under a 1 GB cap: two at a time.
+rc=$(runner run "${SCEN[@]}" -s demo-broken-app-config,demo-runaway-log,demo-disabled-backup-job --parallel --parallel-ram-cap 1)
+B=$(last_bench)
+[ "$rc" = 0 ] && ok || bad "parallel lima run exit $rc: $(tail -20 "$TMP/out") $(cat "$TMP/err")"
+grep -q 'template-debian-base: building' "$TMP/out" && ok || bad "template build not shown"
+[ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND status = 'passed' AND mode = 'lima'")" = 3 ] && ok || bad "lima reports: $(q "SELECT scenario_key, status, error_message FROM scenario_reports WHERE benchmark_id = '$B'")"
+[ "$(instances)" = "template-debian-base" ] && ok || bad "instances left: $(instances)"
+[ "$(ephemeral_rows)" = 0 ] && ok || bad "ephemeral rows left: $(ephemeral_rows)"
+[ "$(q "SELECT capacity->>'budget_mib' || ' ' || (capacity->>'peak_mib') || ' ' || (capacity->>'peak_clones') FROM benchmarks WHERE id = '$B'")" = "1024 1024 2" ] && ok || bad "capacity: $(q "SELECT capacity FROM benchmarks WHERE id = '$B'")"
+[ "$(grep -c '^clone ' "$LIMA_HOME/calls.log")" = 3 ] && [ "$(grep -c '^delete --force r2501-' "$LIMA_HOME/calls.log")" = 3 ] && ok || bad "clone/delete calls: $(cat "$LIMA_HOME/calls.log")"
+grep -q -- '--memory=0.5' "$LIMA_HOME/calls.log" && ok || bad "clone memory limit not passed"
+# The host rows the agents worked on were the clones (engine saw ephemeral hosts).
+[ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND jsonb_array_length(host_ids) = 1 AND jsonb_array_length(agent_ids) = 1 AND host_ids->>0 <> '00000000-0000-4000-8000-000000000101'")" = 3 ] && ok || bad "report host ids"
+
+# 2. A scenario needing more than the budget is an error before anything runs.
+rc=$(runner run "${SCEN[@]}" -s demo-runaway-log --parallel --parallel-ram-cap 0.25)
+[ "$rc" = 3 ] && grep -q 'more than the whole RAM budget' "$TMP/err" && ok || bad "over budget: exit $rc $(cat "$TMP/err")"
+
+# 3. A clone that never becomes ready: provision error, clone destroyed, no rows.
+: >"$LIMA_HOME/calls.log"
+rc=$(LIMA_SIM_NEVER_READY='r2501-*' RUNNER_VM_READY_TIMEOUT_S=3 runner run "${SCEN[@]}" -s demo-runaway-log)
+B=$(last_bench)
+[ "$rc" = 4 ] && ok || bad "never ready: exit $rc"
+[ "$(q "SELECT error_kind FROM scenario_reports WHERE benchmark_id = '$B'")" = provision ] && ok || bad "never ready report: $(q "SELECT status, error_kind, error_message FROM scenario_reports WHERE benchmark_id = '$B'")"
+q "SELECT error_message FROM scenario_reports WHERE benchmark_id = '$B'" | grep -q 'not reachable within 3 s' && ok || bad "never ready message"
+[ "$(instances)" = "template-debian-base" ] && [ "$(ephemeral_rows)" = 0 ] && ok || bad "never ready left: $(instances) rows $(ephemeral_rows)"
+grep -q '^delete --force r2501-' "$LIMA_HOME/calls.log" && ok || bad "never-ready clone not deleted"
+
+# 4. A start that fails (lima's "did not receive running"): provision error too.
+rc=$(LIMA_SIM_FAIL_START='r2501-*' runner run "${SCEN[@]}" -s demo-runaway-log)
+B=$(last_bench)
+q "SELECT error_message FROM scenario_reports WHERE benchmark_id = '$B'" | grep -q 'running' && [ "$(instances)" = "template-debian-base" ] && ok || bad "failed start: $(q "SELECT error_message FROM scenario_reports WHERE benchmark_id = '$B'") / $(instances)"
+
+# 5. sandbox create / delete, and the pairs that must not mix.
+rc=$(runner sandbox create --template debian-base -m lima -n sbx-one --vm-templates-path "$TMP/templates")
+[ "$rc" = 0 ] && grep -q '^target ready: sbx-one' "$TMP/out" && grep -q '^ssh -i .* -p [0-9]*$' "$TMP/out" && grep -q '^delete with: 2501-runner sandbox delete -s sbx-one -m lima' "$TMP/out" && ok || bad "sandbox create: $rc $(cat "$TMP/out" "$TMP/err")"
+HOST_ID=$(sed -n 's/^host id: //p' "$TMP/out")
+[ "$(q "SELECT count(*) FROM hosts h JOIN agents a ON a.host_id = h.id WHERE h.id::text = '$HOST_ID' AND h.ephemeral AND a.specialty = 'SERVICES_MANAGER'")" = 1 ] && ok || bad "sandbox create rows"
+rc=$(runner sandbox restore -s sbx-one -m lima "${SCEN[@]:0:4}")
+[ "$rc" = 2 ] && ok || bad "restore on a created VM must be refused: exit $rc"
+rc=$(runner sandbox delete -s sbx-one -m lima)
+[ "$rc" = 0 ] && [ "$(instances)" = "template-debian-base" ] && [ "$(ephemeral_rows)" = 0 ] && ok || bad "sandbox delete: $rc $(instances) $(cat "$TMP/err")"
+
+# 6. sandbox prepare / restore: environment up, prepare.yml ran, no ticket; then gone.
+TICKETS_BEFORE=$(curl -s "$SIM_URL/_sim/counters" | python3 -c "import json,sys; print(json.load(sys.stdin).get(\"requests.create_ticket\", 0))" 2>/dev/null)
+rc=$(runner sandbox prepare "${SCEN[@]:0:4}" -s demo-broken-app-config -m lima --vm-templates-path "$TMP/templates")
+[ "$rc" = 0 ] && grep -q 'environment ready' "$TMP/out" && grep -q 'undo with: 2501-runner sandbox restore -s demo-broken-app-config -m lima' "$TMP/out" && ok || bad "sandbox prepare: $rc $(cat "$TMP/out" "$TMP/err")"
+grep -q 'listen_port = 99999' "$TMP/sandbox/app/app.conf" 2>/dev/null && ok || bad "prepare.yml did not run"
+CLONE=$(instances | tr ' ' '\n' | grep '^r2501-')
+[ -n "$CLONE" ] && [ "$(q "SELECT count(*) FROM hosts WHERE ephemeral AND name = '$CLONE'")" = 1 ] && ok || bad "prepared clone/rows: $(instances)"
+rc=$(runner sandbox delete -s "$CLONE" -m lima)
+[ "$rc" = 2 ] && grep -q 'sandbox restore' "$TMP/err" && ok || bad "delete on a prepared clone must be refused: $rc"
+TICKETS_AFTER=$(curl -s "$SIM_URL/_sim/counters" | python3 -c "import json,sys; print(json.load(sys.stdin).get(\"requests.create_ticket\", 0))" 2>/dev/null)
+[ "$TICKETS_BEFORE" = "$TICKETS_AFTER" ] && ok || bad "sandbox prepare sent a ticket ($TICKETS_BEFORE -> $TICKETS_AFTER)"
+rc=$(runner sandbox restore "${SCEN[@]:0:4}" -s demo-broken-app-config -m lima)
+[ "$rc" = 0 ] && [ "$(instances)" = "template-debian-base" ] && [ "$(ephemeral_rows)" = 0 ] && ok || bad "sandbox restore: $rc $(instances)"
+
+# 7. purge-vms: clones of a dead run and of a forgotten prepare go; templates and
+#    standalone VMs stay.
+"$BIN/2501-runner" sandbox prepare "${SCEN[@]:0:4}" -s demo-runaway-log -m lima --vm-templates-path "$TMP/templates" --env-file "$TMP/env" >/dev/null 2>&1
+"$LIMACTL" clone template-debian-base r2501-deadbeef-x-1-abcd >/dev/null 2>&1
+echo '{"role":"run","benchmark":"6d1f4b7e-0000-4000-8000-00000000dead"}' >"$LIMA_HOME/r2501-deadbeef-x-1-abcd/2501-runner.json"
+"$BIN/2501-runner" sandbox create --template debian-base -m lima -n keep-me --vm-templates-path "$TMP/templates" --env-file "$TMP/env" >/dev/null 2>&1
+rc=$(runner sandbox purge-vms -m lima)
+[ "$rc" = 0 ] && [ "$(instances)" = "keep-me template-debian-base" ] && ok || bad "purge-vms: $rc left $(instances) $(cat "$TMP/err")"
+[ "$(q "SELECT string_agg(name, ',') FROM hosts WHERE ephemeral")" = keep-me ] && ok || bad "purge-vms rows: $(q "SELECT name FROM hosts WHERE ephemeral")"
+"$BIN/2501-runner" sandbox delete -s keep-me -m lima --env-file "$TMP/env" >/dev/null 2>&1
+
+finish lima_e2e
