@@ -125,3 +125,33 @@ TEST_CASE("cli: list options", "[cli]") {
   CHECK(o.command->list.json);
   CHECK(o.command->list.scenarios == "demo");
 }
+
+TEST_CASE("cli: the sandbox subcommands and their usage errors", "[cli]") {
+  auto p = parse({"sandbox", "prepare", "-s", "nginx", "-m", "incus", "--specialty", "K8S", "--vm-templates-path", "t"});
+  REQUIRE(p.command);
+  CHECK(p.command->kind == Command::Kind::sandbox);
+  CHECK(p.command->sandbox.action == SandboxOptions::Action::prepare);
+  CHECK(p.command->sandbox.mode == "incus");
+  CHECK(p.command->sandbox.specialty == std::optional<std::string>("K8S"));
+  auto c = parse({"sandbox", "create", "--template", "debian-docker", "-m", "lima", "-n", "box"});
+  REQUIRE(c.command);
+  CHECK(c.command->sandbox.action == SandboxOptions::Action::create);
+  CHECK(c.command->sandbox.template_name == "debian-docker");
+  CHECK(c.command->sandbox.name == std::optional<std::string>("box"));
+  auto d = parse({"sandbox", "delete", "-s", "box", "-m", "incus"});
+  REQUIRE(d.command);
+  CHECK(d.command->sandbox.action == SandboxOptions::Action::remove);
+  CHECK(d.command->sandbox.scenarios == "box");
+  auto all = parse({"sandbox", "purge-vms"});
+  REQUIRE(all.command);
+  CHECK(all.command->sandbox.mode.empty());  // both providers
+  auto one = parse({"sandbox", "purge-vms", "-m", "lima"});
+  REQUIRE(one.command);
+  CHECK(one.command->sandbox.mode == "lima");
+
+  CHECK(parse({"sandbox", "create", "-m", "incus"}).exit_code == exit_code::usage);  // --template required
+  CHECK(parse({"sandbox", "delete", "-s", "box", "-m", "host"}).error.find("-m/--mode") != std::string::npos);
+  CHECK(parse({"sandbox", "purge-vms", "-m", "host"}).exit_code == exit_code::usage);
+  CHECK(parse({"sandbox", "prepare", "-m", "incus"}).exit_code == exit_code::usage);  // -s required
+  CHECK(parse({"sandbox"}).exit_code == exit_code::usage);
+}
