@@ -37,13 +37,7 @@ vm_worker_actor::behavior_type vm_worker(vm_worker_pointer self, std::shared_ptr
           const VmEndpoint ep = bring_up_clone(*st.provider, t->second, req.clone_name, labels,
                                                RunnerKey{st.vm->key_path, st.vm->public_key}, st.vm->ready_timeout);
           out.ok = true;
-          out.host.name = req.clone_name;
-          out.host.inventory_name = req.host_name;
-          out.host.address = ep.address;
-          out.host.port = ep.port;
-          out.host.ssh_user = ep.user;
-          out.host.ssh_key_path = ep.key_path;
-          out.host.ansible_vars_json = clone_ansible_vars(t->second);
+          out.host = clone_host_row(req.clone_name, req.host_name, ep, t->second);
         } catch (const std::exception& e) {
           out.error = e.what();
         }

@@ -110,6 +110,19 @@ std::string clone_ansible_vars(const VmTemplate& t) {
   return vars + "}";
 }
 
+HostRow clone_host_row(const std::string& name, const std::string& inventory_name, const VmEndpoint& ep,
+                       const VmTemplate& t) {
+  HostRow h;
+  h.name = name;
+  h.inventory_name = inventory_name;
+  h.address = ep.address;
+  h.port = ep.port;
+  h.ssh_user = ep.user;
+  h.ssh_key_path = ep.key_path;
+  h.ansible_vars_json = clone_ansible_vars(t);
+  return h;
+}
+
 bool ensure_template(VmProvider& provider, const VmTemplate& t, const RunnerKey& key, std::chrono::seconds ready_timeout,
                      const std::string& log_path, const std::function<void(const std::string&)>& progress) {
   const std::string name = t.instance_name();
@@ -131,14 +144,7 @@ bool ensure_template(VmProvider& provider, const VmTemplate& t, const RunnerKey&
     const VmEndpoint ep = wait_ready(provider, name, ready_timeout);
     if (!t.provision.empty()) {
       progress(name + ": running " + fs::path(t.provision).filename().string() + " (log " + log_path + ")");
-      HostRow h;
-      h.name = name;
-      h.inventory_name = name;
-      h.address = ep.address;
-      h.port = ep.port;
-      h.ssh_user = ep.user;
-      h.ssh_key_path = ep.key_path;
-      h.ansible_vars_json = clone_ansible_vars(t);
+      const HostRow h = clone_host_row(name, name, ep, t);
       const std::string inventory = (fs::temp_directory_path() / ("2501-template-" + t.name + "-" +
                                                                   std::to_string(::getpid()) + ".json")).string();
       std::ofstream(inventory) << inventory_json({h});

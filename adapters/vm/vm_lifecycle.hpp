@@ -8,6 +8,7 @@
 #include <string>
 
 #include "adapters/vm/vm_provider.hpp"
+#include "messages/host.hpp"
 
 namespace runner {
 
@@ -48,5 +49,9 @@ VmEndpoint wait_ready(VmProvider& provider, const std::string& name, std::chrono
 // The inventory variables of a clone's host row: SSH to the endpoint plus the
 // template's ansible_vars (last, so a template may override them).
 std::string clone_ansible_vars(const VmTemplate& t);
+
+// The host row of a reachable instance: name, inventory name, SSH endpoint, vars.
+HostRow clone_host_row(const std::string& name, const std::string& inventory_name, const VmEndpoint& ep,
+                       const VmTemplate& t);
 
 }  // namespace runner

@@ -57,7 +57,9 @@ std::string options_json(const RunOptions& o, const std::vector<std::string>& se
          json_quote(o.gateway) + ",\"iterations\":" + std::to_string(o.iterations) + ",\"main_engine\":" +
          opt(o.main_engine) + ",\"secondary_engine\":" + opt(o.secondary_engine) + ",\"specialty\":" +
          opt(o.specialty) + ",\"gateway_engine\":" + opt(o.gateway_engine) + ",\"gateway_multimodal_engine\":" +
-         opt(o.gateway_multimodal_engine) + ",\"parallel\":" + (o.parallel ? "true" : "false") +
+         opt(o.gateway_multimodal_engine) + ",\"parallel\":" + (o.parallel ? "true" : "false") + ",\"parallel_ram_cap_gb\":" +
+         (o.parallel_ram_cap_gb ? std::to_string(*o.parallel_ram_cap_gb) : std::string("null")) +
+         ",\"vm_templates_path\":" + opt(o.vm_templates_path) +
          ",\"fail_on_error\":" + (o.fail_on_error ? "true" : "false") + "}";
 }
 

@@ -125,15 +125,7 @@ void prepare_vm_mode(const Scenario& s, VmContext& vm, PlatformStore& store, con
                                            {{"role", "sandbox"}, {"scenario", s.key}, {"host", h.host_name}}, vm.key,
                                            std::chrono::seconds(180));
       clones.push_back(name);
-      HostRow row;
-      row.name = name;
-      row.inventory_name = h.host_name;
-      row.address = ep.address;
-      row.port = ep.port;
-      row.ssh_user = ep.user;
-      row.ssh_key_path = ep.key_path;
-      row.ansible_vars_json = clone_ansible_vars(t);
-      reg.hosts.push_back(row);
+      reg.hosts.push_back(clone_host_row(name, h.host_name, ep, t));
     }
     for (const auto& a : s.agents) {
       reg.agent_names.push_back(a.agent_name.empty() ? s.key + "-" + a.host_name : a.agent_name);
@@ -247,14 +239,7 @@ int create(const SandboxOptions& o) {
                                        std::chrono::seconds(180));
   RegisterRequest reg;
   reg.tenant_id = tenant;
-  HostRow row;
-  row.name = row.inventory_name = name;
-  row.address = ep.address;
-  row.port = ep.port;
-  row.ssh_user = ep.user;
-  row.ssh_key_path = ep.key_path;
-  row.ansible_vars_json = clone_ansible_vars(t->second);
-  reg.hosts.push_back(row);
+  reg.hosts.push_back(clone_host_row(name, name, ep, t->second));
   reg.agent_names.push_back(name);
   reg.agent_host_names.push_back(name);
   reg.agent_specialties.push_back(o.specialty.value_or("SERVICES_MANAGER"));

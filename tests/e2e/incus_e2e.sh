@@ -18,12 +18,11 @@ if ! incus query /1.0 >/dev/null 2>&1; then
   exit 1
 fi
 make_test_database incus_e2e
-SIM_PID=
 RUN_PID=
 ours() { incus query '/1.0/instances?recursion=1' | python3 -c "import json,sys; print(' '.join(sorted(i['name'] for i in json.load(sys.stdin) if i['config'].get('user.2501-runner.benchmark','') in sys.argv[1:] and sys.argv[1:])))" "$@"; }
 cleanup() {
   [ -n "$RUN_PID" ] && kill -9 "$RUN_PID" 2>/dev/null
-  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+  stop_engine_sim
   # Whatever a failed check left: this test's clones only (its benchmarks' labels).
   for b in $(q "SELECT id FROM benchmarks" 2>/dev/null); do
     for n in $(ours "$b"); do incus delete --force "$n" >/dev/null 2>&1; done
@@ -38,22 +37,7 @@ export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=200 RUNNER_POLL_MAX_MS
 export RUNNER_SSH_KEY="$TMP/key/runner_key"  # made by the runner; authorized in every clone
 seed_test_database
 
-start_sim() {  # start_sim JOB_DURATION_MS
-  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
-  "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior oracle --database-url "$URL" \
-    --scenarios-path "$SRC/examples/scenarios" --pickup-delay-ms 200 --job-duration-ms "$1" --work-dir "$TMP/engine" \
-    >"$TMP/sim.out" 2>&1 &
-  SIM_PID=$!
-  SIM_URL=$(wait_listen "$TMP/sim.out")
-  cat >"$TMP/env" <<ENV
-DATABASE_URL=$URL
-ORG_ID=00000000-0000-4000-8000-000000000001
-TENANT_ID=00000000-0000-4000-8000-000000000002
-USER_ID=00000000-0000-4000-8000-000000000003
-ENGINE_API_URL=$SIM_URL
-ENGINE_API_KEY=e2e-engine-key
-ENV
-}
+start_sim() { start_engine_sim oracle "$SRC/examples/scenarios" "$1" 200; }  # start_sim JOB_DURATION_MS
 runner() { "$BIN/2501-runner" "$@" --env-file "$TMP/env" >"$TMP/out" 2>"$TMP/err"; echo $?; }
 last_bench() { q "SELECT id FROM benchmarks ORDER BY started_at DESC LIMIT 1"; }
 ephemeral_rows() { q "SELECT (SELECT count(*) FROM hosts WHERE ephemeral) + (SELECT count(*) FROM agents WHERE ephemeral)"; }

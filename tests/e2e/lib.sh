@@ -41,9 +41,33 @@ isolate_demo_host() {
 }
 
 # Waits for "listening on HOST:PORT" in a simulator's output file; prints its URL.
+# A simulator that does not come up within 30 s is named on stderr with its output.
 wait_listen() {
   for _ in $(seq 300); do grep -q '^listening on' "$1" && break; sleep 0.1; done
+  grep -q '^listening on' "$1" || echo "wait_listen: no 'listening on' in $1 after 30 s: $(head -c 2000 "$1")" >&2
   echo "http://$(sed -n 's/^listening on //p' "$1")"
+}
+
+# The engine simulator on a free port against the test database, and $TMP/env for
+# the runner pointing at it: start_engine_sim BEHAVIOR SCENARIOS_PATH [JOB_MS [PICKUP_MS]].
+# Sets SIM_PID and SIM_URL; a running one is stopped first.
+SIM_PID=
+stop_engine_sim() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null; SIM_PID=; }
+start_engine_sim() {
+  stop_engine_sim
+  "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior "$1" --database-url "$URL" \
+    --scenarios-path "$2" --pickup-delay-ms "${4:-100}" --job-duration-ms "${3:-200}" --work-dir "$TMP/engine" \
+    >"$TMP/sim.out" 2>&1 &
+  SIM_PID=$!
+  SIM_URL=$(wait_listen "$TMP/sim.out")
+  cat >"$TMP/env" <<ENV
+DATABASE_URL=$URL
+ORG_ID=00000000-0000-4000-8000-000000000001
+TENANT_ID=00000000-0000-4000-8000-000000000002
+USER_ID=00000000-0000-4000-8000-000000000003
+ENGINE_API_URL=$SIM_URL
+ENGINE_API_KEY=e2e-engine-key
+ENV
 }
 
 # Keeps the host's runner variables out of the tests.

@@ -12,8 +12,7 @@ SRC=$(realpath "$2")
 TMP=$(mktemp -d)
 source "$SRC/tests/e2e/lib.sh"
 make_test_database lima_e2e
-SIM_PID=
-cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null; drop_test_database; rm -rf "$TMP"; }
+cleanup() { stop_engine_sim; drop_test_database; rm -rf "$TMP"; }
 trap cleanup EXIT
 cd "$TMP"
 export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
@@ -36,19 +35,7 @@ cat >"$TMP/templates/debian-base/provision.yml" <<'YML'
     - ansible.builtin.command: "true"
 YML
 
-"$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior oracle --database-url "$URL" \
-  --scenarios-path "$SRC/examples/scenarios" --pickup-delay-ms 100 --job-duration-ms 300 --work-dir "$TMP/engine" \
-  >"$TMP/sim.out" 2>&1 &
-SIM_PID=$!
-SIM_URL=$(wait_listen "$TMP/sim.out")
-cat >"$TMP/env" <<ENV
-DATABASE_URL=$URL
-ORG_ID=00000000-0000-4000-8000-000000000001
-TENANT_ID=00000000-0000-4000-8000-000000000002
-USER_ID=00000000-0000-4000-8000-000000000003
-ENGINE_API_URL=$SIM_URL
-ENGINE_API_KEY=e2e-engine-key
-ENV
+start_engine_sim oracle "$SRC/examples/scenarios" 300
 runner() { "$BIN/2501-runner" "$@" --env-file "$TMP/env" >"$TMP/out" 2>"$TMP/err"; echo $?; }
 instances() { "$LIMACTL" list --format json 2>/dev/null | python3 -c 'import json,sys; print(" ".join(sorted(json.loads(l)["name"] for l in sys.stdin if l.strip())))'; }
 last_bench() { q "SELECT id FROM benchmarks ORDER BY started_at DESC LIMIT 1"; }
@@ -122,5 +109,21 @@ rc=$(runner sandbox purge-vms -m lima)
 [ "$rc" = 0 ] && [ "$(instances)" = "keep-me template-debian-base" ] && ok || bad "purge-vms: $rc left $(instances) $(cat "$TMP/err")"
 [ "$(q "SELECT string_agg(name, ',') FROM hosts WHERE ephemeral")" = keep-me ] && ok || bad "purge-vms rows: $(q "SELECT name FROM hosts WHERE ephemeral")"
 "$BIN/2501-runner" sandbox delete -s keep-me -m lima --env-file "$TMP/env" >/dev/null 2>&1
+
+# 8. The start of every run reaps clones of runs that died (their lock is free).
+"$LIMACTL" clone template-debian-base r2501-deadbeef-y-1-wxyz >/dev/null 2>&1
+echo '{"role":"run","benchmark":"6d1f4b7e-0000-4000-8000-00000000beef"}' >"$LIMA_HOME/r2501-deadbeef-y-1-wxyz/2501-runner.json"
+rc=$(runner run "${SCEN[@]}" -s demo-runaway-log)
+[ "$rc" = 0 ] && grep -q 'reaped 1 clone(s) of runs that died' "$TMP/out" && [ "$(instances)" = "template-debian-base" ] && ok || bad "run-start reaping: $rc $(instances) $(grep -i reap "$TMP/out")"
+
+# 9. sandbox prepare/restore in host mode: the seeded host, prepare.yml ran, then undone.
+isolate_demo_host
+SB=$(q "SELECT ansible_vars->>'demo_root_override' FROM hosts WHERE id = '00000000-0000-4000-8000-000000000101'")
+rc=$(runner sandbox prepare "${SCEN[@]:0:4}" -s demo-broken-app-config -m host)
+[ "$rc" = 0 ] && grep -q 'listen_port = 99999' "$SB/app/app.conf" && grep -q 'host demo-local (00000000-0000-4000-8000-000000000101)' "$TMP/out" && ok || bad "host sandbox prepare: $rc $(cat "$TMP/out" "$TMP/err")"
+rc=$(runner sandbox restore "${SCEN[@]:0:4}" -s demo-broken-app-config -m host)
+[ "$rc" = 0 ] && [ ! -e "$SB/app" ] && ok || bad "host sandbox restore: $rc $(ls "$SB")"
+rc=$(runner sandbox restore "${SCEN[@]:0:4}" -s demo-broken-app-config -m host)
+[ "$rc" = 2 ] && ok || bad "restore without prepare must be refused: $rc"
 
 finish lima_e2e

@@ -12,35 +12,18 @@ SRC=$(realpath "$2")
 TMP=$(mktemp -d)
 source "$SRC/tests/e2e/lib.sh"
 make_test_database run_e2e
-SIM_PID=
-stop_sim() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null; SIM_PID=; }
-cleanup() { stop_sim; drop_test_database; rm -rf "$TMP"; }
+cleanup() { stop_engine_sim; drop_test_database; rm -rf "$TMP"; }
 trap cleanup EXIT
 cd "$TMP"
 export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
 seed_test_database
 isolate_demo_host
 
-start_sim() {  # start_sim BEHAVIOR SCENARIOS_PATH
-  stop_sim
-  "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior "$1" --database-url "$URL" \
-    --scenarios-path "$2" --pickup-delay-ms 100 --job-duration-ms 200 --work-dir "$TMP/engine" >"$TMP/sim.out" 2>&1 &
-  SIM_PID=$!
-  SIM_URL=$(wait_listen "$TMP/sim.out")
-  cat >"$TMP/env" <<ENV
-DATABASE_URL=$URL
-ORG_ID=00000000-0000-4000-8000-000000000001
-TENANT_ID=00000000-0000-4000-8000-000000000002
-USER_ID=00000000-0000-4000-8000-000000000003
-ENGINE_API_URL=$SIM_URL
-ENGINE_API_KEY=e2e-engine-key
-ENV
-}
 runner() { "$BIN/2501-runner" run --source fs --env-file "$TMP/env" "$@" >"$TMP/out" 2>"$TMP/err"; echo $?; }
 last_bench() { q "SELECT id FROM benchmarks ORDER BY started_at DESC LIMIT 1"; }
 
 # 1. oracle: every example passes, rows match.
-start_sim oracle "$SRC/examples/scenarios"
+start_engine_sim oracle "$SRC/examples/scenarios"
 rc=$(runner -p "$SRC/examples/scenarios" -s demo)
 B=$(last_bench)
 [ "$rc" = 0 ] && ok || bad "oracle run exit $rc: $(tail -20 "$TMP/out") $(cat "$TMP/err")"
@@ -52,7 +35,7 @@ grep -q '5 passed, 0 failed, 0 error(s)' "$TMP/out" && ok || bad "summary line"
 [ ! -e "$TMP/sandbox/app" ] && [ ! -e "$TMP/sandbox/web" ] && ok || bad "restore left the sandbox dirty: $(ls "$TMP/sandbox")"
 
 # 2. noop: the scenarios fail on the right rules; --fail-on-error turns that into exit 1.
-start_sim noop "$SRC/examples/scenarios"
+start_engine_sim noop "$SRC/examples/scenarios"
 rc=$(runner -p "$SRC/examples/scenarios" -s demo-broken-app-config,demo-runaway-log)
 B=$(last_bench)
 [ "$rc" = 0 ] && ok || bad "noop without --fail-on-error: exit $rc"
@@ -62,7 +45,7 @@ RULES=$(q "SELECT string_agg(r->>'label' || '=' || (r->>'outcome'), '|') FROM sc
 [ "$(q "SELECT round(compliance_score) FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-broken-app-config'")" = 40 ] && ok || bad "noop compliance"
 rc=$(runner -p "$SRC/examples/scenarios" -s demo-runaway-log --fail-on-error)
 [ "$rc" = 1 ] && ok || bad "--fail-on-error with a failure: exit $rc"
-start_sim oracle "$SRC/examples/scenarios"
+start_engine_sim oracle "$SRC/examples/scenarios"
 rc=$(runner -p "$SRC/examples/scenarios" -s demo-runaway-log --fail-on-error)
 [ "$rc" = 0 ] && ok || bad "--fail-on-error with all passed: exit $rc"
 
@@ -89,7 +72,7 @@ cat >"$TMP/scen/broken-prepare/restore.yml" <<YML
   tasks:
     - ansible.builtin.shell: echo restored >> $TMP/restore-marker
 YML
-start_sim oracle "$TMP/scen"
+start_engine_sim oracle "$TMP/scen"
 rc=$(runner -p "$TMP/scen" -s broken-prepare)
 B=$(last_bench)
 [ "$rc" = 4 ] && ok || bad "failing prepare: exit $rc (expected 4: an error is an infrastructure error)"
@@ -97,14 +80,14 @@ B=$(last_bench)
 [ "$(wc -l <"$TMP/restore-marker" 2>/dev/null)" = 2 ] && ok || bad "restore did not run twice (pre-clean and final)"
 
 # 5. A crashed scenario actor: one internal error, the others unaffected.
-start_sim oracle "$SRC/examples/scenarios"
+start_engine_sim oracle "$SRC/examples/scenarios"
 rc=$(RUNNER_TEST_CRASH_SCENARIO=demo-runaway-log runner -p "$SRC/examples/scenarios" -s demo-broken-app-config,demo-runaway-log,demo-disabled-backup-job)
 B=$(last_bench)
 [ "$rc" = 4 ] && ok || bad "crash run: exit $rc"
 [ "$(q "SELECT string_agg(scenario_key || ':' || status || coalesce(':' || error_kind, ''), ',' ORDER BY scenario_key) FROM scenario_reports WHERE benchmark_id = '$B'")" = "demo-broken-app-config:passed,demo-disabled-backup-job:passed,demo-runaway-log:error:internal" ] && ok || bad "crash rows: $(q "SELECT scenario_key, status, error_kind FROM scenario_reports WHERE benchmark_id = '$B'")"
 
 # 6. SIGINT mid-run: jobs cancelled, restore ran, reports written, interrupted, exit 130.
-start_sim hang "$SRC/examples/scenarios"
+start_engine_sim hang "$SRC/examples/scenarios"
 "$BIN/2501-runner" run --source fs --env-file "$TMP/env" -p "$SRC/examples/scenarios" -s demo-broken-app-config,demo-runaway-log >"$TMP/out" 2>"$TMP/err" &
 RUN_PID=$!
 for _ in $(seq 300); do grep -q 'demo-broken-app-config #1: flush ok' "$TMP/out" && break; sleep 0.1; done
