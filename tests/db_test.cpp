@@ -257,3 +257,59 @@ TEST_CASE("db: agent overrides are saved, restored, and repaired after a dead ru
   missing.host_ids = {"hst_abc"};
   CHECK(PlatformStore(db.url()).resolve(missing).error == "host_id 'hst_abc' is not a UUID");
 }
+
+TEST_CASE("db: VM clones as ephemeral rows, deleted by id or by name; run liveness by lock", "[db]") {
+  test::TestDatabase db;
+  migrate_database(db.url());
+  seed_identities(db);
+  PlatformStore store(db.url());
+  RegisterRequest req;
+  req.tenant_id = tenant;
+  HostRow web;
+  web.name = "r2501-abc-web-1-aaaa";
+  web.inventory_name = "web";
+  web.address = "10.231.0.7";
+  web.ssh_user = "debian";
+  web.ansible_vars_json = R"({"ansible_become":true})";
+  req.hosts = {web};
+  req.agent_names = {"web-agent"};
+  req.agent_host_names = {"web"};
+  req.agent_specialties = {"SERVICES_MANAGER"};
+  req.main_engine = "engine-x";
+  ProvisionResult r = store.register_ephemeral(req);
+  REQUIRE(r.ok);
+  REQUIRE(r.hosts.size() == 1);
+  REQUIRE(r.agent_ids.size() == 1);
+  CHECK(r.agent_host_ids[0] == r.hosts[0].id);
+  CHECK(db.query("SELECT ephemeral::text || address || (ansible_vars->>'ansible_become') FROM hosts") == "true10.231.0.7true");
+  CHECK(db.query("SELECT ephemeral::text || specialty || main_engine || (secondary_engine IS NULL)::text FROM agents") ==
+        "trueSERVICES_MANAGERengine-xtrue");
+  store.delete_ephemeral({r.hosts[0].id}, r.agent_ids);
+  CHECK(db.query("SELECT count(*) FROM hosts") == "0");
+  CHECK(db.query("SELECT count(*) FROM agents") == "0");
+
+  // An agent on a host the scenario lacks: nothing is registered at all.
+  req.agent_host_names = {"db"};
+  ProvisionResult bad = store.register_ephemeral(req);
+  CHECK_FALSE(bad.ok);
+  CHECK(bad.error.find("'db'") != std::string::npos);
+  CHECK(db.query("SELECT count(*) FROM hosts") == "0");
+
+  // Reaping by name takes the host and, by cascade, its agents; never a non-ephemeral host.
+  req.agent_host_names = {"web"};
+  REQUIRE(store.register_ephemeral(req).ok);
+  db.query("INSERT INTO hosts (tenant_id, name) VALUES ('" + tenant + "', 'r2501-abc-web-1-aaaa')");  // not ours
+  CHECK(store.delete_ephemeral_hosts_named({"r2501-abc-web-1-aaaa"}) == 1);
+  CHECK(db.query("SELECT count(*) FROM hosts") == "1");
+  CHECK(db.query("SELECT count(*) FROM agents") == "0");
+
+  const std::string run = "22222222-2222-4222-8222-222222222222";
+  PlatformStore observer(db.url());
+  CHECK_FALSE(observer.run_alive(run));
+  {
+    PlatformStore live(db.url());
+    live.hold_run_lock(run);
+    CHECK(observer.run_alive(run));
+  }
+  CHECK_FALSE(observer.run_alive(run));  // the holder's session ended: dead
+}
