@@ -43,10 +43,16 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
                     group);
     r.started = true;
     // The io_context pumps stdin/stdout/stderr; run it on this (worker) thread with a
-    // deadline, then kill the group if the command is still going.
+    // deadline, then kill the group if the command is still going. A command that
+    // leaves a daemon holding its output pipes (`limactl start` starts a host agent)
+    // is done when it exits: its output gets a moment to drain, the daemon lives on.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!ios.stopped()) {
       ios.run_for(std::chrono::milliseconds(50));
+      if (!ios.stopped() && !child.running()) {
+        ios.run_for(std::chrono::milliseconds(500));
+        break;
+      }
       if (std::chrono::steady_clock::now() >= deadline) {
         r.timed_out = true;
         group.terminate();
@@ -56,6 +62,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     }
     child.wait();
     r.exit_code = r.timed_out ? -1 : child.exit_code();
+    if (!r.timed_out) group.detach();  // a daemon the command started is not ours to kill
     if (out.wait_for(std::chrono::seconds(0)) == std::future_status::ready) r.out = out.get();
     if (err.wait_for(std::chrono::seconds(0)) == std::future_status::ready) r.err = err.get();
   } catch (const std::exception& e) {
