@@ -14,15 +14,18 @@ struct ram_broker_state {
   struct Pending {
     caf::response_promise promise;
     caf::actor_addr holder;
+    std::uint32_t clones = 0;
   };
   std::map<std::uint64_t, Pending> waiting;        // by ticket
   std::map<std::uint64_t, caf::actor_addr> holders;  // granted leases by ticket
+  std::map<std::uint64_t, std::uint32_t> clones_of;  // granted leases' clones by ticket
+  std::uint64_t clones = 0;                          // clones of all granted leases
   bool closed = false;
   // The capacity record (Benchmark.capacity).
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::uint64_t peak_mib = 0;
-  std::size_t peak_leases = 0;
-  std::vector<std::string> timeline;  // "[seconds,leases,mib]"
+  std::uint64_t peak_clones = 0;
+  std::vector<std::string> timeline;  // "[seconds,clones,mib]"
   static inline const char* name = "ram-broker";
 };
 
@@ -32,11 +35,11 @@ using broker_pointer = ram_broker_actor::stateful_pointer<ram_broker_state>;
 void sample(broker_pointer self) {
   auto& st = self->state;
   st.peak_mib = std::max(st.peak_mib, st.policy->leased());
-  st.peak_leases = std::max(st.peak_leases, st.policy->active());
+  st.peak_clones = std::max(st.peak_clones, st.clones);
   if (st.timeline.size() >= 20000) return;
   const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
   char buf[96];
-  std::snprintf(buf, sizeof buf, "[%.3f,%zu,%llu]", t, st.policy->active(),
+  std::snprintf(buf, sizeof buf, "[%.3f,%llu,%llu]", t, static_cast<unsigned long long>(st.clones),
                 static_cast<unsigned long long>(st.policy->leased()));
   st.timeline.emplace_back(buf);
 }
@@ -51,6 +54,8 @@ void admit(broker_pointer self) {
       continue;
     }
     st.holders.emplace(item.ticket, it->second.holder);
+    st.clones_of[item.ticket] = it->second.clones;
+    st.clones += it->second.clones;
     self->monitor(it->second.holder);
     it->second.promise.deliver(LeaseGrant{item.ticket});
     st.waiting.erase(it);
@@ -61,6 +66,8 @@ void admit(broker_pointer self) {
 void free_lease(broker_pointer self, std::uint64_t ticket) {
   auto& st = self->state;
   if (!st.holders.erase(ticket)) return;
+  st.clones -= st.clones_of[ticket];
+  st.clones_of.erase(ticket);
   st.policy->release(ticket);
   sample(self);
   admit(self);
@@ -88,7 +95,7 @@ ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t bu
         auto holder = caf::actor_cast<caf::actor_addr>(self->current_sender());
         auto rp = self->make_response_promise<LeaseGrant>();
         const auto ticket = st.next_ticket++;
-        st.waiting.emplace(ticket, ram_broker_state::Pending{rp, holder});
+        st.waiting.emplace(ticket, ram_broker_state::Pending{rp, holder, req.clones});
         st.policy->enqueue({ticket, req.mib, req.hosts, req.expected_ms});
         admit(self);
         return rp;
@@ -107,7 +114,7 @@ ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t bu
         std::string tl;
         for (const auto& p : st.timeline) tl += (tl.empty() ? "" : ",") + p;
         return "{\"budget_mib\":" + std::to_string(st.policy->budget()) + ",\"peak_mib\":" + std::to_string(st.peak_mib) +
-               ",\"peak_clones\":" + std::to_string(st.peak_leases) + ",\"timeline\":[" + tl + "]}";
+               ",\"peak_clones\":" + std::to_string(st.peak_clones) + ",\"timeline\":[" + tl + "]}";
       },
   };
 }

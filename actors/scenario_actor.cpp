@@ -534,6 +534,7 @@ scenario_actor::behavior_type scenario(scenario_pointer self, ScenarioJob job, s
           // VM modes: the clones' memory; templates were checked before the run.
           lease.mib = 0;
           for (const auto& h : s.hosts) lease.mib += st.run->vm->templates->templates.at(h.template_name).memory_mib;
+          lease.clones = static_cast<std::uint32_t>(s.hosts.size());
         } else {
           for (const auto& h : s.hosts)
             if (!h.host_id.empty()) lease.hosts.push_back(h.host_id);

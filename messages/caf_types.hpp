@@ -118,7 +118,7 @@ typename Inspector::result_type inspect(Inspector& f, ExecuteOutcome& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, LeaseRequest& x) {
-  return f(caf::meta::type_name("LeaseRequest"), x.holder, x.mib, x.hosts, x.expected_ms);
+  return f(caf::meta::type_name("LeaseRequest"), x.holder, x.mib, x.hosts, x.expected_ms, x.clones);
 }
 
 template <class Inspector>

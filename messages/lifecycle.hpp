@@ -14,6 +14,7 @@ struct LeaseRequest {
   std::uint64_t mib = 1;           // host mode: one slot
   std::vector<std::string> hosts;  // never two leases on the same host at once
   std::uint64_t expected_ms = 0;   // duration hint for packing (0 = unknown)
+  std::uint32_t clones = 0;        // VM modes: clones this lease pays for (capacity record)
 };
 
 struct LeaseGrant {

@@ -56,6 +56,26 @@ grep -q -- '--memory=0.5' "$LIMA_HOME/calls.log" && ok || bad "clone memory limi
 # The host rows the agents worked on were the clones (engine saw ephemeral hosts).
 [ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND jsonb_array_length(host_ids) = 1 AND jsonb_array_length(agent_ids) = 1 AND host_ids->>0 <> '00000000-0000-4000-8000-000000000101'")" = 3 ] && ok || bad "report host ids"
 
+# 1b. Two hosts in one scenario: two clones, two host rows, an agent on each, one
+#     lease of both clones' memory.
+mkdir -p "$TMP/scen2"
+cp -r "$SRC/examples/scenarios/disk/010-runaway-log" "$TMP/scen2/two-hosts"
+python3 - "$TMP/scen2/two-hosts/scenario.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["key"] = "two-hosts"
+d["hosts"].append({"host_name": "db", "template": "debian-base"})
+d["agents"].append({"agent_name": "db-agent", "host_name": "db", "specialty_key": "DBA"})
+json.dump(d, open(sys.argv[1], "w"))
+PY
+: >"$LIMA_HOME/calls.log"
+rc=$(runner run --source fs -p "$TMP/scen2" -m lima --vm-templates-path "$TMP/templates" -s two-hosts)
+B=$(last_bench)
+[ "$rc" = 0 ] && ok || bad "two hosts: exit $rc $(tail -5 "$TMP/out") $(cat "$TMP/err")"
+[ "$(q "SELECT jsonb_array_length(host_ids) || ' ' || jsonb_array_length(agent_ids) FROM scenario_reports WHERE benchmark_id = '$B'")" = "2 2" ] && ok || bad "two hosts report ids"
+[ "$(grep -c '^clone ' "$LIMA_HOME/calls.log")" = 2 ] && [ "$(q "SELECT (capacity->>'peak_clones') || ' ' || (capacity->>'peak_mib') FROM benchmarks WHERE id = '$B'")" = "2 1024" ] && ok || bad "two hosts: clones/capacity $(q "SELECT capacity FROM benchmarks WHERE id = '$B'")"
+[ "$(instances)" = "template-debian-base" ] && [ "$(ephemeral_rows)" = 0 ] && ok || bad "two hosts left: $(instances)"
+
 # 2. A scenario needing more than the budget is an error before anything runs.
 rc=$(runner run "${SCEN[@]}" -s demo-runaway-log --parallel --parallel-ram-cap 0.25)
 [ "$rc" = 3 ] && grep -q 'more than the whole RAM budget' "$TMP/err" && ok || bad "over budget: exit $rc $(cat "$TMP/err")"
