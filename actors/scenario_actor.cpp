@@ -414,14 +414,7 @@ void register_clones(scenario_pointer self, std::vector<HostRow> hosts) {
   req.tenant_id = st.run->tenant_id;
   req.benchmark_id = st.run->benchmark_id;
   req.hosts = std::move(hosts);
-  for (const auto& a : s.agents) {
-    req.agent_names.push_back(a.agent_name.empty() ? s.key + "-" + a.host_name : a.agent_name);
-    req.agent_host_names.push_back(a.host_name);
-    // The run's --specialty wins, then the scenario's, then the platform's usual one.
-    req.agent_specialties.push_back(!st.run->specialty.empty() ? st.run->specialty
-                                    : !a.specialty_key.empty()  ? a.specialty_key
-                                                                : "SERVICES_MANAGER");
-  }
+  add_scenario_agents(req, s, st.run->specialty);  // the run's --specialty wins
   req.main_engine = st.run->main_engine;
   req.secondary_engine = st.run->secondary_engine;
   self->request(st.actors.provisioner, caf::infinite, register_atom::value, req)

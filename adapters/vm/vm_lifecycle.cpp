@@ -110,6 +110,16 @@ std::string clone_ansible_vars(const VmTemplate& t) {
   return vars + "}";
 }
 
+void add_scenario_agents(RegisterRequest& req, const Scenario& s, const std::string& specialty_override) {
+  for (const auto& a : s.agents) {
+    req.agent_names.push_back(a.agent_name.empty() ? s.key + "-" + a.host_name : a.agent_name);
+    req.agent_host_names.push_back(a.host_name);
+    req.agent_specialties.push_back(!specialty_override.empty() ? specialty_override
+                                    : !a.specialty_key.empty()  ? a.specialty_key
+                                                                : "SERVICES_MANAGER");
+  }
+}
+
 HostRow clone_host_row(const std::string& name, const std::string& inventory_name, const VmEndpoint& ep,
                        const VmTemplate& t) {
   HostRow h;

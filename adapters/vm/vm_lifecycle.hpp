@@ -9,6 +9,8 @@
 
 #include "adapters/vm/vm_provider.hpp"
 #include "messages/host.hpp"
+#include "messages/lifecycle.hpp"
+#include "messages/scenario.hpp"
 
 namespace runner {
 
@@ -49,6 +51,10 @@ VmEndpoint wait_ready(VmProvider& provider, const std::string& name, std::chrono
 // The inventory variables of a clone's host row: SSH to the endpoint plus the
 // template's ansible_vars (last, so a template may override them).
 std::string clone_ansible_vars(const VmTemplate& t);
+
+// Adds the scenario's agents to a registration: name (default <key>-<host_name>),
+// host, specialty (`specialty_override`, else the scenario's, else SERVICES_MANAGER).
+void add_scenario_agents(RegisterRequest& req, const Scenario& s, const std::string& specialty_override);
 
 // The host row of a reachable instance: name, inventory name, SSH endpoint, vars.
 HostRow clone_host_row(const std::string& name, const std::string& inventory_name, const VmEndpoint& ep,

@@ -127,11 +127,7 @@ void prepare_vm_mode(const Scenario& s, VmContext& vm, PlatformStore& store, con
       clones.push_back(name);
       reg.hosts.push_back(clone_host_row(name, h.host_name, ep, t));
     }
-    for (const auto& a : s.agents) {
-      reg.agent_names.push_back(a.agent_name.empty() ? s.key + "-" + a.host_name : a.agent_name);
-      reg.agent_host_names.push_back(a.host_name);
-      reg.agent_specialties.push_back(specialty ? *specialty : !a.specialty_key.empty() ? a.specialty_key : "SERVICES_MANAGER");
-    }
+    add_scenario_agents(reg, s, specialty.value_or(""));
     ProvisionResult res = store.register_ephemeral(reg);
     if (!res.ok) throw SandboxError(exit_code::infrastructure, s.key + ": " + res.error);
     const std::string inventory = (fs::path(work_dir()) / (s.key + ".inventory.json")).string();
