@@ -29,7 +29,7 @@ void AdmissionPolicy::book(const AdmissionItem& item) {
 }
 
 void AdmissionPolicy::enqueue(AdmissionItem item) {
-  Waiting w{std::move(item), arrivals_++, 0};
+  Waiting w{std::move(item), 0};
   if (kind_ == Kind::fifo) {
     queue_.push_back(std::move(w));
     return;

@@ -49,13 +49,12 @@ class AdmissionPolicy {
 
   struct Waiting {
     AdmissionItem item;
-    std::uint64_t arrival = 0;
     std::size_t bypassed = 0;
   };
-  std::uint64_t budget_, leased_ = 0, arrivals_ = 0;
+  std::uint64_t budget_, leased_ = 0;
   Kind kind_;
   std::size_t max_bypass_;
-  std::list<Waiting> queue_;  // kept in policy order
+  std::list<Waiting> queue_;  // kept in policy order (arrival order among equals)
   std::vector<AdmissionItem> active_;
   std::multiset<std::string> busy_hosts_;
 };

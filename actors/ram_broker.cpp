@@ -16,10 +16,13 @@ struct ram_broker_state {
     caf::actor_addr holder;
     std::uint32_t clones = 0;
   };
-  std::map<std::uint64_t, Pending> waiting;        // by ticket
-  std::map<std::uint64_t, caf::actor_addr> holders;  // granted leases by ticket
-  std::map<std::uint64_t, std::uint32_t> clones_of;  // granted leases' clones by ticket
-  std::uint64_t clones = 0;                          // clones of all granted leases
+  std::map<std::uint64_t, Pending> waiting;  // by ticket
+  struct Granted {
+    caf::actor_addr holder;
+    std::uint32_t clones = 0;
+  };
+  std::map<std::uint64_t, Granted> granted;  // by ticket
+  std::uint64_t clones = 0;                  // clones of all granted leases
   bool closed = false;
   // The capacity record (Benchmark.capacity).
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -53,8 +56,7 @@ void admit(broker_pointer self) {
       st.policy->release(item.ticket);
       continue;
     }
-    st.holders.emplace(item.ticket, it->second.holder);
-    st.clones_of[item.ticket] = it->second.clones;
+    st.granted.emplace(item.ticket, ram_broker_state::Granted{it->second.holder, it->second.clones});
     st.clones += it->second.clones;
     self->monitor(it->second.holder);
     it->second.promise.deliver(LeaseGrant{item.ticket});
@@ -65,9 +67,10 @@ void admit(broker_pointer self) {
 
 void free_lease(broker_pointer self, std::uint64_t ticket) {
   auto& st = self->state;
-  if (!st.holders.erase(ticket)) return;
-  st.clones -= st.clones_of[ticket];
-  st.clones_of.erase(ticket);
+  auto it = st.granted.find(ticket);
+  if (it == st.granted.end()) return;
+  st.clones -= it->second.clones;
+  st.granted.erase(it);
   st.policy->release(ticket);
   sample(self);
   admit(self);
@@ -80,8 +83,8 @@ ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t bu
   self->set_down_handler([=](const caf::down_msg& dm) {
     auto& st = self->state;
     std::vector<std::uint64_t> orphaned;
-    for (const auto& [ticket, holder] : st.holders)
-      if (holder == dm.source) orphaned.push_back(ticket);
+    for (const auto& [ticket, lease] : st.granted)
+      if (lease.holder == dm.source) orphaned.push_back(ticket);
     for (auto t : orphaned) free_lease(self, t);
   });
   return {

@@ -525,8 +525,7 @@ scenario_actor::behavior_type scenario(scenario_pointer self, ScenarioJob job, s
         LeaseRequest lease{who(self), 1, {}, st.job.expected_ms};
         if (st.run->vm) {
           // VM modes: the clones' memory; templates were checked before the run.
-          lease.mib = 0;
-          for (const auto& h : s.hosts) lease.mib += st.run->vm->templates->templates.at(h.template_name).memory_mib;
+          lease.mib = scenario_memory_mib(s, *st.run->vm->templates);
           lease.clones = static_cast<std::uint32_t>(s.hosts.size());
         } else {
           for (const auto& h : s.hosts)

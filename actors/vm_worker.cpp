@@ -28,7 +28,7 @@ vm_worker_actor::behavior_type vm_worker(vm_worker_pointer self, std::shared_ptr
           out.error = "template '" + req.template_name + "' is not defined";
           return out;
         }
-        const VmLabels labels = {{"role", req.role},
+        const VmLabels labels = {{"role", "run"},
                                  {"benchmark", req.benchmark_id},
                                  {"scenario", req.scenario_key},
                                  {"iteration", std::to_string(req.iteration)},

@@ -146,7 +146,7 @@ typename Inspector::result_type inspect(Inspector& f, ProvisionResult& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, VmUpRequest& x) {
   return f(caf::meta::type_name("VmUpRequest"), x.template_name, x.clone_name, x.host_name, x.benchmark_id,
-           x.scenario_key, x.role, x.iteration);
+           x.scenario_key, x.iteration);
 }
 
 template <class Inspector>

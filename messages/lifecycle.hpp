@@ -45,7 +45,7 @@ struct ProvisionResult {
 // One scenario host as a clone of its template.
 struct VmUpRequest {
   std::string template_name, clone_name, host_name;
-  std::string benchmark_id, scenario_key, role = "run";  // labels on the clone
+  std::string benchmark_id, scenario_key;  // labels on the clone (role=run)
   int iteration = 1;
 };
 

@@ -8,6 +8,7 @@
 #include "adapters/db/platform_store.hpp"
 #include "adapters/db/report_codec.hpp"
 #include "adapters/db/report_store.hpp"
+#include "adapters/db/run_history.hpp"
 #include "app/preflight.hpp"
 #include "tests/support/pg.hpp"
 
@@ -312,4 +313,31 @@ TEST_CASE("db: VM clones as ephemeral rows, deleted by id or by name; run livene
     CHECK(observer.run_alive(run));
   }
   CHECK_FALSE(observer.run_alive(run));  // the holder's session ended: dead
+}
+
+TEST_CASE("db: the broker's duration hint is the median of a scenario's finished reports", "[db]") {
+  test::TestDatabase db;
+  migrate_database(db.url());
+  seed_identities(db);
+  const std::string id = "33333333-3333-4333-8333-333333333333";
+  ReportStore store(db.url());
+  store.start_benchmark(sample_benchmark(id));
+  const std::int64_t durations[] = {10'000, 30'000, 20'000};
+  for (int i = 1; i <= 3; ++i) {
+    auto r = sample_report(id, i, "passed");
+    r.duration_ms = durations[i - 1];
+    store.upsert_report(r);
+  }
+  auto errored = sample_report(id, 4, "error");  // errors say nothing about the duration
+  errored.duration_ms = 999'000;
+  store.upsert_report(errored);
+  auto quoted = sample_report(id, 1, "failed");
+  quoted.scenario_key = "web/\"odd\", key";
+  quoted.duration_ms = 5'000;
+  store.upsert_report(quoted);
+  auto m = median_durations(db.url(), {"disk-full", "web/\"odd\", key", "never-ran"});
+  CHECK(m.size() == 2);
+  CHECK(m["disk-full"] == 20'000);
+  CHECK(m["web/\"odd\", key"] == 5'000);
+  CHECK(median_durations(db.url(), {}).empty());
 }

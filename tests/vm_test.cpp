@@ -85,7 +85,7 @@ TEST_CASE("vm: the selection check names file and field of every problem", "[vm]
   CHECK(errors[1] == "x/scenario.json: hosts[1].template: 'nope' is not defined in the VM templates folder");
   CHECK(errors[2] == "x/scenario.json: hosts[2].host_name: 'web' appears twice");
   CHECK(errors[3].rfind("x/scenario.json: agents[0].host_name: 'db'", 0) == 0);
-  CHECK(scenario_mib(s, t) == 2048);
+  CHECK(scenario_memory_mib(s, t) == 2048);
 }
 
 TEST_CASE("vm: the RAM budget is the smaller of the cap and available minus reserve", "[vm]") {

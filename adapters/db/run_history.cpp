@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "adapters/db/database.hpp"
+#include "adapters/json/json_text.hpp"
 
 namespace runner {
 
@@ -12,14 +13,14 @@ std::map<std::string, std::uint64_t> median_durations(const std::string& databas
   if (keys.empty()) return out;
   auto conn = connect_database(database_url);
   pqxx::read_transaction t(*conn);
-  for (const auto& key : keys) {
-    auto r = t.exec_params(
-        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) FROM (SELECT duration_ms FROM "
-        "scenario_reports WHERE scenario_key = $1 AND status IN ('passed', 'failed') ORDER BY finished_at DESC "
-        "LIMIT 20) recent",
-        key);
-    if (!r.empty() && !r[0][0].is_null()) out[key] = static_cast<std::uint64_t>(r[0][0].as<double>());
-  }
+  // One query for every key (the keys travel as a JSON array: any characters).
+  auto rows = t.exec_params(
+      "SELECT scenario_key, percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) FROM ("
+      "SELECT scenario_key, duration_ms, row_number() OVER (PARTITION BY scenario_key ORDER BY finished_at DESC) AS n "
+      "FROM scenario_reports WHERE status IN ('passed', 'failed') AND scenario_key IN "
+      "(SELECT jsonb_array_elements_text($1::jsonb))) recent WHERE n <= 20 GROUP BY scenario_key",
+      json_string_array(keys));
+  for (const auto& row : rows) out[row[0].c_str()] = static_cast<std::uint64_t>(row[1].as<double>());
   return out;
 }
 

@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "adapters/env/state_dir.hpp"
+
 namespace fs = std::filesystem;
 
 namespace runner {
@@ -61,11 +63,7 @@ struct FileLock {
 
 Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
 
-std::string Spool::default_dir() {
-  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return (fs::path(x) / "2501-runner/spool").string();
-  const char* home = std::getenv("HOME");
-  return (fs::path(home && *home ? home : "/tmp") / ".local/state/2501-runner/spool").string();
-}
+std::string Spool::default_dir() { return (fs::path(runner_state_dir()) / "spool").string(); }
 
 void Spool::reject(const std::string& stream, const std::string& line) { write_line(stream + ".rejected", line); }
 

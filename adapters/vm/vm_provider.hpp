@@ -26,6 +26,11 @@ struct VmInfo {
   std::string name;
   std::string status;  // provider's words: Running, Stopped, ...
   VmLabels labels;
+  // The label's value, "" when the instance lacks it.
+  std::string label(const std::string& key) const {
+    auto it = labels.find(key);
+    return it == labels.end() ? "" : it->second;
+  }
 };
 
 // How Ansible and people reach an instance.

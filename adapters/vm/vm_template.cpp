@@ -69,6 +69,13 @@ VmTemplate parse_template(const fs::path& file) {
 
 }  // namespace
 
+std::uint64_t scenario_memory_mib(const Scenario& s, const TemplateCatalog& templates) {
+  std::uint64_t mib = 0;
+  for (const auto& h : s.hosts)
+    if (auto t = templates.templates.find(h.template_name); t != templates.templates.end()) mib += t->second.memory_mib;
+  return mib;
+}
+
 TemplateCatalog load_vm_templates(const std::string& dir) {
   TemplateCatalog out;
   std::error_code ec;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "messages/scenario.hpp"
+
 namespace runner {
 
 struct VmTemplate {
@@ -26,6 +28,10 @@ struct TemplateCatalog {
   std::map<std::string, VmTemplate> templates;
   std::vector<std::string> errors;  // "file: field: message", one per broken definition
 };
+
+// Memory a scenario's clones need: the sum of its hosts' templates' memory_mib (the
+// RAM broker's lease; undefined templates count 0, the selection check names them).
+std::uint64_t scenario_memory_mib(const Scenario& s, const TemplateCatalog& templates);
 
 // Loads every <dir>/*/template.json. A missing folder is one error.
 TemplateCatalog load_vm_templates(const std::string& dir);

@@ -15,6 +15,7 @@
 #include "adapters/scenarios/selection.hpp"
 #include "adapters/servicenow/servicenow_api.hpp"
 #include "adapters/db/run_history.hpp"
+#include "adapters/env/state_dir.hpp"
 #include "adapters/vm/vm_lifecycle.hpp"
 #include "app/commands/command_support.hpp"
 #include "app/commands/vm_support.hpp"
@@ -61,12 +62,6 @@ std::string options_json(const RunOptions& o, const std::vector<std::string>& se
          (o.parallel_ram_cap_gb ? std::to_string(*o.parallel_ram_cap_gb) : std::string("null")) +
          ",\"vm_templates_path\":" + opt(o.vm_templates_path) +
          ",\"fail_on_error\":" + (o.fail_on_error ? "true" : "false") + "}";
-}
-
-std::string state_dir() {
-  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return (fs::path(x) / "2501-runner").string();
-  const char* home = std::getenv("HOME");
-  return (fs::path(home && *home ? home : "/tmp") / ".local/state/2501-runner").string();
 }
 
 std::uint32_t env_u32(const char* name, std::uint32_t fallback) {
@@ -153,15 +148,14 @@ int run_run_command(const RunOptions& opts) {
     const std::string dir = opts.vm_templates_path.value_or(default_vm_templates_path());
     auto catalog = std::make_shared<TemplateCatalog>(load_vm_templates(dir));
     if (!catalog->errors.empty()) return {false, join(catalog->errors)};
-    provider = make_vm_provider(opts.mode, "");
-    if (auto why = provider->check(); !why.empty()) return {false, why};
     const RunnerKey key = ensure_runner_key();
+    provider = make_vm_provider(opts.mode, key.private_path);
+    if (auto why = provider->check(); !why.empty()) return {false, why};
     vm->mode = opts.mode;
     vm->templates = catalog;
     vm->key_path = key.private_path;
     vm->public_key = key.public_key;
     vm->ready_timeout = std::chrono::seconds(env_u32("RUNNER_VM_READY_TIMEOUT_S", 180));
-    provider = make_vm_provider(opts.mode, key.private_path);
     return {true, std::to_string(catalog->templates.size()) + " template(s) in " + dir + ", key " + key.private_path};
   });
   pf.run("ansible", check_ansible);
@@ -201,7 +195,7 @@ int run_run_command(const RunOptions& opts) {
       return exit_code::usage;
     }
     std::uint64_t largest = 1;
-    for (const auto* s : sel.scenarios) largest = std::max(largest, scenario_mib(*s, *vm->templates));
+    for (const auto* s : sel.scenarios) largest = std::max(largest, scenario_memory_mib(*s, *vm->templates));
     budget = largest;  // sequential: one scenario's clones at a time
     if (opts.parallel) {
       std::string how;
@@ -209,7 +203,7 @@ int run_run_command(const RunOptions& opts) {
       spdlog::info("RAM budget {} MiB ({})", budget, how);
       bool too_big = false;
       for (const auto* s : sel.scenarios)
-        if (const auto need = scenario_mib(*s, *vm->templates); need > budget) {
+        if (const auto need = scenario_memory_mib(*s, *vm->templates); need > budget) {
           spdlog::error("{}: needs {} MiB for its clones, more than the whole RAM budget of {} MiB ({})", s->key, need,
                         budget, how);
           too_big = true;
@@ -246,7 +240,7 @@ int run_run_command(const RunOptions& opts) {
   run->specialty = opts.specialty.value_or("");
   run->gateway_engine = opts.gateway_engine.value_or("");
   run->gateway_multimodal_engine = opts.gateway_multimodal_engine.value_or("");
-  run->runs_dir = (fs::path(state_dir()) / "runs").string();
+  run->runs_dir = (fs::path(runner_state_dir()) / "runs").string();
   // Tuning knobs for tests and soak runs (documented in README).
   run->poll_initial_ms = env_u32("RUNNER_POLL_INITIAL_MS", 1'000);
   run->poll_max_ms = env_u32("RUNNER_POLL_MAX_MS", 10'000);
@@ -263,7 +257,8 @@ int run_run_command(const RunOptions& opts) {
       std::vector<std::string> names;
       for (const auto* s : sel.scenarios)
         for (const auto& h : s->hosts) names.push_back(h.template_name);
-      ensure_templates(*provider, *vm->templates, names, (fs::path(state_dir()) / "templates").string());
+      ensure_templates(*provider, *vm->templates, names, {vm->key_path, vm->public_key},
+                       (fs::path(runner_state_dir()) / "templates").string());
     } catch (const std::exception& e) {
       spdlog::error("{}", e.what());
       stop_http();
@@ -304,10 +299,11 @@ int run_run_command(const RunOptions& opts) {
     } catch (const std::exception& e) {
       spdlog::debug("no duration history: {}", e.what());
     }
+  std::vector<std::shared_ptr<const Scenario>> shared;  // one copy per scenario, not per iteration
+  for (const auto* s : sel.scenarios) shared.push_back(std::make_shared<const Scenario>(*s));
   std::vector<ScenarioJob> plan;
   for (int i = 1; i <= opts.iterations; ++i)
-    for (const auto* s : sel.scenarios)
-      plan.push_back({std::make_shared<const Scenario>(*s), i, expected.count(s->key) ? expected[s->key] : 0});
+    for (const auto& s : shared) plan.push_back({s, i, expected.count(s->key) ? expected[s->key] : 0});
   // Parallel: every iteration asks the broker at once (waiting actors are cheap; the
   // broker sees the whole queue and packs it). Otherwise one at a time.
   const std::size_t window = opts.parallel ? std::min<std::size_t>(plan.size(), 4096) : 1;

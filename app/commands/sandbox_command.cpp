@@ -13,6 +13,7 @@
 #include "adapters/ansible/inventory.hpp"
 #include "adapters/ansible/playbook_runner.hpp"
 #include "adapters/db/platform_store.hpp"
+#include "adapters/env/state_dir.hpp"
 #include "adapters/scenarios/selection.hpp"
 #include "adapters/vm/vm_lifecycle.hpp"
 #include "app/commands/command_support.hpp"
@@ -31,11 +32,9 @@ struct SandboxError : std::runtime_error {
 };
 
 std::string work_dir() {
-  const char* x = std::getenv("XDG_STATE_HOME");
-  const char* home = std::getenv("HOME");
-  fs::path base = x && *x ? fs::path(x) / "2501-runner" : fs::path(home && *home ? home : "/tmp") / ".local/state/2501-runner";
-  fs::create_directories(base / "sandbox");
-  return (base / "sandbox").string();
+  const fs::path dir = fs::path(runner_state_dir()) / "sandbox";
+  fs::create_directories(dir);
+  return dir.string();
 }
 
 std::string require(const Config& cfg, const char* name) {
@@ -165,7 +164,7 @@ int prepare(const SandboxOptions& o) {
   std::vector<std::string> names;
   for (const auto* s : selected)
     for (const auto& h : s->hosts) names.push_back(h.template_name);
-  ensure_templates(*vm.provider, *vm.templates, names, (fs::path(work_dir()) / "templates").string());
+  ensure_templates(*vm.provider, *vm.templates, names, vm.key, (fs::path(work_dir()) / "templates").string());
   for (const auto* s : selected) prepare_vm_mode(*s, vm, store, tenant, o.specialty);
   return exit_code::success;
 }
@@ -194,11 +193,11 @@ int restore(const SandboxOptions& o) {
   for (const auto* s : selected) keys.insert(s->key);
   std::vector<std::string> gone;
   for (const VmInfo& i : vm.provider->list()) {
-    if (!is_runner_clone(i) || !i.labels.count("scenario") || !keys.count(i.labels.at("scenario"))) continue;
-    if (i.labels.count("role") && i.labels.at("role") != "sandbox") continue;  // a live run's clone: not ours to touch
+    if (!is_runner_clone(i) || !keys.count(i.label("scenario"))) continue;
+    if (i.label("role") != "sandbox") continue;  // a run's clone: not ours to touch
     vm.provider->destroy(i.name);
     gone.push_back(i.name);
-    spdlog::info("destroyed {} ({})", i.name, i.labels.at("scenario"));
+    spdlog::info("destroyed {} ({})", i.name, i.label("scenario"));
   }
   PlatformStore(db_url).delete_ephemeral_hosts_named(gone);
   if (gone.empty()) throw SandboxError(exit_code::usage, "no `sandbox prepare -m " + o.mode + "` environment of " + o.scenarios + " to undo");
@@ -230,7 +229,8 @@ int create(const SandboxOptions& o) {
   if (!valid_vm_name(name))
     throw SandboxError(exit_code::usage, "-n/--name: '" + name + "' must start with a letter, hold letters, digits and '-', at most 63, not template-*");
   if (vm.provider->find(name)) throw SandboxError(exit_code::usage, "-n/--name: an instance named '" + name + "' exists already");
-  ensure_templates(*vm.provider, *vm.templates, {o.template_name}, (fs::path(work_dir()) / "templates").string());
+  ensure_templates(*vm.provider, *vm.templates, {o.template_name}, vm.key,
+                   (fs::path(work_dir()) / "templates").string());
   const VmEndpoint ep = bring_up_clone(*vm.provider, t->second, name, {{"role", "standalone"}, {"host", name}}, vm.key,
                                        std::chrono::seconds(180));
   RegisterRequest reg;
@@ -260,10 +260,10 @@ int remove(const SandboxOptions& o) {
   const std::string& name = o.scenarios;
   auto found = vm.provider->find(name);
   if (!found) throw SandboxError(exit_code::usage, "-s/--name: no " + o.mode + " instance named '" + name + "'");
-  const std::string role = found->labels.count("role") ? found->labels.at("role") : "";
+  const std::string role = found->label("role");
   if (role == "sandbox")
-    throw SandboxError(exit_code::usage, name + " belongs to `sandbox prepare` of " + found->labels["scenario"] +
-                                             "; undo it with `sandbox restore -s " + found->labels["scenario"] + "`");
+    throw SandboxError(exit_code::usage, name + " belongs to `sandbox prepare` of " + found->label("scenario") +
+                                             "; undo it with `sandbox restore -s " + found->label("scenario") + "`");
   if (role != "standalone")
     throw SandboxError(exit_code::usage, name + " was not made by `sandbox create`; refusing to delete it");
   vm.provider->destroy(name);
@@ -277,7 +277,6 @@ int purge(const SandboxOptions& o) {
   Config cfg = load_command_config(o.common);
   const std::string db_url = cfg.get("DATABASE_URL");
   if (db_url.empty()) spdlog::warn("DATABASE_URL is not set: clones of runs cannot be told alive from dead; only sandbox clones go");
-  std::size_t total = 0;
   std::vector<std::string> modes = o.mode.empty() ? std::vector<std::string>{"incus", "lima"} : std::vector<std::string>{o.mode};
   for (const auto& mode : modes) {
     auto provider = make_vm_provider(mode, "");
@@ -288,7 +287,6 @@ int purge(const SandboxOptions& o) {
     }
     const std::size_t n = reap_clones(*provider, db_url, {true, true, ""});
     spdlog::info("{}: {} clone(s) deleted; templates untouched", mode, n);
-    total += n;
   }
   return exit_code::success;
 }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "adapters/db/platform_store.hpp"
@@ -38,13 +39,6 @@ std::vector<std::string> check_vm_scenarios(const std::vector<const Scenario*>& 
   return errors;
 }
 
-std::uint64_t scenario_mib(const Scenario& s, const TemplateCatalog& templates) {
-  std::uint64_t mib = 0;
-  for (const auto& h : s.hosts)
-    if (auto t = templates.templates.find(h.template_name); t != templates.templates.end()) mib += t->second.memory_mib;
-  return mib;
-}
-
 std::uint64_t ram_budget_mib(std::optional<double> cap_gb, std::string& detail) {
   std::uint64_t available_kib = 0;
   std::ifstream in("/proc/meminfo");
@@ -72,9 +66,8 @@ std::uint64_t ram_budget_mib(std::optional<double> cap_gb, std::string& detail) 
 }
 
 void ensure_templates(VmProvider& provider, const TemplateCatalog& templates, const std::vector<std::string>& names,
-                      const std::string& log_dir) {
+                      const RunnerKey& key, const std::string& log_dir) {
   std::set<std::string> done;
-  const RunnerKey key = ensure_runner_key();
   fs::create_directories(log_dir);
   for (const auto& n : names) {
     if (!done.insert(n).second) continue;
@@ -90,10 +83,10 @@ std::size_t reap_clones(VmProvider& provider, const std::string& database_url, c
   std::vector<VmInfo> doomed;
   std::unique_ptr<PlatformStore> store;
   if (!database_url.empty()) store = std::make_unique<PlatformStore>(database_url);
+  std::map<std::string, bool> alive;  // by benchmark: one lock probe per run, not per clone
   for (const VmInfo& vm : provider.list()) {
     if (!is_runner_clone(vm)) continue;
-    const auto role = vm.labels.count("role") ? vm.labels.at("role") : "";
-    const auto bench = vm.labels.count("benchmark") ? vm.labels.at("benchmark") : "";
+    const std::string role = vm.label("role"), bench = vm.label("benchmark");
     if (!opts.benchmark_id.empty()) {
       if (bench == opts.benchmark_id) doomed.push_back(vm);
       continue;
@@ -102,7 +95,8 @@ std::size_t reap_clones(VmProvider& provider, const std::string& database_url, c
     if (role == "run" && opts.dead_runs) {
       // Without a database nobody can tell a live run from a dead one: leave it.
       if (!store || bench.empty()) continue;
-      if (!store->run_alive(bench)) doomed.push_back(vm);
+      if (!alive.count(bench)) alive[bench] = store->run_alive(bench);
+      if (!alive[bench]) doomed.push_back(vm);
     }
   }
   std::vector<std::string> names;
@@ -110,8 +104,7 @@ std::size_t reap_clones(VmProvider& provider, const std::string& database_url, c
     try {
       provider.destroy(vm.name);
       names.push_back(vm.name);
-      spdlog::info("reaped {} ({} of benchmark {})", vm.name, vm.labels.count("role") ? vm.labels.at("role") : "clone",
-                   vm.labels.count("benchmark") ? vm.labels.at("benchmark") : "?");
+      spdlog::info("reaped {} ({} of benchmark {})", vm.name, vm.label("role"), vm.label("benchmark"));
     } catch (const std::exception& e) {
       spdlog::warn("could not delete {}: {}", vm.name, e.what());
     }

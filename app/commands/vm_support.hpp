@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/vm/vm_provider.hpp"
+#include "adapters/vm/vm_lifecycle.hpp"
 #include "messages/scenario.hpp"
 
 namespace runner {
@@ -16,16 +16,13 @@ namespace runner {
 // host_name among them. One "file: hosts[i].template: ..." line per problem.
 std::vector<std::string> check_vm_scenarios(const std::vector<const Scenario*>& selected, const TemplateCatalog& templates);
 
-// Memory a scenario's clones need (sum of their templates' memory_mib).
-std::uint64_t scenario_mib(const Scenario& s, const TemplateCatalog& templates);
-
 // min(--parallel-ram-cap, MemAvailable - reserve) in MiB; reserve is
 // RUNNER_RAM_RESERVE_MIB (default 2048). `detail` says how it was found.
 std::uint64_t ram_budget_mib(std::optional<double> cap_gb, std::string& detail);
 
 // Builds the named templates that are missing (progress on the console).
 void ensure_templates(VmProvider& provider, const TemplateCatalog& templates, const std::vector<std::string>& names,
-                      const std::string& log_dir);
+                      const RunnerKey& key, const std::string& log_dir);
 
 struct ReapOptions {
   bool dead_runs = true;            // role=run clones whose run lock is free

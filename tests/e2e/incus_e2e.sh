@@ -62,8 +62,6 @@ B=$(last_bench)
 [ "$(q "SELECT capacity->>'budget_mib' || ' ' || (capacity->>'peak_mib') || ' ' || (capacity->>'peak_clones') FROM benchmarks WHERE id = '$B'")" = "2048 2048 2" ] && ok || bad "capacity: $(q "SELECT capacity FROM benchmarks WHERE id = '$B'")"
 # Queueing happened: some scenario started only after another one had finished.
 [ "$(q "SELECT count(*) FROM scenario_reports a WHERE benchmark_id = '$B' AND EXISTS (SELECT 1 FROM scenario_reports b WHERE b.benchmark_id = a.benchmark_id AND b.finished_at <= a.started_at)")" -ge 1 ] && ok || bad "no queueing seen"
-# The clones carried the template's memory limit (checked on the way: the report's host rows are gone, so ask the template).
-[ "$(incus config get template-debian-base limits.memory)" = 1024MiB ] && ok || bad "template memory limit"
 
 # 2. SIGINT while jobs run: interrupted, clones and rows gone, exit 130.
 start_sim 60000
@@ -71,6 +69,10 @@ start_sim 60000
 RUN_PID=$!
 wait_for_clone && sleep 3 && ok || bad "no clone appeared: $(tail -5 "$TMP/out")"
 B=$(last_bench)
+# A live clone carries its template's memory limit and the run's labels.
+CLONE=$(ours "$B" | cut -d' ' -f1)
+[ "$(incus config get "$CLONE" limits.memory)" = 1024MiB ] && [ "$(incus config get "$CLONE" user.2501-runner.role)" = run ] &&
+  [ "$(incus config get "$CLONE" user.2501-runner.benchmark)" = "$B" ] && ok || bad "clone limits/labels of $CLONE"
 kill -INT "$RUN_PID"
 wait "$RUN_PID"
 rc=$?

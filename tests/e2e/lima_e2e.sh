@@ -100,8 +100,10 @@ rc=$(runner sandbox create --template debian-base -m lima -n sbx-one --vm-templa
 [ "$rc" = 0 ] && grep -q '^target ready: sbx-one' "$TMP/out" && grep -q '^ssh -i .* -p [0-9]*$' "$TMP/out" && grep -q '^delete with: 2501-runner sandbox delete -s sbx-one -m lima' "$TMP/out" && ok || bad "sandbox create: $rc $(cat "$TMP/out" "$TMP/err")"
 HOST_ID=$(sed -n 's/^host id: //p' "$TMP/out")
 [ "$(q "SELECT count(*) FROM hosts h JOIN agents a ON a.host_id = h.id WHERE h.id::text = '$HOST_ID' AND h.ephemeral AND a.specialty = 'SERVICES_MANAGER'")" = 1 ] && ok || bad "sandbox create rows"
-rc=$(runner sandbox restore -s sbx-one -m lima "${SCEN[@]:0:4}")
-[ "$rc" = 2 ] && ok || bad "restore on a created VM must be refused: exit $rc"
+# restore undoes only `sandbox prepare` clones: with nothing prepared it refuses, and
+# the created VM stays.
+rc=$(runner sandbox restore "${SCEN[@]:0:4}" -s demo-broken-app-config -m lima)
+[ "$rc" = 2 ] && grep -q 'no `sandbox prepare -m lima` environment' "$TMP/err" && [ "$(instances)" = "sbx-one template-debian-base" ] && ok || bad "restore must leave a created VM alone: exit $rc, $(instances)"
 rc=$(runner sandbox delete -s sbx-one -m lima)
 [ "$rc" = 0 ] && [ "$(instances)" = "template-debian-base" ] && [ "$(ephemeral_rows)" = 0 ] && ok || bad "sandbox delete: $rc $(instances) $(cat "$TMP/err")"
 
