@@ -1,3 +1,5 @@
+#include "actors/ansible_worker.hpp"
+
 #include <caf/all.hpp>
 
 #include "actors/interfaces.hpp"
@@ -8,7 +10,7 @@ namespace {
 
 ansible_worker_actor::behavior_type ansible_worker(ansible_worker_actor::pointer) {
   return {
-      [](playbook_atom, const PlaybookRequest& req) {
+      [](playbook_atom, const PlaybookRequest& req) -> caf::result<PlaybookOutcome> {
         PlaybookRun run;
         run.playbook = req.playbook;
         run.inventory = req.inventory;
@@ -17,7 +19,8 @@ ansible_worker_actor::behavior_type ansible_worker(ansible_worker_actor::pointer
         run.log_path = req.log_path;
         run.timeout = std::chrono::seconds(req.timeout_s);
         PlaybookResult r = run_playbook(run);  // blocking: this actor has its own thread
-        return PlaybookOutcome{r.ok(), r.exit_code, r.timed_out, r.error, r.seconds};
+        if (!r.started) return caf::make_error(runner_errc::playbook, r.error);
+        return PlaybookOutcome{r.ok(), r.exit_code, r.timed_out, r.seconds};
       },
   };
 }

@@ -6,9 +6,12 @@
 #include <algorithm>
 
 #include "actors/interfaces.hpp"
+#include "actors/system_config.hpp"
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/http/retry_policy.hpp"
 #include "adapters/servicenow/servicenow_api.hpp"
+#include "core/guards.hpp"
+#include "core/utf8.hpp"
 
 namespace runner {
 namespace {
@@ -19,6 +22,10 @@ struct poller_state {
   ExecuteRequest request;
   caf::response_promise promise;  // the pending execute
   ExecuteOutcome outcome;
+  // Why the execute failed (a gateway failure, the timeout, an interrupt): the reply
+  // is then this error instead of the outcome. The first cause wins.
+  std::optional<runner_errc> failure;
+  std::string failure_message;
   std::uint32_t interval_ms = 0;  // current poll interval
   bool done = false;
   bool cancelling = false;
@@ -41,7 +48,7 @@ HttpRequest timed(poller_pointer self, HttpRequest r) {
   return r;
 }
 
-bool servicenow_mode(poller_pointer self) { return self->state.settings.gateway == "servicenow"; }
+bool servicenow_mode(poller_pointer self) { return self->state.settings.gateway == GatewayKind::servicenow; }
 
 servicenow::Instance instance(poller_pointer self) {
   const auto& s = self->state.settings;
@@ -81,8 +88,9 @@ void read_incident_then_finish(poller_pointer self) {
               const auto& t = self->state.request.ticket;
               const std::string note = "Closed by 2501-runner: benchmark " + t.benchmark_id + ", scenario " +
                                        t.scenario_key + " #" + std::to_string(t.iteration) + " ended (" +
-                                       (self->state.outcome.ok ? "job " + self->state.outcome.job.status
-                                                               : self->state.outcome.error_kind) + ") with the incident still open.";
+                                       (self->state.failure ? std::string(to_string(*self->state.failure))
+                                                            : "job " + self->state.outcome.job.status) +
+                                       ") with the incident still open.";
               self->request(self->state.http, caf::infinite,
                             timed(self, servicenow::close_incident(instance(self), self->state.incident.sys_id, note)))
                   .then([=](const HttpResponse&) { finish(self); });
@@ -95,14 +103,23 @@ void finish(poller_pointer self) {
   if (st.done) return;
   if (servicenow_mode(self) && !st.incident_read) return read_incident_then_finish(self);
   st.done = true;
-  st.promise.deliver(st.outcome);
+  if (st.failure)
+    st.promise.deliver(caf::make_error(*st.failure, st.failure_message, st.outcome.ticket_id, st.outcome.job_id));
+  else
+    st.promise.deliver(st.outcome);
   self->quit();
 }
 
-void fail(poller_pointer self, const std::string& kind, const std::string& message) {
-  self->state.outcome.ok = false;
-  self->state.outcome.error_kind = kind;
-  self->state.outcome.error_message = message;
+// Records why the execute failed (the first cause is kept).
+void set_failure(poller_pointer self, runner_errc code, const std::string& message) {
+  auto& st = self->state;
+  if (st.failure) return;
+  st.failure = code;
+  st.failure_message = message;
+}
+
+void fail(poller_pointer self, const std::string& message) {
+  set_failure(self, runner_errc::gateway, message);
   finish(self);
 }
 
@@ -114,9 +131,9 @@ std::string describe(const HttpResponse& r) {
 // A 401/403 is named as a credentials problem; anything else as a gateway failure.
 void fail_http(poller_pointer self, const char* what, const HttpResponse& r) {
   if (r.status == 401 || r.status == 403)
-    fail(self, "gateway", std::string(what) + ": the engine rejected ENGINE_API_KEY (HTTP " + std::to_string(r.status) + ")");
+    fail(self, std::string(what) + ": the engine rejected ENGINE_API_KEY (HTTP " + std::to_string(r.status) + ")");
   else
-    fail(self, "gateway", std::string(what) + " failed: " + describe(r));
+    fail(self, std::string(what) + " failed: " + describe(r));
 }
 
 // Cancels the job (when there is one), then finishes with the outcome as it stands.
@@ -139,19 +156,6 @@ void schedule_poll(poller_pointer self) {
   auto& st = self->state;
   self->delayed_send(self, std::chrono::milliseconds(st.interval_ms), poll_atom::value);
   st.interval_ms = std::min<std::uint32_t>(st.interval_ms * 3 / 2 + 1, st.request.poll_max_ms);
-}
-
-// Every task must stay on the allowed agents and hosts (when lists are given).
-std::string guard_violation(const ExecuteRequest& req, const JobSnapshot& job) {
-  for (const auto& t : job.tasks) {
-    if (!req.allowed_agents.empty() && !t.agent_id.empty() &&
-        std::find(req.allowed_agents.begin(), req.allowed_agents.end(), t.agent_id) == req.allowed_agents.end())
-      return "task " + t.id + " ran on agent " + t.agent_id + ", not in allowedAgents";
-    if (!req.allowed_hosts.empty() && !t.host_id.empty() &&
-        std::find(req.allowed_hosts.begin(), req.allowed_hosts.end(), t.host_id) == req.allowed_hosts.end())
-      return "task " + t.id + " ran on host " + t.host_id + ", not in allowedHosts";
-  }
-  return "";
 }
 
 void find_job(poller_pointer self);
@@ -178,18 +182,15 @@ void poll_job(poller_pointer self) {
         if (!usable_poll(self, r, "reading the job")) return;
         auto& st = self->state;
         auto job = engine_api::parse_job(r.body);
-        if (!job) return fail(self, "gateway", "the engine returned an unreadable job: " + r.body.substr(0, 200));
+        if (!job) return fail(self, "the engine returned an unreadable job: " + utf8_truncate(r.body, 200));
         st.outcome.job = std::move(*job);
-        if (auto v = guard_violation(st.request, st.outcome.job); !v.empty()) {
-          st.outcome.ok = true;  // the job ran; the verdict (failed) belongs to validation
+        if (auto v = guard_violation(st.request.allowed_agents, st.request.allowed_hosts, st.outcome.job); !v.empty()) {
+          // The job ran; the verdict (failed) belongs to validation.
           st.outcome.guard_violation = true;
           st.outcome.guard_detail = v;
           return cancel_job_then_finish(self);
         }
-        if (st.outcome.job.terminal()) {
-          st.outcome.ok = true;
-          return finish(self);
-        }
+        if (st.outcome.job.terminal()) return finish(self);
         schedule_poll(self);
       });
 }
@@ -203,7 +204,7 @@ void find_job_of_incident(poller_pointer self) {
         if (!usable_poll(self, r, "finding the incident's job")) return;
         auto& st = self->state;
         auto job_id = engine_api::parse_first_job_id(r.body);
-        if (!job_id) return fail(self, "gateway", "the engine returned an unreadable job list");
+        if (!job_id) return fail(self, "the engine returned an unreadable job list");
         if (job_id->empty()) return schedule_poll(self);
         st.outcome.job_id = *job_id;
         st.interval_ms = st.request.poll_initial_ms;
@@ -219,7 +220,7 @@ void find_job(poller_pointer self) {
         if (!usable_poll(self, r, "reading the ticket")) return;
         auto& st = self->state;
         auto job_id = engine_api::parse_ticket_job_id(r.body);
-        if (!job_id) return fail(self, "gateway", "the engine returned an unreadable ticket");
+        if (!job_id) return fail(self, "the engine returned an unreadable ticket");
         if (job_id->empty()) return schedule_poll(self);  // no job yet
         st.outcome.job_id = *job_id;
         st.interval_ms = st.request.poll_initial_ms;  // a fresh job: look closely again
@@ -239,7 +240,7 @@ void adopt_or_retry(poller_pointer self, const HttpResponse& failure) {
         auto& st = self->state;
         if (st.done || st.cancelling) return;
         if (r.status == 401 || r.status == 403)
-          return fail(self, "gateway", "ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " +
+          return fail(self, "ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " +
                                            std::to_string(r.status) + ")");
         auto ref = r.status == 200 ? servicenow::parse_first_incident_ref(r.body) : std::nullopt;
         // Adopt only our own incident: the lookup must echo our correlation value.
@@ -268,7 +269,7 @@ void create_incident(poller_pointer self) {
         auto& st = self->state;
         if (st.done || st.cancelling) return;
         if (r.status == 401 || r.status == 403)
-          return fail(self, "gateway", "ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " +
+          return fail(self, "ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " +
                                            std::to_string(r.status) + ")");
         auto ref = r.status == 201 || r.status == 200 ? servicenow::parse_incident_ref(r.body) : std::nullopt;
         if (!ref) return adopt_or_retry(self, r);
@@ -292,7 +293,7 @@ void create_ticket(poller_pointer self) {
         if (r.status != 200 && r.status != 201 && is_transient(r)) return schedule_poll(self);
         if (r.status != 200 && r.status != 201) return fail_http(self, "creating the ticket", r);
         auto id = engine_api::parse_created_ticket_id(r.body);
-        if (!id) return fail(self, "gateway", "the engine's ticket reply has no id");
+        if (!id) return fail(self, "the engine's ticket reply has no id");
         st.outcome.ticket_id = *id;
         find_job(self);
       });
@@ -321,9 +322,7 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
       [=](cancel_atom) {
         auto& st = self->state;
         if (st.done) return;
-        st.outcome.ok = false;
-        st.outcome.error_kind = "interrupted";
-        st.outcome.error_message = "run interrupted; job cancelled";
+        set_failure(self, runner_errc::interrupted, "run interrupted; job cancelled");
         cancel_job_then_finish(self);
       },
       [=](poll_atom) {
@@ -341,10 +340,9 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
       [=](deadline_atom) {
         auto& st = self->state;
         if (st.done) return;
-        st.outcome.ok = false;
-        st.outcome.error_kind = "timeout";
-        st.outcome.error_message = "the job did not finish within " + std::to_string(st.request.timeout_ms / 1000) +
-                                   " s" + (st.outcome.job_id.empty() ? " (no job was created)" : "; cancelled");
+        set_failure(self, runner_errc::timeout,
+                    "the job did not finish within " + std::to_string(st.request.timeout_ms / 1000) + " s" +
+                        (st.outcome.job_id.empty() ? " (no job was created)" : "; cancelled"));
         cancel_job_then_finish(self);
       },
   };

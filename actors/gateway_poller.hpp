@@ -3,6 +3,13 @@
 #include <cstdint>
 #include <string>
 
+#include "actors/interfaces.hpp"
+#include "core/run_settings.hpp"
+
+namespace caf {
+class actor_system;
+}
+
 namespace runner {
 
 struct PollerSettings {
@@ -11,9 +18,21 @@ struct PollerSettings {
   std::uint32_t http_timeout_ms = 15'000;  // per exchange; a slower answer is retried
   // -g servicenow: the ticket is a ServiceNow incident; the job is found through the
   // engine by incident number.
-  std::string gateway = "runner";
+  GatewayKind gateway = GatewayKind::runner;
   std::string servicenow_url, servicenow_username, servicenow_password;
   std::string assignment_group, caller_id;
+
+  // Settings of a run's pollers: its gateway, engine and ServiceNow instance.
+  static PollerSettings of_run(const RunSettings& run) {
+    PollerSettings s = engine(run.engine_url, run.engine_api_key, run.http_timeout_ms);
+    s.gateway = run.gateway;
+    s.servicenow_url = run.servicenow_url;
+    s.servicenow_username = run.servicenow_username;
+    s.servicenow_password = run.servicenow_password;
+    s.assignment_group = run.servicenow_assignment_group;
+    s.caller_id = run.servicenow_caller_id;
+    return s;
+  }
 
   // Settings for the runner gateway.
   static PollerSettings engine(std::string url, std::string key, std::uint32_t http_timeout_ms = 15'000) {
@@ -24,5 +43,9 @@ struct PollerSettings {
     return s;
   }
 };
+
+// One poller per execute phase; it quits after replying.
+gateway_poller_actor spawn_gateway_poller(caf::actor_system& sys, http_client_actor http,
+                                          const PollerSettings& settings);
 
 }  // namespace runner

@@ -38,7 +38,8 @@ using http_client_actor = caf::typed_actor<
 /// polls the job on an adaptive schedule until it is terminal, the timeout expires
 /// (the job is then cancelled) or a guard trips (cancelled too).
 using gateway_poller_actor = caf::typed_actor<
-    // Runs the whole execute phase; replies when it is over.
+    // Runs the whole execute phase; replies when it is over: the terminal (or
+    // guard-stopped) job, else a `gateway`, `timeout` or `interrupted` error.
     caf::replies_to<execute_atom, ExecuteRequest>::with<ExecuteOutcome>,
     // Interrupt: cancel the job and answer the pending execute as `interrupted`.
     caf::reacts_to<cancel_atom>,
@@ -51,13 +52,15 @@ using gateway_poller_actor = caf::typed_actor<
 /// libpqxx calls block only its own thread.
 using provisioner_actor = caf::typed_actor<
     // Resolves a scenario's hosts and agents by id and applies the run's overrides.
-    caf::replies_to<provision_atom, ProvisionRequest>::with<ProvisionResult>,
+    // Fails with `provision` (an unknown id) or `database`.
+    caf::replies_to<provision_atom, ProvisionRequest>::with<Provisioned>,
     // Restores the overrides of these agents: (benchmark id, agent ids).
     caf::replies_to<teardown_atom, std::string, std::vector<std::string>>::with<bool>,
     // Repairs overrides left by runs that died; replies with the agents restored.
     caf::replies_to<repair_atom>::with<uint64_t>,
     // VM modes: registers clones as ephemeral hosts and the scenario's agents on them.
-    caf::replies_to<register_atom, RegisterRequest>::with<ProvisionResult>,
+    // Fails with `provision` or `database`.
+    caf::replies_to<register_atom, RegisterRequest>::with<Provisioned>,
     // VM modes: deletes those rows again: (host ids, agent ids).
     caf::replies_to<unregister_atom, std::vector<std::string>, std::vector<std::string>>::with<bool>>;
 
@@ -65,13 +68,15 @@ using provisioner_actor = caf::typed_actor<
 /// actor in a VM mode. Detached, one per live scenario actor, linked to it.
 using vm_worker_actor = caf::typed_actor<
     // Clones the host's template, starts it, lets the runner key in, waits until it
-    // is reachable (bounded). A clone that fails on the way is destroyed.
-    caf::replies_to<vm_up_atom, VmUpRequest>::with<VmUpResult>,
+    // is reachable (bounded); replies with its host row (name = clone, inventory_name
+    // = host_name). A clone that fails on the way is destroyed; the reply is `vm`.
+    caf::replies_to<vm_up_atom, VmUpRequest>::with<HostRow>,
     // Destroys these clones; true when all are gone.
     caf::replies_to<vm_down_atom, std::vector<std::string>>::with<bool>>;
 
 /// An ANSIBLE WORKER: runs one playbook at a time. Detached (a thread of its own);
-/// one per live scenario actor, so their number is bounded by admission.
+/// one per live scenario actor, so their number is bounded by admission. A playbook
+/// that could not start at all is a `playbook` error; one that ran is an outcome.
 using ansible_worker_actor = caf::typed_actor<
     caf::replies_to<playbook_atom, PlaybookRequest>::with<PlaybookOutcome>>;
 
@@ -79,7 +84,8 @@ using ansible_worker_actor = caf::typed_actor<
 /// budget plus exclusive use of the hosts named; it is tied to the holder's life
 /// (monitored), so a crashed holder never leaks budget or hosts.
 using ram_broker_actor = caf::typed_actor<
-    // Grants when the budget fits and no named host is leased; FIFO otherwise.
+    // Grants when the budget fits and no named host is leased, else waits; refused
+    // with `admission_closed` after close, `too_large` when it can never fit.
     caf::replies_to<LeaseRequest>::with<LeaseGrant>,
     // Gives a lease back.
     caf::reacts_to<release_atom, uint64_t>,

@@ -1,3 +1,5 @@
+#include "actors/provisioner.hpp"
+
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -25,18 +27,16 @@ provisioner_actor::behavior_type provisioner(provisioner_pointer self, std::stri
       spdlog::warn("could not mark the run as alive in the database: {}", e.what());
     }
   return {
-      [=](provision_atom, const ProvisionRequest& req) {
-        ProvisionResult out;
+      [=](provision_atom, const ProvisionRequest& req) -> caf::result<Provisioned> {
         try {
-          out = self->state.store->resolve(req);
-          if (out.ok)
-            self->state.store->apply_overrides(req.benchmark_id, out.agent_ids, req.main_engine,
-                                               req.secondary_engine, req.specialty);
+          ProvisionResult out = self->state.store->resolve(req);
+          if (!out.ok) return caf::make_error(runner_errc::provision, out.error);
+          self->state.store->apply_overrides(req.benchmark_id, out.agent_ids, req.main_engine, req.secondary_engine,
+                                             req.specialty);
+          return Provisioned(std::move(out));
         } catch (const std::exception& e) {
-          out.ok = false;
-          out.error = e.what();
+          return caf::make_error(runner_errc::database, std::string(e.what()));
         }
-        return out;
       },
       [=](teardown_atom, const std::string&, const std::vector<std::string>& agent_ids) {
         try {
@@ -48,15 +48,14 @@ provisioner_actor::behavior_type provisioner(provisioner_pointer self, std::stri
           return false;
         }
       },
-      [=](register_atom, const RegisterRequest& req) {
-        ProvisionResult out;
+      [=](register_atom, const RegisterRequest& req) -> caf::result<Provisioned> {
         try {
-          out = self->state.store->register_ephemeral(req);
+          ProvisionResult out = self->state.store->register_ephemeral(req);
+          if (!out.ok) return caf::make_error(runner_errc::provision, out.error);
+          return Provisioned(std::move(out));
         } catch (const std::exception& e) {
-          out.ok = false;
-          out.error = e.what();
+          return caf::make_error(runner_errc::database, std::string(e.what()));
         }
-        return out;
       },
       [=](unregister_atom, const std::vector<std::string>& host_ids, const std::vector<std::string>& agent_ids) {
         try {

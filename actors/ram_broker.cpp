@@ -1,9 +1,14 @@
-#include <caf/all.hpp>
+#include "actors/ram_broker.hpp"
 
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
 #include <map>
 
-#include "actors/admission_policy.hpp"
 #include "actors/interfaces.hpp"
+#include "adapters/json/json_text.hpp"
+#include "core/admission_policy.hpp"
 
 namespace runner {
 namespace {
@@ -28,7 +33,11 @@ struct ram_broker_state {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::uint64_t peak_mib = 0;
   std::uint64_t peak_clones = 0;
-  std::vector<std::string> timeline;  // "[seconds,clones,mib]"
+  struct Point {
+    double seconds;
+    std::uint64_t clones, mib;
+  };
+  std::vector<Point> timeline;
   static inline const char* name = "ram-broker";
 };
 
@@ -41,10 +50,7 @@ void sample(broker_pointer self) {
   st.peak_clones = std::max(st.peak_clones, st.clones);
   if (st.timeline.size() >= 20000) return;
   const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "[%.3f,%llu,%llu]", t, static_cast<unsigned long long>(st.clones),
-                static_cast<unsigned long long>(st.policy->leased()));
-  st.timeline.emplace_back(buf);
+  st.timeline.push_back({std::round(t * 1000) / 1000, st.clones, st.policy->leased()});
 }
 
 void admit(broker_pointer self) {
@@ -90,10 +96,10 @@ ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t bu
   return {
       [=](const LeaseRequest& req) -> caf::result<LeaseGrant> {
         auto& st = self->state;
-        if (st.closed) return caf::make_error(caf::sec::request_receiver_down, "admission closed");
+        if (st.closed) return caf::make_error(runner_errc::admission_closed, std::string("admission closed"));
         if (req.mib > st.policy->budget())
-          return caf::make_error(caf::sec::invalid_argument, req.holder + " needs " + std::to_string(req.mib) +
-                                                                  " MiB, more than the whole budget");
+          return caf::make_error(runner_errc::too_large, req.holder + " needs " + std::to_string(req.mib) +
+                                                             " MiB, more than the whole budget");
         // Read the sender first: make_response_promise() takes it out of the message.
         auto holder = caf::actor_cast<caf::actor_addr>(self->current_sender());
         auto rp = self->make_response_promise<LeaseGrant>();
@@ -109,15 +115,18 @@ ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t bu
         st.closed = true;
         st.policy->drain();
         for (auto& [ticket, w] : st.waiting)
-          w.promise.deliver(caf::make_error(caf::sec::request_receiver_down, "admission closed"));
+          w.promise.deliver(caf::make_error(runner_errc::admission_closed, std::string("admission closed")));
         st.waiting.clear();
       },
       [=](stats_atom) {
         auto& st = self->state;
-        std::string tl;
-        for (const auto& p : st.timeline) tl += (tl.empty() ? "" : ",") + p;
-        return "{\"budget_mib\":" + std::to_string(st.policy->budget()) + ",\"peak_mib\":" + std::to_string(st.peak_mib) +
-               ",\"peak_clones\":" + std::to_string(st.peak_clones) + ",\"timeline\":[" + tl + "]}";
+        // [seconds, clones, MiB] per change: compact, and what docs/database.md documents.
+        nlohmann::json timeline = nlohmann::json::array();
+        for (const auto& p : st.timeline) timeline.push_back({p.seconds, p.clones, p.mib});
+        return json_dump({{"budget_mib", st.policy->budget()},
+                          {"peak_mib", st.peak_mib},
+                          {"peak_clones", st.peak_clones},
+                          {"timeline", std::move(timeline)}});
       },
   };
 }

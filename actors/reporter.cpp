@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/interfaces.hpp"
-#include "actors/spawn.hpp"
 #include "adapters/db/db_error.hpp"
 #include "adapters/db/report_codec.hpp"
 #include "adapters/db/report_store.hpp"

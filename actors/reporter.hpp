@@ -3,6 +3,8 @@
 #include <chrono>
 #include <string>
 
+#include "actors/interfaces.hpp"
+
 namespace caf {
 class actor_system;
 }
@@ -15,5 +17,7 @@ struct ReporterSettings {
   std::chrono::milliseconds retry_interval{std::chrono::seconds(5)};
   bool detached = true;  // tests with the deterministic coordinator spawn it attached
 };
+
+reporter_actor spawn_reporter(caf::actor_system& sys, const ReporterSettings& settings);
 
 }  // namespace runner

@@ -1,35 +1,24 @@
 #pragma once
-// What every scenario actor of a run shares: the run's settings and the handles of
-// the long-lived actors. Passed at spawn time (in-process), not as a message.
-#include <cstdint>
-#include <memory>
-#include <string>
+// The long-lived actors every scenario actor of a run talks to. Passed at spawn
+// time (in-process), not as a message; the run's settings are core/run_settings.
+#include <functional>
 
 #include "actors/interfaces.hpp"
-#include "actors/vm_settings.hpp"
-#include "messages/scenario.hpp"
+#include "core/run_settings.hpp"
+
+namespace caf {
+class actor_system;
+}
 
 namespace runner {
 
-struct RunSettings {
-  std::string benchmark_id;
-  std::string mode = "host";
-  std::string gateway = "runner";
-  std::string organization_id, tenant_id, user_id;
-  std::string engine_url, engine_api_key;
-  std::string servicenow_url, servicenow_username, servicenow_password;  // -g servicenow
-  std::string servicenow_assignment_group, servicenow_caller_id;
-  std::string main_engine, secondary_engine, specialty;           // agent overrides
-  std::string gateway_engine, gateway_multimodal_engine;          // ticket LLM overrides
-  std::string runs_dir;              // per-iteration logs: <runs_dir>/<benchmark>/<key>-<i>.log
-  std::uint32_t default_timeout_s = 600;   // job timeout when the scenario sets none
-  std::uint32_t playbook_timeout_s = 600;  // per ansible-playbook run
-  std::uint32_t poll_initial_ms = 1'000;
-  std::uint32_t poll_max_ms = 10'000;
-  std::uint32_t http_timeout_ms = 15'000;
-  bool detach_workers = true;        // false in deterministic actor tests
-  std::string crash_scenario_key;    // test hook (RUNNER_TEST_CRASH_SCENARIO): throw in that scenario
-  std::shared_ptr<const VmSettings> vm;  // VM modes only (mode incus | lima)
+// How a scenario actor gets the workers it owns for one iteration. Empty: the real
+// ones (spawn_ansible_worker, spawn_vm_worker, spawn_gateway_poller); deterministic
+// tests put stand-ins here.
+struct ScenarioWorkers {
+  std::function<ansible_worker_actor(caf::actor_system&)> ansible;
+  std::function<vm_worker_actor(caf::actor_system&)> vm;
+  std::function<gateway_poller_actor(caf::actor_system&)> poller;
 };
 
 struct RunActors {
@@ -37,20 +26,7 @@ struct RunActors {
   provisioner_actor provisioner;
   http_client_actor http;
   reporter_actor reporter;
+  ScenarioWorkers workers;
 };
-
-struct ScenarioJob {
-  std::shared_ptr<const Scenario> scenario;
-  int iteration = 1;
-  std::uint64_t expected_ms = 0;  // duration hint for the broker (median of earlier runs; 0 = unknown)
-};
-
-// A report for an iteration that ended without running its phases (for example a
-// crashed scenario actor): status error with this kind and message.
-ScenarioReport error_report(const RunSettings& run, const Scenario& s, int iteration, const std::string& kind,
-                            const std::string& message);
-
-// Console name of an iteration: "key #i".
-std::string iteration_name(const std::string& key, int iteration);
 
 }  // namespace runner

@@ -7,6 +7,7 @@
 
 #include "actors/scenario_actor.hpp"
 #include "adapters/log/logging.hpp"
+#include "core/iteration.hpp"
 
 namespace runner {
 namespace {

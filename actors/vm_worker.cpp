@@ -1,7 +1,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/spawn.hpp"
+#include "actors/vm_worker.hpp"
 #include "adapters/vm/vm_lifecycle.hpp"
 
 namespace runner {
@@ -19,15 +19,12 @@ vm_worker_actor::behavior_type vm_worker(vm_worker_pointer self, std::shared_ptr
   self->state.vm = vm;
   self->state.provider = make_vm_provider(vm->mode, vm->key_path);
   return {
-      [=](vm_up_atom, const VmUpRequest& req) {
+      [=](vm_up_atom, const VmUpRequest& req) -> caf::result<HostRow> {
         // Blocking commands: this actor has its own thread.
         auto& st = self->state;
-        VmUpResult out;
         auto t = st.vm->templates->templates.find(req.template_name);
-        if (t == st.vm->templates->templates.end()) {
-          out.error = "template '" + req.template_name + "' is not defined";
-          return out;
-        }
+        if (t == st.vm->templates->templates.end())
+          return caf::make_error(runner_errc::vm, "template '" + req.template_name + "' is not defined");
         const VmLabels labels = {{"role", "run"},
                                  {"benchmark", req.benchmark_id},
                                  {"scenario", req.scenario_key},
@@ -36,12 +33,10 @@ vm_worker_actor::behavior_type vm_worker(vm_worker_pointer self, std::shared_ptr
         try {
           const VmEndpoint ep = bring_up_clone(*st.provider, t->second, req.clone_name, labels,
                                                RunnerKey{st.vm->key_path, st.vm->public_key}, st.vm->ready_timeout);
-          out.ok = true;
-          out.host = clone_host_row(req.clone_name, req.host_name, ep, t->second);
+          return clone_host_row(req.clone_name, req.host_name, ep, t->second);
         } catch (const std::exception& e) {
-          out.error = e.what();
+          return caf::make_error(runner_errc::vm, std::string(e.what()));
         }
-        return out;
       },
       [=](vm_down_atom, const std::vector<std::string>& names) {
         bool all = true;

@@ -18,8 +18,10 @@
 #include <queue>
 #include <random>
 
-#include "actors/admission_policy.hpp"
-#include "actors/spawn.hpp"
+#include "core/admission_policy.hpp"
+#include "actors/http_client.hpp"
+#include "actors/system_config.hpp"
+#include "actors/ram_broker.hpp"
 
 using namespace runner;
 
@@ -77,7 +79,7 @@ double simulate(const std::vector<Job>& jobs, std::uint64_t budget, AdmissionPol
 // The broker actor with simulated providers: time compressed 1000x.
 double run_broker_actor(const std::vector<Job>& jobs, std::uint64_t budget, bool hints) {
   caf::actor_system_config cfg;
-  cfg.add_message_types<caf::id_block::runner>();
+  configure_runner_system(cfg);
   caf::actor_system sys{cfg};
   auto broker = spawn_ram_broker(sys, budget);
   caf::scoped_actor self{sys};

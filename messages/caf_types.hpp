@@ -9,6 +9,7 @@
 #include <caf/type_id.hpp>
 
 #include "messages/engine.hpp"
+#include "messages/errors.hpp"
 #include "messages/execution.hpp"
 #include "messages/http.hpp"
 #include "messages/lifecycle.hpp"
@@ -112,8 +113,8 @@ typename Inspector::result_type inspect(Inspector& f, ExecuteRequest& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ExecuteOutcome& x) {
-  return f(caf::meta::type_name("ExecuteOutcome"), x.ok, x.error_kind, x.error_message, x.ticket_id, x.job_id,
-           x.job, x.guard_violation, x.guard_detail, x.polls);
+  return f(caf::meta::type_name("ExecuteOutcome"), x.ticket_id, x.job_id, x.job, x.guard_violation, x.guard_detail,
+           x.polls);
 }
 
 template <class Inspector>
@@ -139,19 +140,14 @@ typename Inspector::result_type inspect(Inspector& f, ProvisionRequest& x) {
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, ProvisionResult& x) {
-  return f(caf::meta::type_name("ProvisionResult"), x.ok, x.error, x.hosts, x.agent_ids, x.agent_host_ids);
+typename Inspector::result_type inspect(Inspector& f, Provisioned& x) {
+  return f(caf::meta::type_name("Provisioned"), x.hosts, x.agent_ids, x.agent_host_ids);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, VmUpRequest& x) {
   return f(caf::meta::type_name("VmUpRequest"), x.template_name, x.clone_name, x.host_name, x.benchmark_id,
            x.scenario_key, x.iteration);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, VmUpResult& x) {
-  return f(caf::meta::type_name("VmUpResult"), x.ok, x.error, x.host);
 }
 
 template <class Inspector>
@@ -168,7 +164,7 @@ typename Inspector::result_type inspect(Inspector& f, PlaybookRequest& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PlaybookOutcome& x) {
-  return f(caf::meta::type_name("PlaybookOutcome"), x.ok, x.exit_code, x.timed_out, x.error, x.seconds);
+  return f(caf::meta::type_name("PlaybookOutcome"), x.passed, x.exit_code, x.timed_out, x.seconds);
 }
 
 }  // namespace runner
@@ -189,10 +185,12 @@ CAF_ADD_TYPE_ID(runner, (runner::LeaseRequest))
 CAF_ADD_TYPE_ID(runner, (runner::LeaseGrant))
 CAF_ADD_TYPE_ID(runner, (runner::HostRow))
 CAF_ADD_TYPE_ID(runner, (runner::ProvisionRequest))
-CAF_ADD_TYPE_ID(runner, (runner::ProvisionResult))
+CAF_ADD_TYPE_ID(runner, (runner::Provisioned))
 CAF_ADD_TYPE_ID(runner, (runner::PlaybookRequest))
 CAF_ADD_TYPE_ID(runner, (runner::PlaybookOutcome))
 CAF_ADD_TYPE_ID(runner, (runner::VmUpRequest))
-CAF_ADD_TYPE_ID(runner, (runner::VmUpResult))
 CAF_ADD_TYPE_ID(runner, (runner::RegisterRequest))
 CAF_END_TYPE_ID_BLOCK(runner)
+
+// Replies fail with a runner_errc (category "runner"); see actors/system_config.
+CAF_ERROR_CODE_ENUM(runner::runner_errc, "runner")

@@ -17,10 +17,11 @@ struct ExecuteRequest {
   std::uint32_t poll_max_ms = 5'000;           // ... up to this ceiling
 };
 
+// The job reached a terminal state, or a guard stopped it (the verdict is then
+// `failed`). A gateway failure, the timeout and an interrupt are reply errors
+// (runner_errc gateway | timeout | interrupted) whose context is
+// (message, ticket id, job id).
 struct ExecuteOutcome {
-  bool ok = false;            // the job reached a terminal state
-  std::string error_kind;     // gateway | timeout | interrupted (when !ok)
-  std::string error_message;
   std::string ticket_id, job_id;
   JobSnapshot job;            // the last snapshot read
   bool guard_violation = false;

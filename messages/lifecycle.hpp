@@ -33,12 +33,18 @@ struct ProvisionRequest {
   std::string main_engine, secondary_engine, specialty;
 };
 
-struct ProvisionResult {
-  bool ok = false;
-  std::string error;
+// What a scenario-iteration runs on: the provisioner's reply.
+struct Provisioned {
   std::vector<HostRow> hosts;
   std::vector<std::string> agent_ids;
   std::vector<std::string> agent_host_ids;  // host of agent_ids[i]
+};
+
+// The platform store's answer: the rows, or why they cannot be used (an unknown
+// id, a host of another tenant). The provisioner turns `error` into a reply error.
+struct ProvisionResult : Provisioned {
+  bool ok = false;
+  std::string error;
 };
 
 // VM modes -----------------------------------------------------------------
@@ -47,12 +53,6 @@ struct VmUpRequest {
   std::string template_name, clone_name, host_name;
   std::string benchmark_id, scenario_key;  // labels on the clone (role=run)
   int iteration = 1;
-};
-
-struct VmUpResult {
-  bool ok = false;
-  std::string error;
-  HostRow host;  // name = clone, inventory_name = host_name, SSH endpoint, template vars
 };
 
 // The rows of a VM-mode scenario: clones as ephemeral hosts, its agents as
@@ -70,11 +70,11 @@ struct PlaybookRequest {
   std::uint32_t timeout_s = 600;
 };
 
+// A playbook that ran (one that could not start is a `playbook` error instead).
 struct PlaybookOutcome {
-  bool ok = false;
+  bool passed = false;  // exit code 0 within the timeout
   int exit_code = -1;
   bool timed_out = false;
-  std::string error;
   double seconds = 0;
 };
 

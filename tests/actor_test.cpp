@@ -4,30 +4,17 @@
 #include <catch2/catch.hpp>
 
 #include <caf/all.hpp>
-#include <caf/scheduler/test_coordinator.hpp>
 
-#include "actors/spawn.hpp"
+#include "actors/gateway_poller.hpp"
+#include "actors/ram_broker.hpp"
+#include "actors/system_config.hpp"
+#include "support/deterministic_system.hpp"
 
 using namespace runner;
 
 namespace {
 
-struct TestSystem {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
-  TestSystem() {
-    cfg.add_message_types<caf::id_block::runner>();
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
-  }
-  void run() { sched->run(); }
-  void advance(std::chrono::milliseconds d) {
-    sched->advance_time(d);
-    sched->run();
-  }
-};
+using TestSystem = test::DeterministicSystem;
 
 // A holder that asks the broker for a lease and remembers whether it got one.
 caf::actor holder(TestSystem& ts, ram_broker_actor broker, LeaseRequest req, std::vector<std::string>& log,
@@ -40,6 +27,16 @@ caf::actor holder(TestSystem& ts, ram_broker_actor broker, LeaseRequest req, std
     return {[](int) {}};  // stays alive (and holds its lease) until killed
   });
 }
+
+// The poller's reply either way: the outcome, or the error's kind, ticket and job.
+struct Executed {
+  bool ok = false;
+  std::string error_kind, job_id;
+  static Executed of(const ExecuteOutcome& o) { return {true, "", o.job_id}; }
+  static Executed of(const caf::error& e) {
+    return {false, is_runner_error(e) ? to_string(static_cast<runner_errc>(e.code())) : "?", error_field(e, 2)};
+  }
+};
 
 // A fake HTTP client: the engine answers by URL; the job never finishes.
 struct FakeEngine {
@@ -129,9 +126,10 @@ TEST_CASE("poller: polls back off to the ceiling, the timeout cancels the job", 
   req.timeout_ms = 10'000;
   req.poll_initial_ms = 100;
   req.poll_max_ms = 1'000;
-  std::optional<ExecuteOutcome> outcome;
+  std::optional<Executed> outcome;
   auto client = ts.sys->spawn([&](caf::event_based_actor* self) {
-    self->request(poller, caf::infinite, execute_atom::value, req).then([&](ExecuteOutcome& o) { outcome = o; });
+    self->request(poller, caf::infinite, execute_atom::value, req)
+        .then([&](ExecuteOutcome& o) { outcome = Executed::of(o); }, [&](caf::error& e) { outcome = Executed::of(e); });
   });
   ts.run();
   CHECK(fe.creates == 1);
@@ -157,9 +155,10 @@ TEST_CASE("poller: an interrupt cancels the job and answers at once", "[actors]"
   ExecuteRequest req;
   req.ticket.scenario_key = "k";
   req.poll_initial_ms = 100;
-  std::optional<ExecuteOutcome> outcome;
+  std::optional<Executed> outcome;
   auto client = ts.sys->spawn([&](caf::event_based_actor* self) {
-    self->request(poller, caf::infinite, execute_atom::value, req).then([&](ExecuteOutcome& o) { outcome = o; });
+    self->request(poller, caf::infinite, execute_atom::value, req)
+        .then([&](ExecuteOutcome& o) { outcome = Executed::of(o); }, [&](caf::error& e) { outcome = Executed::of(e); });
   });
   ts.run();
   ts.advance(std::chrono::milliseconds(300));

@@ -2,7 +2,7 @@
 // bypass, host exclusivity, and the FIFO baseline the benchmark compares against.
 #include <catch2/catch.hpp>
 
-#include "actors/admission_policy.hpp"
+#include "core/admission_policy.hpp"
 
 using namespace runner;
 

@@ -3,7 +3,9 @@
 // cancel, guards.
 #include <catch2/catch.hpp>
 
-#include "actors/spawn.hpp"
+#include "actors/gateway_poller.hpp"
+#include "actors/http_client.hpp"
+#include "actors/system_config.hpp"
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/http/retry_policy.hpp"
 #include "tests/support/actor_system.hpp"
@@ -39,15 +41,35 @@ struct Client {
   }
   ~Client() { caf::anon_send_exit(http, caf::exit_reason::user_shutdown); }
 
+  // An execution's reply, either way: the outcome, or the error's kind and message.
+  struct Executed : ExecuteOutcome {
+    bool ok = false;
+    std::string error_kind, error_message;
+  };
+
   // Runs `n` executions at once and returns their outcomes.
-  std::vector<ExecuteOutcome> execute_all(std::vector<ExecuteRequest> reqs) {
+  std::vector<Executed> execute_all(std::vector<ExecuteRequest> reqs) {
     caf::scoped_actor self{*as};
-    std::vector<ExecuteOutcome> out;
+    std::vector<Executed> out;
     for (auto& r : reqs) {
       auto poller = spawn_gateway_poller(*as, http, settings);
       self->request(poller, std::chrono::seconds(60), execute_atom::value, r)
-          .receive([&](ExecuteOutcome& o) { out.push_back(std::move(o)); },
-                   [&](caf::error& e) { FAIL(as.sys->render(e)); });
+          .receive(
+              [&](ExecuteOutcome& o) {
+                Executed e;
+                static_cast<ExecuteOutcome&>(e) = std::move(o);
+                e.ok = true;
+                out.push_back(std::move(e));
+              },
+              [&](caf::error& err) {
+                REQUIRE(is_runner_error(err));
+                Executed e;
+                e.error_kind = to_string(static_cast<runner_errc>(err.code()));
+                e.error_message = error_text(*as, err);
+                e.ticket_id = error_field(err, 1);
+                e.job_id = error_field(err, 2);
+                out.push_back(std::move(e));
+              });
     }
     return out;
   }

@@ -6,7 +6,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
-#include "actors/spawn.hpp"
+#include "actors/reporter.hpp"
 #include "adapters/db/migrator.hpp"
 #include "adapters/db/spool.hpp"
 #include "tests/support/actor_system.hpp"

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "actors/rule_evaluation.hpp"
+#include "core/rule_evaluation.hpp"
 
 using namespace runner;
 

@@ -1,5 +1,6 @@
 #include "adapters/db/report_codec.hpp"
 
+#include <nlohmann/json.hpp>
 #include <simdjson.h>
 
 #include "adapters/json/json_text.hpp"
@@ -7,73 +8,65 @@
 namespace runner {
 namespace {
 
-struct Writer {
-  std::string out = "{";
-  void raw(const char* key, const std::string& json) {
-    if (out.size() > 1) out += ',';
-    out += json_quote(key) + ":" + json;
-  }
-  void str(const char* key, const std::string& v) { raw(key, json_quote(v)); }
-  template <class N>
-  void num(const char* key, N v) { raw(key, std::to_string(v)); }
-  std::string done() { return out + "}"; }
-};
+// Ordered: a spool line keeps the fields, and the embedded columns' keys, as written.
+using json = nlohmann::ordered_json;
+
+// A JSON-valued column as a value (an unreadable one as its fallback, never a torn line).
+json embedded(const std::string& text, const char* fallback) {
+  auto v = json::parse(text, nullptr, false);
+  return v.is_discarded() ? json::parse(fallback) : v;
+}
 
 std::string encode(const BenchmarkRecord& b) {
-  Writer w;
-  w.str("op", "start");
-  w.str("id", b.id);
-  w.str("organization_id", b.organization_id);
-  w.str("tenant_id", b.tenant_id);
-  w.str("user_id", b.user_id);
-  w.str("status", b.status);
-  w.str("started_at", b.started_at);
-  w.str("finished_at", b.finished_at);
-  w.raw("options", b.options_json);
-  w.str("runner_version", b.runner_version);
-  w.str("scenarios_commit", b.scenarios_commit);
-  return w.done();
+  return json_dump_ordered(json{{"op", "start"},
+                    {"id", b.id},
+                    {"organization_id", b.organization_id},
+                    {"tenant_id", b.tenant_id},
+                    {"user_id", b.user_id},
+                    {"status", b.status},
+                    {"started_at", b.started_at},
+                    {"finished_at", b.finished_at},
+                    {"options", embedded(b.options_json, "{}")},
+                    {"runner_version", b.runner_version},
+                    {"scenarios_commit", b.scenarios_commit}});
 }
 
 std::string encode(const ScenarioReport& r) {
-  Writer w;
-  w.str("op", "report");
-  w.str("benchmark_id", r.benchmark_id);
-  w.str("scenario_key", r.scenario_key);
-  w.str("scenario_title", r.scenario_title);
-  w.raw("tags", r.tags_json);
-  w.num("iteration", r.iteration);
-  w.str("mode", r.mode);
-  w.str("gateway", r.gateway);
-  w.str("status", r.status);
-  w.str("error_kind", r.error_kind);
-  w.str("error_message", r.error_message);
-  if (r.compliance_score) w.raw("compliance_score", json_number(*r.compliance_score));
-  w.raw("rules", r.rules_json);
-  w.str("validate_playbook", r.validate_playbook);
-  w.str("ticket_id", r.ticket_id);
-  w.str("job_id", r.job_id);
-  w.str("resolution_status", r.resolution_status);
-  if (r.task_count) w.num("task_count", *r.task_count);
-  w.raw("host_ids", r.host_ids_json);
-  w.raw("agent_ids", r.agent_ids_json);
-  w.raw("tokens", r.tokens_json);
-  w.raw("phases", r.phases_json);
-  w.str("log_path", r.log_path);
-  w.str("started_at", r.started_at);
-  w.str("finished_at", r.finished_at);
-  w.num("duration_ms", r.duration_ms);
-  return w.done();
+  json o = {{"op", "report"},
+            {"benchmark_id", r.benchmark_id},
+            {"scenario_key", r.scenario_key},
+            {"scenario_title", r.scenario_title},
+            {"tags", embedded(r.tags_json, "[]")},
+            {"iteration", r.iteration},
+            {"mode", r.mode},
+            {"gateway", r.gateway},
+            {"status", r.status},
+            {"error_kind", r.error_kind},
+            {"error_message", r.error_message},
+            {"rules", embedded(r.rules_json, "[]")},
+            {"validate_playbook", r.validate_playbook},
+            {"ticket_id", r.ticket_id},
+            {"job_id", r.job_id},
+            {"resolution_status", r.resolution_status},
+            {"host_ids", embedded(r.host_ids_json, "[]")},
+            {"agent_ids", embedded(r.agent_ids_json, "[]")},
+            {"tokens", embedded(r.tokens_json, "{}")},
+            {"phases", embedded(r.phases_json, "{}")},
+            {"log_path", r.log_path},
+            {"started_at", r.started_at},
+            {"finished_at", r.finished_at},
+            {"duration_ms", r.duration_ms}};
+  if (r.compliance_score) o["compliance_score"] = *r.compliance_score;
+  if (r.task_count) o["task_count"] = *r.task_count;
+  return json_dump_ordered(o);
 }
 
 std::string encode(const BenchmarkFinish& f) {
-  Writer w;
-  w.str("op", "finish");
-  w.str("benchmark_id", f.benchmark_id);
-  w.str("status", f.status);
-  w.str("finished_at", f.finished_at);
-  w.str("capacity", f.capacity_json);
-  return w.done();
+  return json_dump_ordered(json{{"op", "finish"},
+                    {"benchmark_id", f.benchmark_id},
+                    {"status", f.status},
+                    {"finished_at", f.finished_at},
+                    {"capacity", f.capacity_json}});
 }
 
 using simdjson::dom::element;

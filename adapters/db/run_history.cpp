@@ -3,6 +3,8 @@
 #include <pqxx/pqxx>
 
 #include "adapters/db/database.hpp"
+#include <nlohmann/json.hpp>
+
 #include "adapters/json/json_text.hpp"
 
 namespace runner {
@@ -19,7 +21,7 @@ std::map<std::string, std::uint64_t> median_durations(const std::string& databas
       "SELECT scenario_key, duration_ms, row_number() OVER (PARTITION BY scenario_key ORDER BY finished_at DESC) AS n "
       "FROM scenario_reports WHERE status IN ('passed', 'failed') AND scenario_key IN "
       "(SELECT jsonb_array_elements_text($1::jsonb))) recent WHERE n <= 20 GROUP BY scenario_key",
-      json_string_array(keys));
+      json_dump(keys));
   for (const auto& row : rows) out[row[0].c_str()] = static_cast<std::uint64_t>(row[1].as<double>());
   return out;
 }

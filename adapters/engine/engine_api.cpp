@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <nlohmann/json.hpp>
+
 #include <ctime>
 
 #include "adapters/json/json_text.hpp"
@@ -50,11 +52,6 @@ std::optional<object> parse_object(simdjson::dom::parser& parser, const std::str
   return o;
 }
 
-std::string json_object_of(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + json_quote(fields[i].first) + ":" + fields[i].second;
-  return out + "}";
-}
 
 }  // namespace
 
@@ -64,21 +61,19 @@ HttpRequest create_ticket(const Endpoint& ep, const TicketSpec& s, const std::st
   HttpRequest r = base_request(ep, "POST", "/api/v1/gateways/runner/tickets", "create ticket");
   r.headers.push_back("Content-Type: application/json");
   r.headers.push_back("Idempotency-Key: " + idempotency_key);
-  std::vector<std::pair<std::string, std::string>> f = {
-      {"title", json_quote(s.title)},
-      {"body", json_quote(s.body)},
-      {"organization_id", json_quote(s.organization_id)},
-      {"tenant_id", json_quote(s.tenant_id)},
-      {"user_id", json_quote(s.user_id)},
-      {"agent_ids", json_string_array(s.agent_ids)},
-      {"host_ids", json_string_array(s.host_ids)},
-      {"metadata", json_object_of({{"benchmark_id", json_quote(s.benchmark_id)},
-                                   {"scenario_key", json_quote(s.scenario_key)},
-                                   {"iteration", std::to_string(s.iteration)}})},
+  nlohmann::json body = {
+      {"title", s.title},
+      {"body", s.body},
+      {"organization_id", s.organization_id},
+      {"tenant_id", s.tenant_id},
+      {"user_id", s.user_id},
+      {"agent_ids", s.agent_ids},
+      {"host_ids", s.host_ids},
+      {"metadata", {{"benchmark_id", s.benchmark_id}, {"scenario_key", s.scenario_key}, {"iteration", s.iteration}}},
   };
-  if (!s.llm_model.empty()) f.emplace_back("llm_model", json_quote(s.llm_model));
-  if (!s.multimodal_llm_model.empty()) f.emplace_back("multimodal_llm_model", json_quote(s.multimodal_llm_model));
-  r.body = json_object_of(f);
+  if (!s.llm_model.empty()) body["llm_model"] = s.llm_model;
+  if (!s.multimodal_llm_model.empty()) body["multimodal_llm_model"] = s.multimodal_llm_model;
+  r.body = json_dump(body);
   return r;
 }
 
@@ -192,31 +187,29 @@ std::optional<JobSnapshot> parse_job(const std::string& json) {
 }
 
 std::string job_json(const JobSnapshot& j) {
-  std::string tasks = "[";
-  for (std::size_t i = 0; i < j.tasks.size(); ++i) {
-    const auto& t = j.tasks[i];
-    tasks += (i ? "," : "") + json_object_of({{"id", json_quote(t.id)},
-                                              {"agent_id", json_quote(t.agent_id)},
-                                              {"host_id", json_quote(t.host_id)},
-                                              {"status", json_quote(t.status)},
-                                              {"description", json_quote(t.description)},
-                                              {"plan", json_quote(t.plan)},
-                                              {"summary", json_quote(t.summary)},
-                                              {"executed_commands", json_string_array(t.executed_commands)},
-                                              {"agent_messages", json_string_array(t.agent_messages)},
-                                              {"operational_rules", json_string_array(t.operational_rules)}});
-  }
-  tasks += "]";
-  return json_object_of({{"id", json_quote(j.id)},
-                         {"ticket_id", json_quote(j.ticket_id)},
-                         {"status", json_quote(j.status)},
-                         {"resolution_status", j.resolution_status.empty() ? "null" : json_quote(j.resolution_status)},
-                         {"resolution", json_quote(j.resolution)},
-                         {"plan", json_quote(j.plan)},
-                         {"usage", json_object_of({{"prompt_tokens", std::to_string(j.tokens.prompt)},
-                                                   {"completion_tokens", std::to_string(j.tokens.completion)},
-                                                   {"total_tokens", std::to_string(j.tokens.total)}})},
-                         {"tasks", tasks}});
+  nlohmann::json tasks = nlohmann::json::array();
+  for (const auto& t : j.tasks)
+    tasks.push_back({{"id", t.id},
+                     {"agent_id", t.agent_id},
+                     {"host_id", t.host_id},
+                     {"status", t.status},
+                     {"description", t.description},
+                     {"plan", t.plan},
+                     {"summary", t.summary},
+                     {"executed_commands", t.executed_commands},
+                     {"agent_messages", t.agent_messages},
+                     {"operational_rules", t.operational_rules}});
+  nlohmann::json job = {
+      {"id", j.id},
+      {"ticket_id", j.ticket_id},
+      {"status", j.status},
+      {"resolution_status", j.resolution_status.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.resolution_status)},
+      {"resolution", j.resolution},
+      {"plan", j.plan},
+      {"usage",
+       {{"prompt_tokens", j.tokens.prompt}, {"completion_tokens", j.tokens.completion}, {"total_tokens", j.tokens.total}}},
+      {"tasks", std::move(tasks)}};
+  return json_dump(job);
 }
 
 std::optional<TicketSpec> parse_ticket_spec(const std::string& json) {

@@ -1,16 +1,18 @@
 #pragma once
-// Minimal JSON text helpers for output we write ourselves (simdjson only reads).
+// What nlohmann-json lacks for our output: a dump that never throws on the text it
+// is given. Every JSON document the runner writes is a nlohmann::json value; this is
+// how it becomes text. Only the forward declarations here, so the header stays light.
+#include <nlohmann/json_fwd.hpp>
 #include <string>
-#include <string_view>
-#include <vector>
 
 namespace runner {
 
-// `s` as a quoted JSON string, with control characters escaped.
-std::string json_quote(std::string_view s);
-// A finite double as JSON (shortest round-trip form); NaN and infinities become null.
-std::string json_number(double v);
-// ["a","b"]
-std::string json_string_array(const std::vector<std::string>& items);
+// Compact JSON text. Strings that are not valid UTF-8 (agent output, playbook logs,
+// anything from outside) get U+FFFD for each invalid sequence instead of an
+// exception, so one bad byte never costs a whole report.
+std::string json_dump(const nlohmann::json& value);
+// The same for a document whose keys keep their insertion order (reports and spool
+// lines that embed JSON columns as they were written).
+std::string json_dump_ordered(const nlohmann::ordered_json& value);
 
 }  // namespace runner

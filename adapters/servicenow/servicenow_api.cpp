@@ -3,6 +3,8 @@
 #include <simdjson.h>
 
 #include "adapters/http/basic_auth.hpp"
+#include <nlohmann/json.hpp>
+
 #include "adapters/json/json_text.hpp"
 
 namespace runner::servicenow {
@@ -51,9 +53,12 @@ HttpRequest create_incident(const Instance& in, const TicketSpec& t, const std::
   HttpRequest r = base(in, "POST", "/api/now/table/incident", "create incident");
   r.headers.push_back("Content-Type: application/json");
   r.retryable = false;
-  r.body = "{\"short_description\":" + json_quote(t.title) + ",\"description\":" + json_quote(t.body) +
-           ",\"assignment_group\":" + json_quote(group) + ",\"caller_id\":" + json_quote(caller) +
-           ",\"correlation_id\":" + json_quote(correlation_id(t)) + ",\"correlation_display\":\"2501-runner\"}";
+  r.body = json_dump({{"short_description", t.title},
+                      {"description", t.body},
+                      {"assignment_group", group},
+                      {"caller_id", caller},
+                      {"correlation_id", correlation_id(t)},
+                      {"correlation_display", "2501-runner"}});
   return r;
 }
 
@@ -80,8 +85,7 @@ HttpRequest read_journal(const Instance& in, const std::string& sys_id) {
 HttpRequest close_incident(const Instance& in, const std::string& sys_id, const std::string& note) {
   HttpRequest r = base(in, "PATCH", "/api/now/table/incident/" + sys_id, "close incident");
   r.headers.push_back("Content-Type: application/json");
-  r.body = "{\"state\":\"8\",\"close_code\":\"Canceled\",\"close_notes\":" + json_quote(note) +
-           ",\"work_notes\":" + json_quote(note) + "}";
+  r.body = json_dump({{"state", "8"}, {"close_code", "Canceled"}, {"close_notes", note}, {"work_notes", note}});
   return r;
 }
 

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/json/json_text.hpp"
 #include "adapters/process/command.hpp"
 #include "adapters/vm/vm_provider.hpp"
@@ -164,9 +166,9 @@ class LimaProvider : public VmProvider {
     for (auto& i : instances()) {
       if (i.info.name != name) continue;
       if (i.dir.empty()) throw VmError("limactl: instance " + name + " has no folder in the listing");
-      std::string json = "{";
-      for (const auto& [k, v] : labels) json += (json.size() > 1 ? "," : "") + json_quote(k) + ":" + json_quote(v);
-      std::ofstream(fs::path(i.dir) / kLabelFile) << json << "}\n";
+      nlohmann::json json = nlohmann::json::object();
+      for (const auto& [k, v] : labels) json[k] = v;
+      std::ofstream(fs::path(i.dir) / kLabelFile) << json_dump(json) << "\n";
       return;
     }
     throw VmError("limactl: instance " + name + " missing right after it was made");

@@ -8,7 +8,10 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/ansible/inventory.hpp"
+#include "adapters/json/json_text.hpp"
 #include "adapters/ansible/playbook_runner.hpp"
 #include "adapters/process/command.hpp"
 
@@ -104,10 +107,11 @@ VmEndpoint bring_up_clone(VmProvider& provider, const VmTemplate& t, const std::
 }
 
 std::string clone_ansible_vars(const VmTemplate& t) {
-  std::string vars = R"({"ansible_python_interpreter":"/usr/bin/python3","ansible_become":true)";
-  const std::string& own = t.ansible_vars_json;
-  if (own.size() > 2) vars += "," + own.substr(1, own.size() - 2);
-  return vars + "}";
+  nlohmann::json vars = {{"ansible_python_interpreter", "/usr/bin/python3"}, {"ansible_become", true}};
+  // The template's own vars win over these defaults.
+  const auto own = nlohmann::json::parse(t.ansible_vars_json, nullptr, false);
+  if (own.is_object()) vars.update(own);
+  return json_dump(vars);
 }
 
 void add_scenario_agents(RegisterRequest& req, const Scenario& s, const std::string& specialty_override) {
@@ -164,7 +168,7 @@ bool ensure_template(VmProvider& provider, const VmTemplate& t, const RunnerKey&
       run.workdir = t.dir;
       run.log_path = log_path;
       run.timeout = std::chrono::minutes(30);
-      run.extra_vars_json = "{\"template_name\":\"" + t.name + "\"}";
+      run.extra_vars_json = json_dump({{"template_name", t.name}});
       PlaybookResult res = run_playbook(run);
       fs::remove(inventory);
       if (!res.ok())

@@ -4,7 +4,6 @@
 
 #include <filesystem>
 
-#include "adapters/json/json_text.hpp"
 
 namespace fs = std::filesystem;
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "adapters/git/git_source.hpp"
+#include <nlohmann/json.hpp>
+
 #include "adapters/json/json_text.hpp"
 #include "adapters/scenarios/selection.hpp"
 #include "app/commands/command_support.hpp"
@@ -29,17 +31,15 @@ std::string playbook_list(const Playbooks& p) {
 }
 
 void print_json(const std::vector<const Scenario*>& list) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const Scenario& s = *list[i];
-    out += (i ? "," : "");
-    out += "{\"key\":" + json_quote(s.key) + ",\"title\":" + json_quote(s.title) +
-           ",\"tags\":" + json_string_array(s.tags) + ",\"dir\":" + json_quote(s.rel_dir) +
-           ",\"playbooks\":{\"prepare\":" + (s.playbooks.prepare ? "true" : "false") +
-           ",\"restore\":" + (s.playbooks.restore ? "true" : "false") +
-           ",\"validate\":" + (s.playbooks.validate ? "true" : "false") + "}}";
-  }
-  spdlog::info("{}]", out);
+  nlohmann::json out = nlohmann::json::array();
+  for (const Scenario* s : list)
+    out.push_back({{"key", s->key},
+                   {"title", s->title},
+                   {"tags", s->tags},
+                   {"dir", s->rel_dir},
+                   {"playbooks",
+                    {{"prepare", s->playbooks.prepare}, {"restore", s->playbooks.restore}, {"validate", s->playbooks.validate}}}});
+  spdlog::info("{}", json_dump(out));
 }
 
 void print_table(const std::vector<const Scenario*>& list) {

@@ -1,12 +1,17 @@
 #include "app/commands/run_command.hpp"
 
 #include <caf/all.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <random>
 
-#include "actors/scenario_actor.hpp"
-#include "actors/spawn.hpp"
+#include "actors/gateway_poller.hpp"
+#include "actors/http_client.hpp"
+#include "actors/provisioner.hpp"
+#include "actors/ram_broker.hpp"
+#include "actors/reporter.hpp"
+#include "actors/system_config.hpp"
 #include "actors/supervisor.hpp"
 #include "adapters/db/spool.hpp"
 #include "adapters/db/database.hpp"
@@ -52,16 +57,22 @@ std::string new_uuid() {
 
 // The run's options as recorded in the Benchmark row: never a secret.
 std::string options_json(const RunOptions& o, const std::vector<std::string>& selected) {
-  auto opt = [](const std::optional<std::string>& v) { return v ? json_quote(*v) : std::string("null"); };
-  return "{\"scenarios\":" + json_quote(o.scenarios) + ",\"selected\":" + json_string_array(selected) +
-         ",\"source\":" + json_quote(o.common.source) + ",\"mode\":" + json_quote(o.mode) + ",\"gateway\":" +
-         json_quote(o.gateway) + ",\"iterations\":" + std::to_string(o.iterations) + ",\"main_engine\":" +
-         opt(o.main_engine) + ",\"secondary_engine\":" + opt(o.secondary_engine) + ",\"specialty\":" +
-         opt(o.specialty) + ",\"gateway_engine\":" + opt(o.gateway_engine) + ",\"gateway_multimodal_engine\":" +
-         opt(o.gateway_multimodal_engine) + ",\"parallel\":" + (o.parallel ? "true" : "false") + ",\"parallel_ram_cap_gb\":" +
-         (o.parallel_ram_cap_gb ? std::to_string(*o.parallel_ram_cap_gb) : std::string("null")) +
-         ",\"vm_templates_path\":" + opt(o.vm_templates_path) +
-         ",\"fail_on_error\":" + (o.fail_on_error ? "true" : "false") + "}";
+  auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  return json_dump({{"scenarios", o.scenarios},
+                    {"selected", selected},
+                    {"source", o.common.source},
+                    {"mode", o.mode},
+                    {"gateway", o.gateway},
+                    {"iterations", o.iterations},
+                    {"main_engine", opt(o.main_engine)},
+                    {"secondary_engine", opt(o.secondary_engine)},
+                    {"specialty", opt(o.specialty)},
+                    {"gateway_engine", opt(o.gateway_engine)},
+                    {"gateway_multimodal_engine", opt(o.gateway_multimodal_engine)},
+                    {"parallel", o.parallel},
+                    {"parallel_ram_cap_gb", opt(o.parallel_ram_cap_gb)},
+                    {"vm_templates_path", opt(o.vm_templates_path)},
+                    {"fail_on_error", o.fail_on_error}});
 }
 
 std::uint32_t env_u32(const char* name, std::uint32_t fallback) {
@@ -110,7 +121,7 @@ int run_run_command(const RunOptions& opts) {
   SignalWatch signals;  // before any thread starts: they inherit the blocked signals
 
   caf::actor_system_config sys_cfg;
-  sys_cfg.add_message_types<caf::id_block::runner>();
+  configure_runner_system(sys_cfg);
   caf::actor_system sys{sys_cfg};
   auto http = spawn_http_client(sys);
   auto stop_http = [&] { caf::anon_send_exit(http, caf::exit_reason::user_shutdown); };
@@ -223,8 +234,8 @@ int run_run_command(const RunOptions& opts) {
   // --- the run -----------------------------------------------------------------
   auto run = std::make_shared<RunSettings>();
   run->benchmark_id = new_uuid();
-  run->mode = opts.mode;
-  run->gateway = opts.gateway;
+  run->mode = parse_run_mode(opts.mode).value();        // CLI11 allowed only these
+  run->gateway = parse_gateway(opts.gateway).value();
   run->organization_id = cfg.get("ORG_ID");
   run->tenant_id = cfg.get("TENANT_ID");
   run->user_id = cfg.get("USER_ID");

@@ -19,6 +19,7 @@
 #include "app/commands/command_support.hpp"
 #include "app/commands/vm_support.hpp"
 #include "app/scenario_source.hpp"
+#include "core/playbook_vars.hpp"
 #include "messages/exit_codes.hpp"
 
 namespace fs = std::filesystem;
@@ -55,7 +56,8 @@ bool run_book(const Scenario& s, const char* file, const std::string& inventory,
   run.inventory = inventory;
   run.workdir = s.dir;
   run.log_path = log;
-  run.extra_vars_json = "{\"scenario_key\":\"" + s.key + "\",\"iteration\":1,\"mode\":\"sandbox\"}";
+  const std::string phase = fs::path(file).stem().string();  // prepare | restore
+  run.extra_vars_json = playbook_extra_vars({s.key, s.dir, 1, "", "sandbox", phase});
   PlaybookResult r = run_playbook(run);
   if (!r.ok() && !quiet) spdlog::warn("{}: {} failed (exit {}); see {}", s.key, file, r.exit_code, log);
   return r.ok();

@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "adapters/engine/engine_api.hpp"
+#include <nlohmann/json.hpp>
+
 #include "adapters/json/json_text.hpp"
 #include "adapters/scenarios/scenario_loader.hpp"
 #include "app/engine_sim/oracle.hpp"
@@ -43,7 +45,7 @@ struct Job {
 
 enum class Fault { none, server_error, server_error_after, too_many, reset, slow };
 
-std::string json_error(const std::string& message) { return "{\"error\":" + json_quote(message) + "}"; }
+std::string json_error(const std::string& message) { return json_dump({{"error", message}}); }
 
 void not_found(httplib::Response& res, const std::string& what) {
   res.status = 404;
@@ -267,8 +269,7 @@ struct EngineSim::Impl {
         job.incident_number = number;
         job_by_incident[number] = job_id;
       }
-      patch_incident(cli, sys_id,
-                     "{\"state\":\"2\",\"work_notes\":" + json_quote("2501 picked this up: job " + job_id) + "}");
+      patch_incident(cli, sys_id, json_dump({{"state", "2"}, {"work_notes", "2501 picked this up: job " + job_id}}));
     }
   }
 
@@ -284,16 +285,18 @@ struct EngineSim::Impl {
     for (auto& [id, job] : due) {
       const JobSnapshot& r = job.result;
       for (const auto& note : r.gateway_messages)
-        patch_incident(cli, job.incident_sys_id, "{\"work_notes\":" + json_quote(note) + "}");
+        patch_incident(cli, job.incident_sys_id, json_dump({{"work_notes", note}}));
       if (r.resolution_status == "success") {
         const std::string notes = r.gateway_summary.empty() ? r.resolution : r.gateway_summary;
         patch_incident(cli, job.incident_sys_id,
-                       "{\"state\":\"6\",\"close_code\":\"Solved (Permanently)\",\"close_notes\":" +
-                           json_quote(notes) + ",\"comments\":" + json_quote("Resolved: " + notes) + "}");
+                       json_dump({{"state", "6"},
+                                  {"close_code", "Solved (Permanently)"},
+                                  {"close_notes", notes},
+                                  {"comments", "Resolved: " + notes}}));
       } else {
         patch_incident(cli, job.incident_sys_id,
-                       "{\"work_notes\":" + json_quote("The 2501 job " + id + " ended " + r.resolution_status + ": " +
-                                                        r.resolution) + "}");
+                       json_dump({{"work_notes", "The 2501 job " + id + " ended " + r.resolution_status + ": " +
+                                                     r.resolution}}));
       }
       std::lock_guard lock(mu);
       jobs.at(id).incident_synced = true;
@@ -339,7 +342,7 @@ struct EngineSim::Impl {
   // --- routes -----------------------------------------------------------------
   void routes() {
     server.Get("/api/v1/whoami", api("whoami", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content("{\"service\":\"2501-engine-sim\",\"api_version\":\"1\",\"behavior\":" + json_quote(cfg.behavior) + "}",
+      res.set_content(json_dump({{"service", "2501-engine-sim"}, {"api_version", "1"}, {"behavior", cfg.behavior}}),
                       "application/json");
     }));
     server.Post("/api/v1/gateways/runner/tickets", api("create_ticket", [this](const httplib::Request& req,
@@ -356,7 +359,7 @@ struct EngineSim::Impl {
         if (auto it = idempotency.find(key); it != idempotency.end()) {
           ++counters["duplicate_creates_prevented"];
           res.status = 200;
-          res.set_content("{\"id\":" + json_quote(it->second) + ",\"status\":\"open\"}", "application/json");
+          res.set_content(json_dump({{"id", it->second}, {"status", "open"}}), "application/json");
           return;
         }
       }
@@ -367,7 +370,7 @@ struct EngineSim::Impl {
       if (!key.empty()) idempotency[key] = t.id;
       ++counters["tickets"];
       res.status = 201;
-      res.set_content("{\"id\":" + json_quote(t.id) + ",\"status\":\"open\"}", "application/json");
+      res.set_content(json_dump({{"id", t.id}, {"status", "open"}}), "application/json");
       tickets.emplace(t.id, std::move(t));
     }));
     server.Get(R"(/api/v1/tickets/([^/]+))", api("read_ticket", [this](const httplib::Request& req, httplib::Response& res) {
@@ -376,8 +379,9 @@ struct EngineSim::Impl {
       if (it == tickets.end()) return not_found(res, "ticket");
       materialize_job(it->second);
       const auto& t = it->second;
-      res.set_content("{\"id\":" + json_quote(t.id) + ",\"status\":\"open\",\"job_id\":" +
-                          (t.job_id.empty() ? "null" : json_quote(t.job_id)) + "}",
+      res.set_content(json_dump({{"id", t.id},
+                                 {"status", "open"},
+                                 {"job_id", t.job_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.job_id)}}),
                       "application/json");
     }));
     server.Get(R"(/api/v1/jobs/([^/]+))", api("read_job", [this](const httplib::Request& req, httplib::Response& res) {
@@ -398,8 +402,7 @@ struct EngineSim::Impl {
         for (auto& t : job.snap.tasks) t.status = "cancelled";
         ++counters["cancels"];
       }
-      res.set_content("{\"id\":" + json_quote(job.snap.id) + ",\"status\":" + json_quote(job.snap.status) + "}",
-                      "application/json");
+      res.set_content(json_dump({{"id", job.snap.id}, {"status", job.snap.status}}), "application/json");
     }));
     server.Post(R"(/api/v1/agents/([^/]+)/flush)", api("flush_agent", [this](const httplib::Request& req,
                                                                              httplib::Response& res) {
@@ -407,15 +410,14 @@ struct EngineSim::Impl {
       const std::string agent = req.matches[1];
       const auto archived = flushes[agent]++ == 0 ? 3 : 0;  // the first flush archives the earlier tasks
       ++counters["flushes"];
-      res.set_content("{\"agent_id\":" + json_quote(agent) + ",\"archived_tasks\":" + std::to_string(archived) + "}",
-                      "application/json");
+      res.set_content(json_dump({{"agent_id", agent}, {"archived_tasks", archived}}), "application/json");
     }));
     server.Get("/api/v1/jobs", api("find_job", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu);
       auto it = job_by_incident.find(req.get_param_value("servicenow_incident"));
-      res.set_content(it == job_by_incident.end() ? std::string("{\"jobs\":[]}")
-                                                  : "{\"jobs\":[{\"id\":" + json_quote(it->second) + "}]}",
-                      "application/json");
+      nlohmann::json found = nlohmann::json::array();
+      if (it != job_by_incident.end()) found.push_back({{"id", it->second}});
+      res.set_content(json_dump({{"jobs", std::move(found)}}), "application/json");
     }));
     server.Get("/_sim/counters", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard lock(mu);

@@ -10,7 +10,7 @@
 #include "adapters/ansible/inventory.hpp"
 #include "adapters/ansible/playbook_runner.hpp"
 #include "adapters/db/platform_store.hpp"
-#include "adapters/json/json_text.hpp"
+#include "core/playbook_vars.hpp"
 
 namespace fs = std::filesystem;
 
@@ -78,9 +78,9 @@ JobSnapshot Oracle::resolve(const JobSnapshot& in, const TicketSpec& spec, const
     run.log_path = (work / "oracle.log").string();
     run.capture_json = true;
     run.timeout = std::chrono::seconds(300);
-    run.extra_vars_json = "{\"scenario_key\":" + json_quote(spec.scenario_key) + ",\"scenario_dir\":" +
-                          json_quote(dir.string()) + ",\"iteration\":" + std::to_string(spec.iteration) +
-                          ",\"benchmark_id\":" + json_quote(spec.benchmark_id) + ",\"mode\":\"host\"}";
+    // The scenario playbooks' contract (core/playbook_vars), as the engine's own agent.
+    run.extra_vars_json =
+        playbook_extra_vars({spec.scenario_key, dir.string(), spec.iteration, spec.benchmark_id, "oracle", "solution"});
     PlaybookResult res = run_playbook(run);
     AnsibleJsonSummary summary = summarize_ansible_json(res.json);
     commands = summary.commands;

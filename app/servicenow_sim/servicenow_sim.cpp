@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "adapters/http/basic_auth.hpp"
+#include <nlohmann/json.hpp>
+
 #include "adapters/json/json_text.hpp"
 #include "app/sim_common/sim_server.hpp"
 
@@ -28,20 +30,16 @@ std::string now_text() {
   return buf;
 }
 
-std::string record_json(const Record& r, const std::string& fields) {
+nlohmann::json record_json(const Record& r, const std::string& fields) {
   std::vector<std::string> wanted;
   std::stringstream ss(fields);
   std::string f;
   while (std::getline(ss, f, ','))
     if (!f.empty()) wanted.push_back(f);
-  std::string out = "{";
-  bool first = true;
-  for (const auto& [k, v] : r) {
-    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), k) == wanted.end()) continue;
-    out += (first ? "" : ",") + json_quote(k) + ":" + json_quote(v);
-    first = false;
-  }
-  return out + "}";
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [k, v] : r)
+    if (wanted.empty() || std::find(wanted.begin(), wanted.end(), k) != wanted.end()) out[k] = v;
+  return out;
 }
 
 // sysparm_query: conditions joined by '^'; each FIELD=VALUE, FIELD!=VALUE or
@@ -112,7 +110,7 @@ struct ServiceNowSim::Impl {
   }
 
   void error(httplib::Response& res, int status, const std::string& message) {
-    reply(res, status, "{\"error\":{\"message\":" + json_quote(message) + ",\"detail\":null},\"status\":\"failure\"}");
+    reply(res, status, json_dump({{"error", {{"message", message}, {"detail", nullptr}}}, {"status", "failure"}}));
   }
 
   // Basic auth, counting and faults; true when the handler may proceed.
@@ -187,14 +185,14 @@ struct ServiceNowSim::Impl {
       if (!apply(inc, req.body)) return error(res, 400, "Invalid JSON body");
       ++counters["incidents"];
       incidents[inc["sys_id"]] = inc;
-      reply(res, 201, "{\"result\":" + record_json(inc, "") + "}");
+      reply(res, 201, json_dump({{"result", record_json(inc, "")}}));
     });
     server.Get(R"(/api/now/table/incident/([0-9a-f]+))", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit("read_incident", req, res)) return;
       std::lock_guard lock(mu);
       auto it = incidents.find(req.matches[1]);
       if (it == incidents.end()) return error(res, 404, "No Record found");
-      reply(res, 200, "{\"result\":" + record_json(it->second, req.get_param_value("sysparm_fields")) + "}");
+      reply(res, 200, json_dump({{"result", record_json(it->second, req.get_param_value("sysparm_fields"))}}));
     });
     auto update = [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit("update_incident", req, res)) return;
@@ -202,7 +200,7 @@ struct ServiceNowSim::Impl {
       auto it = incidents.find(req.matches[1]);
       if (it == incidents.end()) return error(res, 404, "No Record found");
       if (!apply(it->second, req.body)) return error(res, 400, "Invalid JSON body");
-      reply(res, 200, "{\"result\":" + record_json(it->second, "") + "}");
+      reply(res, 200, json_dump({{"result", record_json(it->second, "")}}));
     };
     server.Patch(R"(/api/now/table/incident/([0-9a-f]+))", update);
     server.Put(R"(/api/now/table/incident/([0-9a-f]+))", update);
@@ -214,14 +212,12 @@ struct ServiceNowSim::Impl {
         const std::string fields = req.get_param_value("sysparm_fields");
         std::size_t limit = 10000;
         if (req.has_param("sysparm_limit")) limit = std::stoul(req.get_param_value("sysparm_limit"));
-        std::string out = "{\"result\":[";
-        std::size_t n = 0;
+        nlohmann::json result = nlohmann::json::array();
         for (const Record* r : source()) {
-          if (n >= limit) break;
-          if (!matches(*r, query)) continue;
-          out += (n++ ? "," : "") + record_json(*r, fields);
+          if (result.size() >= limit) break;
+          if (matches(*r, query)) result.push_back(record_json(*r, fields));
         }
-        reply(res, 200, out + "]}");
+        reply(res, 200, json_dump({{"result", std::move(result)}}));
       };
     };
     server.Get("/api/now/table/incident", list("list_incident", [this] {

@@ -9,6 +9,8 @@
 #include <thread>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/json/json_text.hpp"
 
 namespace runner::sim {
@@ -42,11 +44,7 @@ bool serve(httplib::Server& server, const ListenAddress& at, int threads, const 
   return server.listen_after_bind();
 }
 
-std::string counters_json(const std::map<std::string, std::uint64_t>& counters) {
-  std::string out = "{";
-  for (const auto& [k, v] : counters) out += (out.size() > 1 ? "," : "") + json_quote(k) + ":" + std::to_string(v);
-  return out + "}";
-}
+std::string counters_json(const std::map<std::string, std::uint64_t>& counters) { return json_dump(counters); }
 
 void stop_on_signals(std::function<void()> stop) {
   // Stopping joins threads and takes locks: never from a signal handler. The signals

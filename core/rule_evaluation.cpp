@@ -1,6 +1,9 @@
-#include "actors/rule_evaluation.hpp"
+#include "core/rule_evaluation.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include "adapters/json/json_text.hpp"
+#include "core/utf8.hpp"
 #include "adapters/regex/regex.hpp"
 
 namespace runner {
@@ -27,11 +30,12 @@ std::string task_text(const TaskSnapshot& t, WhereTarget w) {
 
 bool is_task_target(WhereTarget w) { return natural_scope(w) == RuleScope::tasks; }
 
+// What a rule detail quotes of the text it matched: one line, cut on a character.
 std::string snippet(const std::string& s) {
-  std::string out = s.substr(0, 80);
+  std::string out = utf8_truncate(s, 83);
   for (char& c : out)
     if (c == '\n') c = ' ';
-  return out + (s.size() > 80 ? "..." : "");
+  return out;
 }
 
 // A ServiceNow state as its number and its label ("6" and "Resolved"), to match either.
@@ -131,15 +135,16 @@ Verdict evaluate_rules(const Validation& validation, const JobSnapshot& job, boo
 }
 
 std::string rules_json(const std::vector<RuleResult>& rules) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    const auto& r = rules[i];
-    out += std::string(i ? "," : "") + "{\"label\":" + json_quote(r.label) + ",\"scope\":" + json_quote(to_string(r.scope)) +
-           ",\"validator\":" + json_quote(to_string(r.validator)) + ",\"required\":" + (r.required ? "true" : "false") +
-           ",\"negate\":" + (r.negate ? "true" : "false") + ",\"outcome\":" + json_quote(r.outcome) +
-           ",\"detail\":" + json_quote(r.detail) + "}";
-  }
-  return out + "]";
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();  // label first, as people read it
+  for (const auto& r : rules)
+    out.push_back({{"label", r.label},
+                   {"scope", to_string(r.scope)},
+                   {"validator", to_string(r.validator)},
+                   {"required", r.required},
+                   {"negate", r.negate},
+                   {"outcome", r.outcome},
+                   {"detail", r.detail}});
+  return json_dump_ordered(out);
 }
 
 }  // namespace runner

@@ -1,4 +1,4 @@
-#include "actors/admission_policy.hpp"
+#include "core/admission_policy.hpp"
 
 #include <algorithm>
 

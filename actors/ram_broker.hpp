@@ -1,0 +1,17 @@
+#pragma once
+// Spawning the RAM broker (interface in actors/interfaces.hpp; decisions in
+// core/admission_policy).
+#include <cstdint>
+
+#include "actors/interfaces.hpp"
+
+namespace caf {
+class actor_system;
+}
+
+namespace runner {
+
+// Budget in MiB (host mode: 1, one scenario at a time).
+ram_broker_actor spawn_ram_broker(caf::actor_system& sys, std::uint64_t budget);
+
+}  // namespace runner

@@ -1,0 +1,227 @@
+#include "core/iteration.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <filesystem>
+
+#include "adapters/engine/engine_api.hpp"
+#include "adapters/json/json_text.hpp"
+#include "adapters/vm/vm_lifecycle.hpp"
+#include "core/guards.hpp"
+#include "core/playbook_vars.hpp"
+#include "core/rule_evaluation.hpp"
+
+namespace fs = std::filesystem;
+
+namespace runner {
+namespace {
+
+std::string file_safe(const std::string& key) {
+  std::string out = key;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+  return out;
+}
+
+}  // namespace
+
+std::string iteration_name(const std::string& key, int iteration) { return key + " #" + std::to_string(iteration); }
+
+std::string iteration_log_path(const RunSettings& run, const Scenario& s, int iteration) {
+  return (fs::path(run.runs_dir) / run.benchmark_id / (file_safe(s.key) + "-" + std::to_string(iteration) + ".log"))
+      .string();
+}
+
+LeaseRequest lease_request(const RunSettings& run, const ScenarioJob& job) {
+  const Scenario& s = *job.scenario;
+  LeaseRequest lease{iteration_name(s.key, job.iteration), 1, {}, job.expected_ms};
+  if (run.vm) {
+    lease.mib = scenario_memory_mib(s, *run.vm->templates);
+    lease.clones = static_cast<std::uint32_t>(s.hosts.size());
+  } else {
+    for (const auto& h : s.hosts)
+      if (!h.host_id.empty()) lease.hosts.push_back(h.host_id);
+  }
+  return lease;
+}
+
+std::string host_mode_problem(const Scenario& s) {
+  for (const auto& h : s.hosts)
+    if (h.host_id.empty()) return "host mode needs host_id for host '" + h.host_name + "'";
+  for (const auto& a : s.agents)
+    if (a.agent_id.empty()) return "host mode needs agent_id for agent '" + a.agent_name + "'";
+  return "";
+}
+
+ProvisionRequest provision_request(const RunSettings& run, const Scenario& s) {
+  ProvisionRequest req;
+  req.benchmark_id = run.benchmark_id;
+  req.scenario_key = s.key;
+  req.tenant_id = run.tenant_id;
+  for (const auto& h : s.hosts) {
+    req.host_ids.push_back(h.host_id);
+    req.host_names.push_back(h.host_name);
+  }
+  for (const auto& a : s.agents) req.agent_ids.push_back(a.agent_id);
+  req.main_engine = run.main_engine;
+  req.secondary_engine = run.secondary_engine;
+  req.specialty = run.specialty;
+  return req;
+}
+
+VmUpRequest vm_up_request(const RunSettings& run, const Scenario& s, std::size_t index, int iteration) {
+  const HostSpec& h = s.hosts.at(index);
+  VmUpRequest req;
+  req.template_name = h.template_name;
+  req.host_name = h.host_name;
+  req.clone_name = clone_name(run.benchmark_id, s.key, h.host_name, iteration);
+  req.benchmark_id = run.benchmark_id;
+  req.scenario_key = s.key;
+  req.iteration = iteration;
+  return req;
+}
+
+RegisterRequest register_request(const RunSettings& run, const Scenario& s, std::vector<HostRow> clones) {
+  RegisterRequest req;
+  req.tenant_id = run.tenant_id;
+  req.benchmark_id = run.benchmark_id;
+  req.hosts = std::move(clones);
+  add_scenario_agents(req, s, run.specialty);  // the run's --specialty wins
+  req.main_engine = run.main_engine;
+  req.secondary_engine = run.secondary_engine;
+  return req;
+}
+
+PlaybookRequest playbook_request(const RunSettings& run, const Scenario& s, int iteration, const std::string& phase,
+                                 const std::string& inventory, const std::string& log_path) {
+  PlaybookRequest req;
+  req.playbook = (fs::path(s.dir) / (phase + ".yml")).string();
+  req.inventory = inventory;
+  req.workdir = s.dir;
+  req.log_path = log_path;
+  req.timeout_s = run.playbook_timeout_s;
+  req.extra_vars_json = playbook_extra_vars({s.key, s.dir, iteration, run.benchmark_id, to_string(run.mode), phase});
+  return req;
+}
+
+ExecuteRequest execute_request(const RunSettings& run, const Scenario& s, int iteration, const Provisioned& hosts,
+                               SystemClock::time_point now) {
+  ExecuteRequest req;
+  TicketSpec& t = req.ticket;
+  t.title = s.ticket_title;
+  t.body = engine_api::fill_schedule_time(s.ticket_body, now);
+  t.organization_id = run.organization_id;
+  t.tenant_id = run.tenant_id;
+  t.user_id = run.user_id;
+  t.agent_ids = hosts.agent_ids;
+  for (const auto& h : hosts.hosts) t.host_ids.push_back(h.id);
+  t.benchmark_id = run.benchmark_id;
+  t.scenario_key = s.key;
+  t.iteration = iteration;
+  t.llm_model = run.gateway_engine;
+  t.multimodal_llm_model = run.gateway_multimodal_engine;
+  req.timeout_ms = static_cast<std::uint32_t>(1000 * s.timeout_seconds.value_or(run.default_timeout_s));
+  req.allowed_agents = s.validation.allowed_agents;
+  req.allowed_hosts = s.validation.allowed_hosts;
+  req.poll_initial_ms = run.poll_initial_ms;
+  req.poll_max_ms = run.poll_max_ms;
+  return req;
+}
+
+ScenarioReport new_report(const RunSettings& run, const Scenario& s, int iteration, SystemClock::time_point now) {
+  ScenarioReport r;
+  r.benchmark_id = run.benchmark_id;
+  r.scenario_key = s.key;
+  r.scenario_title = s.title;
+  r.tags_json = json_dump(s.tags);
+  r.iteration = iteration;
+  r.mode = to_string(run.mode);
+  r.gateway = to_string(run.gateway);
+  r.status = "";  // set by the verdict or the first error
+  r.validate_playbook = "absent";
+  r.started_at = r.finished_at = engine_api::iso8601(now);
+  return r;
+}
+
+ScenarioReport error_report(const RunSettings& run, const Scenario& s, int iteration, const std::string& kind,
+                            const std::string& message) {
+  ScenarioReport r = new_report(run, s, iteration, SystemClock::now());
+  record_error(r, kind, message);
+  return r;
+}
+
+void record_error(ScenarioReport& r, const std::string& kind, const std::string& message) {
+  if (r.status == "error") return;  // the first error is the cause
+  r.status = "error";
+  r.error_kind = kind;
+  r.error_message = message;
+}
+
+Judgement judge(const Scenario& s, const ExecuteOutcome& outcome) {
+  Judgement j;
+  const Verdict v = evaluate_rules(s.validation, outcome.job, outcome.job.has_ticket);
+  j.rules_json = rules_json(v.rules);
+  j.compliance = v.compliance;
+  j.passed = v.required_rules_passed && !outcome.guard_violation;
+  if (outcome.guard_violation) {
+    j.failure = "guard: " + outcome.guard_detail;
+  } else if (!j.passed) {
+    for (const auto& rule : v.rules)
+      if (rule.outcome == "failed" && rule.required) {
+        j.failure = "rule failed: " + rule.label;
+        break;
+      }
+  }
+  return j;
+}
+
+std::string describe(const PlaybookOutcome& o) {
+  if (o.timed_out) return "timed out after " + std::to_string(static_cast<int>(o.seconds)) + " s";
+  return "exit code " + std::to_string(o.exit_code);
+}
+
+void record_verdict(ScenarioReport& r, const ExecuteOutcome& outcome, const Judgement& j,
+                    const std::optional<PlaybookOutcome>& validate, const std::string& validate_error) {
+  const JobSnapshot& job = outcome.job;
+  r.ticket_id = outcome.ticket_id;
+  r.job_id = outcome.job_id;
+  r.resolution_status = job.resolution_status;
+  r.task_count = static_cast<int>(job.tasks.size());
+  r.tokens_json =
+      json_dump({{"prompt", job.tokens.prompt}, {"completion", job.tokens.completion}, {"total", job.tokens.total}});
+  r.rules_json = j.rules_json;
+  r.compliance_score = j.compliance;
+  bool passed = j.passed;
+  std::string why = j.failure;
+  if (!validate_error.empty()) {
+    r.validate_playbook = "failed";
+    passed = false;
+    if (why.empty()) why = "validate.yml did not run: " + validate_error;
+  } else if (validate) {
+    r.validate_playbook = validate->passed ? "passed" : "failed";
+    if (!validate->passed) {
+      passed = false;
+      if (why.empty()) why = "validate.yml failed (" + describe(*validate) + ")";
+    }
+  } else {
+    r.validate_playbook = "absent";
+  }
+  r.status = passed ? "passed" : "failed";
+  // A guard is recorded even when validation passes it by (the guard decides).
+  r.error_message = passed ? "" : why;
+}
+
+void finalize_report(ScenarioReport& r, const PhaseLog& phases, const Provisioned& hosts, const std::string& log_path,
+                     SystemClock::time_point started, SystemClock::time_point now) {
+  r.phases_json = phases.json();
+  r.finished_at = engine_api::iso8601(now);
+  r.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count();
+  r.log_path = log_path;
+  std::vector<std::string> host_ids;
+  for (const auto& h : hosts.hosts) host_ids.push_back(h.id);
+  r.host_ids_json = json_dump(host_ids);
+  r.agent_ids_json = json_dump(hosts.agent_ids);
+}
+
+}  // namespace runner
