@@ -100,7 +100,8 @@ CheckResult check_engine(caf::actor_system& sys, const http_client_actor& http, 
 CheckResult check_servicenow(caf::actor_system& sys, const http_client_actor& http, const Config& cfg) {
   const std::string url = cfg.get("SERVICENOW_API_URL");
   auto req = servicenow::probe({url, cfg.get("SERVICENOW_USERNAME"), cfg.get("SERVICENOW_PASSWORD")});
-  req.max_attempts = 3;
+  // Instances answer 429/503 in bursts; a credentials error (401/403) is never retried.
+  req.max_attempts = 8;
   req.timeout_ms = 5'000;
   HttpResponse resp;
   caf::scoped_actor self{sys};
