@@ -66,14 +66,17 @@ double parse_gigabytes(const std::string& raw) {
   return v;
 }
 
-void check_run(RunOptions& r, const std::string& iter_raw, const std::optional<std::string>& cap_raw) {
+void check_run(RunOptions& r, const std::string& mode_raw, const std::string& gateway_raw, const std::string& iter_raw,
+               const std::optional<std::string>& cap_raw) {
   expect_one_of("--source", r.common.source, {"git", "fs"});
-  expect_one_of("-m/--mode", r.mode, {"host", "incus", "lima"});
-  expect_one_of("-g/--gateway", r.gateway, {"runner", "servicenow"});
+  expect_one_of("-m/--mode", mode_raw, {"host", "incus", "lima"});
+  expect_one_of("-g/--gateway", gateway_raw, {"runner", "servicenow"});
+  r.mode = *parse_run_mode(mode_raw);
+  r.gateway = *parse_gateway(gateway_raw);
   r.iterations = parse_iterations(iter_raw);
   if (r.scenarios.empty() && !r.check)
     throw UsageError{"-s/--scenarios is required (scenario keys or tags, comma-separated)"};
-  if (r.parallel && r.mode == "host") throw UsageError{"--parallel requires -m incus or -m lima"};
+  if (r.parallel && r.mode == RunMode::host) throw UsageError{"--parallel requires -m incus or -m lima"};
   if (cap_raw) {
     if (!r.parallel) throw UsageError{"--parallel-ram-cap requires --parallel"};
     r.parallel_ram_cap_gb = parse_gigabytes(*cap_raw);
@@ -90,14 +93,14 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   app.require_subcommand(1);
 
   RunOptions& r = cmd.run;
-  std::string iter_raw = "1";
+  std::string iter_raw = "1", mode_raw = "host", gateway_raw = "runner";
   std::optional<std::string> cap_raw;
   CLI::App* run = app.add_subcommand("run", "Run scenarios and report the benchmark (alias: start)");
   run->alias("start");
   run->add_option("-s,--scenarios", r.scenarios, "Scenario keys, tags or key globs, comma-separated (required)");
   add_common(run, r.common);
-  run->add_option("-m,--mode", r.mode, "Execution mode: host | incus | lima (default: host)");
-  run->add_option("-g,--gateway", r.gateway, "Gateway for tickets: runner | servicenow (default: runner)");
+  run->add_option("-m,--mode", mode_raw, "Execution mode: host | incus | lima (default: host)");
+  run->add_option("-g,--gateway", gateway_raw, "Gateway for tickets: runner | servicenow (default: runner)");
   run->add_option("-i,--iter", iter_raw, "Iterations per scenario (default: 1)");
   run->add_option("--vm-templates-path", r.vm_templates_path, "VM templates folder (incus/lima modes)");
   run->add_option("--main-engine", r.main_engine, "Override the main engine of every agent in this run");
@@ -172,7 +175,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
       }
     } else if (run->parsed()) {
       cmd.kind = Command::Kind::run;
-      check_run(r, iter_raw, cap_raw);
+      check_run(r, mode_raw, gateway_raw, iter_raw, cap_raw);
     } else if (migrate->parsed()) {
       cmd.kind = Command::Kind::db_migrate;
     } else {

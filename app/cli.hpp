@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/run_mode.hpp"
+
 namespace runner {
 
 // Options shared by every subcommand that reads scenarios and configuration.
@@ -19,8 +21,8 @@ struct CommonOptions {
 struct RunOptions {
   CommonOptions common;
   std::string scenarios;             // -s, raw comma-separated list
-  std::string mode = "host";         // host | incus | lima
-  std::string gateway = "runner";    // runner | servicenow
+  RunMode mode = RunMode::host;      // parsed once here; printed by to_string
+  GatewayKind gateway = GatewayKind::runner;
   int iterations = 1;
   std::optional<std::string> vm_templates_path;
   std::optional<std::string> main_engine, secondary_engine, specialty;

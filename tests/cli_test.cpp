@@ -25,8 +25,8 @@ TEST_CASE("cli: run with every option of the seed's table", "[cli]") {
   CHECK(o.command->kind == Command::Kind::run);
   CHECK(r.scenarios == "nginx,disk");
   CHECK(r.common.source == "fs");
-  CHECK(r.mode == "incus");
-  CHECK(r.gateway == "servicenow");
+  CHECK(r.mode == RunMode::incus);
+  CHECK(r.gateway == GatewayKind::servicenow);
   CHECK(r.iterations == 3);
   CHECK(r.common.scenarios_path == "scen");
   CHECK(r.vm_templates_path == "tpl");
@@ -48,8 +48,8 @@ TEST_CASE("cli: defaults match the seed", "[cli]") {
   REQUIRE(o.command);
   const RunOptions& r = o.command->run;
   CHECK(r.common.source == "git");
-  CHECK(r.mode == "host");
-  CHECK(r.gateway == "runner");
+  CHECK(r.mode == RunMode::host);
+  CHECK(r.gateway == GatewayKind::runner);
   CHECK(r.iterations == 1);
   CHECK_FALSE(r.parallel);
   CHECK_FALSE(r.fail_on_error);

@@ -1,0 +1,123 @@
+#include "app/commands/run_preflight.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "adapters/db/database.hpp"
+#include "adapters/engine/engine_api.hpp"
+#include "adapters/servicenow/servicenow_api.hpp"
+#include "adapters/vm/vm_lifecycle.hpp"
+#include "app/commands/vm_support.hpp"
+#include "app/scenario_source.hpp"
+
+namespace runner {
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
+  return out;
+}
+
+// Probes the engine with the configured key through the HTTP client actor.
+CheckResult check_engine(caf::actor_system& sys, const http_client_actor& http, const Config& cfg) {
+  auto req = engine_api::whoami({cfg.get("ENGINE_API_URL"), cfg.get("ENGINE_API_KEY")});
+  req.max_attempts = 2;
+  req.timeout_ms = 5'000;
+  HttpResponse resp;
+  caf::scoped_actor self{sys};
+  self->request(http, std::chrono::seconds(30), req)
+      .receive([&](HttpResponse& r) { resp = std::move(r); }, [&](caf::error& e) { resp.error = sys.render(e); });
+  if (resp.status == 200) return {true, cfg.get("ENGINE_API_URL") + " answers"};
+  if (resp.status == 401 || resp.status == 403)
+    return {false, "the engine rejected ENGINE_API_KEY (HTTP " + std::to_string(resp.status) + ")"};
+  if (resp.status == 0) return {false, "cannot reach " + cfg.get("ENGINE_API_URL") + ": " + resp.error};
+  return {false, cfg.get("ENGINE_API_URL") + " answered HTTP " + std::to_string(resp.status)};
+}
+
+// Probes the ServiceNow Table API with the configured credentials.
+CheckResult check_servicenow(caf::actor_system& sys, const http_client_actor& http, const Config& cfg) {
+  const std::string url = cfg.get("SERVICENOW_API_URL");
+  auto req = servicenow::probe({url, cfg.get("SERVICENOW_USERNAME"), cfg.get("SERVICENOW_PASSWORD")});
+  // Instances answer 429/503 in bursts; a credentials error (401/403) is never retried.
+  req.max_attempts = 8;
+  req.timeout_ms = 5'000;
+  HttpResponse resp;
+  caf::scoped_actor self{sys};
+  self->request(http, std::chrono::seconds(60), req)
+      .receive([&](HttpResponse& r) { resp = std::move(r); }, [&](caf::error& e) { resp.error = sys.render(e); });
+  if (resp.status == 200) return {true, "ServiceNow " + url + " accepts the credentials"};
+  if (resp.status == 401 || resp.status == 403)
+    return {false, "ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " + std::to_string(resp.status) +
+                       ", a credentials error)"};
+  if (resp.status == 0) return {false, "cannot reach ServiceNow at " + url + ": " + resp.error};
+  return {false, "ServiceNow " + url + " answered HTTP " + std::to_string(resp.status)};
+}
+
+}  // namespace
+
+std::optional<RunPreflight> run_preflight(const RunOptions& opts, const Config& cfg, caf::actor_system& sys,
+                                          const http_client_actor& http) {
+  RunPreflight out;
+  Preflight pf;
+  pf.run("configuration", [&]() -> CheckResult {
+    auto missing = missing_variables(cfg, to_string(opts.gateway), opts.common.source);
+    if (!missing.empty()) return {false, "missing " + join(missing)};
+    return {true, cfg.env_file.empty() ? "process environment" : "env file " + cfg.env_file};
+  });
+  const bool config_ok = pf.all_ok();
+  out.db_url = cfg.get("DATABASE_URL");
+  bool db_ok = false;
+  pf.run("database", [&]() -> CheckResult {
+    if (out.db_url.empty()) return {false, "skipped: DATABASE_URL missing"};
+    auto r = check_database(out.db_url);
+    db_ok = r.ok;
+    return r;
+  });
+  pf.run("organization, tenant, user", [&]() -> CheckResult {
+    if (!db_ok) return {false, "skipped: database unavailable"};
+    return check_identity_ids(out.db_url, cfg.get("ORG_ID"), cfg.get("TENANT_ID"), cfg.get("USER_ID"));
+  });
+  pf.run(std::string("gateway ") + to_string(opts.gateway), [&]() -> CheckResult {
+    if (!config_ok) return {false, "skipped: configuration incomplete"};
+    auto engine = check_engine(sys, http, cfg);
+    if (!engine.ok || opts.gateway != GatewayKind::servicenow) return engine;
+    auto snow = check_servicenow(sys, http, cfg);
+    return {snow.ok, snow.detail + "; engine " + engine.detail};
+  });
+  pf.run(std::string("mode ") + to_string(opts.mode), [&]() -> CheckResult {
+    if (opts.mode == RunMode::host) return {true, "hosts and agents from the database"};
+    const std::string dir = opts.vm_templates_path.value_or(default_vm_templates_path());
+    auto catalog = std::make_shared<TemplateCatalog>(load_vm_templates(dir));
+    if (!catalog->errors.empty()) return {false, join(catalog->errors)};
+    const RunnerKey key = ensure_runner_key();
+    out.provider = make_vm_provider(to_string(opts.mode), key.private_path);
+    if (auto why = out.provider->check(); !why.empty()) return {false, why};
+    auto vm = std::make_shared<VmSettings>();
+    vm->mode = to_string(opts.mode);
+    vm->templates = catalog;
+    vm->key_path = key.private_path;
+    vm->public_key = key.public_key;
+    vm->ready_timeout = std::chrono::seconds(env_u32("RUNNER_VM_READY_TIMEOUT_S", 180));
+    out.vm = vm;
+    return {true, std::to_string(catalog->templates.size()) + " template(s) in " + dir + ", key " + key.private_path};
+  });
+  pf.run("ansible", check_ansible);
+  pf.run("scenarios source", [&]() -> CheckResult {
+    if (!config_ok && opts.common.source == "git") return {false, "skipped: configuration incomplete"};
+    out.root = resolve_scenario_root(opts.common.source, opts.common.scenarios_path, cfg);
+    return {true, out.root.root + (out.root.commit.empty() ? "" : " at " + out.root.commit.substr(0, 12))};
+  });
+  if (!pf.all_ok()) {
+    spdlog::error("pre-flight failed: {}", join(pf.failures()));
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::uint32_t env_u32(const char* name, std::uint32_t fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? static_cast<std::uint32_t>(std::stoul(v)) : fallback;
+}
+
+}  // namespace runner
