@@ -281,7 +281,7 @@ void execute(scenario_pointer self) {
 
 // --- validate: the rules, the guards, then validate.yml --------------------------------
 void judged(scenario_pointer self) {
-  end(self, self->state.report.status);
+  end(self, to_string(self->state.report.status));
   wind_down(self);
 }
 
@@ -368,8 +368,8 @@ void reply_and_quit(scenario_pointer self) {
   if (st.lease) self->send(st.actors.broker, release_atom::value, *st.lease);
   st.lease.reset();
   const auto& r = st.report;
-  spdlog::info("{}: {}{}", who(self), r.status,
-               r.status == "error" ? " (" + r.error_kind + ": " + r.error_message + ")" : "");
+  spdlog::info("{}: {}{}", who(self), to_string(r.status),
+               r.status == IterationStatus::error ? " (" + r.error_kind + ": " + r.error_message + ")" : "");
   st.promise.deliver(r);
   if (st.ansible) self->send_exit(st.ansible, caf::exit_reason::user_shutdown);
   if (st.vm) self->send_exit(st.vm, caf::exit_reason::user_shutdown);

@@ -34,7 +34,8 @@ using supervisor_pointer = supervisor_actor::stateful_pointer<supervisor_state>;
 void show_status(supervisor_pointer self) {
   auto& st = self->state;
   std::size_t passed = 0, failed = 0, errors = 0;
-  for (const auto& [i, r] : st.reports) (r.status == "passed" ? passed : r.status == "failed" ? failed : errors)++;
+  for (const auto& [i, r] : st.reports)
+    (r.status == IterationStatus::passed ? passed : r.status == IterationStatus::failed ? failed : errors)++;
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - st.started).count();
   set_status_line(fmt::format("[{}/{} done, {} running | passed {} failed {} errors {} | {}m{:02}s{}]",
                               st.reports.size(), st.plan.size(), st.live.size(), passed, failed, errors, secs / 60,

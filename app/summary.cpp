@@ -40,9 +40,9 @@ std::int64_t total_tokens(const std::string& json) {
 }
 
 std::string verdict(const ScenarioReport& r, bool colour) {
-  std::string word = r.status == "passed" ? "PASS" : r.status == "failed" ? "FAIL" : "ERROR";
+  std::string word = r.status == IterationStatus::passed ? "PASS" : r.status == IterationStatus::failed ? "FAIL" : "ERROR";
   if (!colour) return word;
-  return (r.status == "passed" ? "\x1b[32m" : "\x1b[31m") + word + "\x1b[0m";
+  return (r.status == IterationStatus::passed ? "\x1b[32m" : "\x1b[31m") + word + "\x1b[0m";
 }
 
 void print_checks(const ScenarioReport& r, int verbosity) {
@@ -105,17 +105,18 @@ void print_summary(const std::vector<ScenarioReport>& reports, int iterations, i
     rows.push_back({r.scenario_key, std::to_string(r.iteration), verdict(r, colour),
                     r.compliance_score ? fmt::format("{:.0f}%", *r.compliance_score) : "-", seconds(r.duration_ms),
                     std::to_string(total_tokens(r.tokens_json)), r.resolution_status.empty() ? "-" : r.resolution_status,
-                    r.status == "error" ? r.error_kind + ": " + r.error_message : r.error_message});
+                    r.status == IterationStatus::error ? r.error_kind + ": " + r.error_message : r.error_message});
   spdlog::info("");
   print_table(rows);
   if (verbosity >= 1)
     for (const auto& r : reports) {
-      if (verbosity < 2 && r.status == "passed") continue;
+      if (verbosity < 2 && r.status == IterationStatus::passed) continue;
       spdlog::info("  {} #{}: checks", r.scenario_key, r.iteration);
       print_checks(r, verbosity);
     }
   std::size_t passed = 0, failed = 0, errors = 0;
-  for (const auto& r : reports) (r.status == "passed" ? passed : r.status == "failed" ? failed : errors)++;
+  for (const auto& r : reports)
+    (r.status == IterationStatus::passed ? passed : r.status == IterationStatus::failed ? failed : errors)++;
   if (iterations > 1) {
     std::map<std::string, std::vector<const ScenarioReport*>> by_key;
     for (const auto& r : reports) by_key[r.scenario_key].push_back(&r);
@@ -125,7 +126,7 @@ void print_summary(const std::vector<ScenarioReport>& reports, int iterations, i
       int c = 0;
       std::vector<std::int64_t> durations;
       for (auto* r : list) {
-        c += r->status == "passed";
+        c += r->status == IterationStatus::passed;
         durations.push_back(r->duration_ms);
       }
       stats.push_back({key, fmt::format("{}/{} ({:.0f}%)", c, n, 100.0 * c / n), fmt::format("{:.2f}", pass_at_k(n, c, n)),
@@ -144,8 +145,8 @@ int run_exit_code(const std::vector<ScenarioReport>& reports, bool interrupted, 
   if (interrupted) return exit_code::interrupted;
   bool error = false, not_passed = false;
   for (const auto& r : reports) {
-    error |= r.status == "error";
-    not_passed |= r.status != "passed";
+    error |= r.status == IterationStatus::error;
+    not_passed |= r.status != IterationStatus::passed;
   }
   if (error) return exit_code::infrastructure;
   if (fail_on_error && not_passed) return exit_code::scenarios_failed;

@@ -138,7 +138,7 @@ ScenarioReport new_report(const RunSettings& run, const Scenario& s, int iterati
   r.iteration = iteration;
   r.mode = to_string(run.mode);
   r.gateway = to_string(run.gateway);
-  r.status = "";  // set by the verdict or the first error
+  r.status = IterationStatus::pending;  // set by the verdict or the first error
   r.validate_playbook = "absent";
   r.started_at = r.finished_at = engine_api::iso8601(now);
   return r;
@@ -152,8 +152,8 @@ ScenarioReport error_report(const RunSettings& run, const Scenario& s, int itera
 }
 
 void record_error(ScenarioReport& r, const std::string& kind, const std::string& message) {
-  if (r.status == "error") return;  // the first error is the cause
-  r.status = "error";
+  if (r.status == IterationStatus::error) return;  // the first error is the cause
+  r.status = IterationStatus::error;
   r.error_kind = kind;
   r.error_message = message;
 }
@@ -207,7 +207,7 @@ void record_verdict(ScenarioReport& r, const ExecuteOutcome& outcome, const Judg
   } else {
     r.validate_playbook = "absent";
   }
-  r.status = passed ? "passed" : "failed";
+  r.status = passed ? IterationStatus::passed : IterationStatus::failed;
   // A guard is recorded even when validation passes it by (the guard decides).
   r.error_message = passed ? "" : why;
 }

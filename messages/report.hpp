@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace runner {
 
@@ -19,6 +20,17 @@ struct BenchmarkRecord {
   std::string scenarios_commit;    // git source only
 };
 
+// The verdict of one scenario-iteration: parsed once where it is read (the spool),
+// printed once where it is written (database, spool, console).
+enum class IterationStatus : std::uint8_t {
+  pending,  // the phases have not decided yet (never stored)
+  passed,
+  failed,
+  error,
+};
+const char* to_string(IterationStatus s);
+std::optional<IterationStatus> parse_iteration_status(std::string_view text);
+
 struct ScenarioReport {
   std::string benchmark_id;
   std::string scenario_key;
@@ -27,7 +39,7 @@ struct ScenarioReport {
   int iteration = 1;                // 1-based
   std::string mode = "host";
   std::string gateway = "runner";
-  std::string status = "error";     // passed | failed | error
+  IterationStatus status = IterationStatus::error;
   std::string error_kind;           // provision | prepare | flush | gateway | timeout | guard | validate | internal | interrupted
   std::string error_message;
   std::optional<double> compliance_score;  // 0..100

@@ -61,7 +61,7 @@ TEST_CASE("admission: fifo lets the head block everyone behind it", "[admission]
   CHECK(tickets(p.admit()) == std::vector<std::uint64_t>{2});
 }
 
-TEST_CASE("admission: a host is never in two leases; drain refuses the rest", "[admission]") {
+TEST_CASE("admission: a host is never in two leases, and drain refuses the rest", "[admission]") {
   AdmissionPolicy p(100);
   p.enqueue({1, 1, {"h1"}, 0});
   p.enqueue({2, 1, {"h1"}, 0});

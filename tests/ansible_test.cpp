@@ -2,6 +2,8 @@
 // captured commands, failure, and the timeout that kills the whole process group.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 
 #include "adapters/ansible/inventory.hpp"
@@ -79,7 +81,7 @@ TEST_CASE("ansible: the timeout kills the playbook and everything it started", "
   CHECK(test::sh("pgrep -f '[s]leep 30; touch " + marker.string() + "' >/dev/null") != 0);
 }
 
-TEST_CASE("inventory: ssh hosts get address, port, user and key; own vars win", "[ansible]") {
+TEST_CASE("inventory: ssh hosts get address, port, user and key, and their own vars win", "[ansible]") {
   HostRow h;
   h.id = "h-2";
   h.name = "db-host";
@@ -88,7 +90,10 @@ TEST_CASE("inventory: ssh hosts get address, port, user and key; own vars win", 
   h.ssh_user = "debian";
   h.ssh_key_path = "/keys/runner";
   h.ansible_vars_json = R"({"ansible_port": 2200, "role": "db"})";
-  const std::string inv = inventory_json({h});
-  CHECK(inv == R"({"all":{"hosts":{"db-host":{"ansible_host":"10.0.0.5","ansible_port":2222,"ansible_user":"debian",)"
-               R"("ansible_ssh_private_key_file":"/keys/runner","runner_host_id":"h-2","ansible_port": 2200, "role": "db"}}}})");
+  // One object per host: the host's own port replaces the default one (the old text
+  // carried both keys and relied on Ansible taking the last).
+  const auto inv = nlohmann::json::parse(inventory_json({h}));
+  CHECK(inv == nlohmann::json::parse(R"({"all":{"hosts":{"db-host":{"ansible_host":"10.0.0.5","ansible_port":2200,)"
+                                     R"("ansible_user":"debian","ansible_ssh_private_key_file":"/keys/runner",)"
+                                     R"("runner_host_id":"h-2","role":"db"}}}})"));
 }

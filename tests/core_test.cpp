@@ -79,7 +79,7 @@ TEST_CASE("core: the ticket and its wait come from the run, the scenario and the
   CHECK(req.allowed_agents == std::vector<std::string>{"a1"});
 }
 
-TEST_CASE("core: host mode needs ids; the lease names the hosts", "[core]") {
+TEST_CASE("core: host mode needs ids, and the lease names the hosts", "[core]") {
   auto s = scenario();
   CHECK(host_mode_problem(s).empty());
   auto job = ScenarioJob{std::make_shared<Scenario>(s), 2, 5000};
@@ -102,10 +102,10 @@ TEST_CASE("core: the verdict", "[core]") {
   auto s = scenario();
   SECTION("no rules, no validate.yml: passed with full compliance") {
     auto r = new_report(settings(), s, 1, SystemClock::now());
-    CHECK(r.status.empty());
+    CHECK(r.status == IterationStatus::pending);
     CHECK(r.gateway == "servicenow");
     record_verdict(r, o, judge(s, o), std::nullopt);
-    CHECK(r.status == "passed");
+    CHECK(r.status == IterationStatus::passed);
     CHECK(r.compliance_score == 100.0);
     CHECK(r.validate_playbook == "absent");
     CHECK(json::parse(r.tokens_json) == json{{"prompt", 10}, {"completion", 5}, {"total", 15}});
@@ -115,17 +115,17 @@ TEST_CASE("core: the verdict", "[core]") {
     o.guard_detail = "task 1 ran on agent x";
     auto r = new_report(settings(), s, 1, SystemClock::now());
     record_verdict(r, o, judge(s, o), PlaybookOutcome{true, 0, false, 1});
-    CHECK(r.status == "failed");
+    CHECK(r.status == IterationStatus::failed);
     CHECK(r.error_message == "guard: task 1 ran on agent x");
   }
   SECTION("validate.yml fails or cannot run") {
     auto r = new_report(settings(), s, 1, SystemClock::now());
     record_verdict(r, o, judge(s, o), PlaybookOutcome{false, 0, true, 601});
-    CHECK(r.status == "failed");
+    CHECK(r.status == IterationStatus::failed);
     CHECK(r.error_message == "validate.yml failed (timed out after 601 s)");
     auto r2 = new_report(settings(), s, 1, SystemClock::now());
     record_verdict(r2, o, judge(s, o), std::nullopt, "no ansible-playbook");
-    CHECK(r2.status == "failed");
+    CHECK(r2.status == IterationStatus::failed);
     CHECK(r2.validate_playbook == "failed");
   }
   SECTION("the first error is the cause") {
@@ -192,7 +192,7 @@ TEST_CASE("report codec: every field survives a round trip through the spool", "
   r.iteration = 7;
   r.mode = "incus";
   r.gateway = "servicenow";
-  r.status = "failed";
+  r.status = IterationStatus::failed;
   r.error_kind = "guard";
   r.error_message = "guard: task t2";
   r.compliance_score = 66.5;

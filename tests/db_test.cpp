@@ -38,7 +38,7 @@ ScenarioReport sample_report(const std::string& benchmark, int iteration, const 
   r.scenario_title = "Disk full";
   r.tags_json = R"(["disk"])";
   r.iteration = iteration;
-  r.status = status;
+  r.status = *parse_iteration_status(status);
   r.compliance_score = status == "passed" ? 100.0 : 50.0;
   r.rules_json = R"([{"label":"df","scope":"tasks","validator":"pattern_match","required":true,"negate":false,"outcome":"passed","detail":"matched in task 1"}])";
   r.validate_playbook = "passed";
@@ -259,7 +259,7 @@ TEST_CASE("db: agent overrides are saved, restored, and repaired after a dead ru
   CHECK(PlatformStore(db.url()).resolve(missing).error == "host_id 'hst_abc' is not a UUID");
 }
 
-TEST_CASE("db: VM clones as ephemeral rows, deleted by id or by name; run liveness by lock", "[db]") {
+TEST_CASE("db: VM clones as ephemeral rows, deleted by id or by name, and run liveness by lock", "[db]") {
   test::TestDatabase db;
   migrate_database(db.url());
   seed_identities(db);

@@ -40,7 +40,7 @@ ScenarioReport report(const std::string& bench, int i) {
   r.scenario_key = "s" + std::to_string(i % 7);
   r.scenario_title = "t";
   r.iteration = i / 7 + 1;
-  r.status = i % 3 == 0 ? "failed" : "passed";
+  r.status = i % 3 == 0 ? IterationStatus::failed : IterationStatus::passed;
   r.compliance_score = 100.0;
   r.started_at = r.finished_at = "2026-11-26T10:00:01Z";
   return r;

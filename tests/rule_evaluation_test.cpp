@@ -40,7 +40,7 @@ JobSnapshot job() {
 
 }  // namespace
 
-TEST_CASE("rules: tasks scope passes when one task matches; negate when none does", "[rules]") {
+TEST_CASE("rules: tasks scope passes when one task matches, negate when none does", "[rules]") {
   Validation v;
   v.rules = {rule(RuleScope::tasks, Validator::pattern_match, "\\bdf\\b", WhereTarget::executed_commands),
              rule(RuleScope::tasks, Validator::pattern_match, "rm -rf", WhereTarget::executed_commands, true, true),

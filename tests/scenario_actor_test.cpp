@@ -261,7 +261,7 @@ TEST_CASE("scenario actor: a passing iteration goes through every phase in lifec
   f.start(Fixture::scenario("s1"), report);
   f.ts.run();
   REQUIRE(report);
-  CHECK(report->status == "passed");
+  CHECK(report->status == IterationStatus::passed);
   CHECK(report->compliance_score == 100.0);
   CHECK(report->ticket_id == "tkt_1");
   CHECK(report->validate_playbook == "passed");
@@ -270,7 +270,7 @@ TEST_CASE("scenario actor: a passing iteration goes through every phase in lifec
   CHECK(f.script.calls == Calls{"provision", "playbook restore", "playbook prepare", "flush agent", "execute s1",
                                 "playbook validate", "playbook restore", "report"});
   REQUIRE(f.script.reports.size() == 1);  // durable before the supervisor hears of it
-  CHECK(f.script.reports[0].status == "passed");
+  CHECK(f.script.reports[0].status == IterationStatus::passed);
 }
 
 TEST_CASE("scenario actor: a failed prepare is an error, and restore still runs", "[scenario]") {
@@ -280,7 +280,7 @@ TEST_CASE("scenario actor: a failed prepare is an error, and restore still runs"
   f.start(Fixture::scenario("s1"), report);
   f.ts.run();
   REQUIRE(report);
-  CHECK(report->status == "error");
+  CHECK(report->status == IterationStatus::error);
   CHECK(report->error_kind == "prepare");
   CHECK(report->error_message.find("exit code 2") != std::string::npos);
   CHECK(phase_names(*report) == Calls{"provision", "prepare", "restore"});
@@ -309,7 +309,7 @@ TEST_CASE("scenario actor: restore follows a prepare that began, whatever fails 
     f.start(Fixture::scenario("s1"), report);
     f.ts.run();
     REQUIRE(report);
-    CHECK(report->status == "failed");
+    CHECK(report->status == IterationStatus::failed);
     CHECK(report->validate_playbook == "failed");
     CHECK(report->error_message.find("validate.yml failed") != std::string::npos);
     CHECK(phase_names(*report).back() == "restore");
@@ -367,7 +367,7 @@ TEST_CASE("scenario actor: an interrupt that crosses the lease grant starts noth
   f.start(s, third, 3);
   f.ts.run();
   REQUIRE(third);
-  CHECK(third->status == "passed");
+  CHECK(third->status == IterationStatus::passed);
 }
 
 TEST_CASE("scenario actor: a VM-mode provision failure tears down the clones it made", "[scenario]") {
@@ -414,11 +414,11 @@ TEST_CASE("supervisor: a crashed scenario actor becomes one internal error while
   for (int i = 0; i < 50 && !reports; ++i) f.ts.advance(std::chrono::milliseconds(100));
   REQUIRE(reports);
   REQUIRE(reports->size() == 3);
-  CHECK((*reports)[0].status == "passed");
-  CHECK((*reports)[1].status == "error");
+  CHECK((*reports)[0].status == IterationStatus::passed);
+  CHECK((*reports)[1].status == IterationStatus::error);
   CHECK((*reports)[1].error_kind == "internal");
   CHECK((*reports)[1].scenario_key == "s2");
-  CHECK((*reports)[2].status == "passed");
+  CHECK((*reports)[2].status == IterationStatus::passed);
   // The crashed iteration's report reached the reporter too (one per iteration).
   CHECK(f.script.reports.size() == 3);
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);

@@ -166,7 +166,7 @@ TEST_CASE("loader: duplicate keys name both files and break both", "[loader]") {
   CHECK(c.broken.size() == 2);
 }
 
-TEST_CASE("loader: broken scenarios never stop the others; hidden folders are skipped", "[loader]") {
+TEST_CASE("loader: broken scenarios never stop the others, and hidden folders are skipped", "[loader]") {
   test::TempDir dir;
   test::write_file(dir / "good/scenario.json", scenario_json("good"));
   test::write_file(dir / "bad/scenario.json", "{ not json");

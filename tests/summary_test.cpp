@@ -8,7 +8,7 @@ using namespace runner;
 namespace {
 ScenarioReport report(const std::string& status) {
   ScenarioReport r;
-  r.status = status;
+  r.status = *parse_iteration_status(status);
   return r;
 }
 }  // namespace

@@ -40,7 +40,7 @@ std::string encode(const ScenarioReport& r) {
             {"iteration", r.iteration},
             {"mode", r.mode},
             {"gateway", r.gateway},
-            {"status", r.status},
+            {"status", to_string(r.status)},
             {"error_kind", r.error_kind},
             {"error_message", r.error_message},
             {"rules", embedded(r.rules_json, "[]")},
@@ -118,7 +118,9 @@ std::optional<ReportOp> decode_op(const std::string& line) {
     r.iteration = static_cast<int>(it);
     r.mode = str(o, "mode");
     r.gateway = str(o, "gateway");
-    r.status = str(o, "status");
+    auto status = parse_iteration_status(str(o, "status"));
+    if (!status) return std::nullopt;  // not a line we wrote
+    r.status = *status;
     r.error_kind = str(o, "error_kind");
     r.error_message = str(o, "error_message");
     double score;

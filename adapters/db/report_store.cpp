@@ -85,7 +85,7 @@ void ReportStore::upsert_report(const ScenarioReport& r) {
         "host_ids = EXCLUDED.host_ids, agent_ids = EXCLUDED.agent_ids, tokens = EXCLUDED.tokens, "
         "phases = EXCLUDED.phases, log_path = EXCLUDED.log_path, started_at = EXCLUDED.started_at, "
         "finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms",
-        r.benchmark_id, r.scenario_key, r.scenario_title, r.tags_json, r.iteration, r.mode, r.gateway, r.status,
+        r.benchmark_id, r.scenario_key, r.scenario_title, r.tags_json, r.iteration, r.mode, r.gateway, to_string(r.status),
         r.error_kind, r.error_message, opt_text(r.compliance_score), r.rules_json, r.validate_playbook, r.ticket_id,
         r.job_id, r.resolution_status, opt_text(r.task_count), r.host_ids_json, r.agent_ids_json, r.tokens_json,
         r.phases_json, r.log_path, r.started_at, r.finished_at, r.duration_ms);
