@@ -19,7 +19,8 @@ ansible_worker_actor::behavior_type ansible_worker(ansible_worker_actor::pointer
         run.log_path = req.log_path;
         run.timeout = std::chrono::seconds(req.timeout_s);
         PlaybookResult r = run_playbook(run);  // blocking: this actor has its own thread
-        if (!r.started) return caf::make_error(runner_errc::playbook, r.error);
+        // Not started, or lost while waiting for it: no outcome to judge.
+        if (!r.started || !r.error.empty()) return caf::make_error(runner_errc::playbook, r.error);
         return PlaybookOutcome{r.ok(), r.exit_code, r.timed_out, r.seconds};
       },
   };

@@ -80,9 +80,16 @@ void Host::ask(HttpRequest req, std::function<void(const HttpResponse&)> then) {
   // strategy's last word (asked after the end) always arrive.
   const bool late_ok = self_->state.ended;
   auto self = self_;
+  auto deliver = [self, late_ok, then = std::move(then)](const HttpResponse& r) {
+    if (late_ok || !over(self)) then(r);
+  };
+  // A client that cannot answer (it went down) is a failed exchange like any other,
+  // so the execute still ends and replies.
   self_->request(self_->state.http, caf::infinite, std::move(req))
-      .then([self, late_ok, then = std::move(then)](const HttpResponse& r) {
-        if (late_ok || !over(self)) then(r);
+      .then(deliver, [self, deliver](const caf::error& e) {
+        HttpResponse r;
+        r.error = error_text(self->system(), e);
+        deliver(r);
       });
 }
 

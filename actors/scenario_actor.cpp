@@ -70,6 +70,14 @@ void end(scenario_pointer self, const std::string& outcome, const std::string& n
                  note.empty() ? "" : " - " + note);
 }
 
+// A request whose answer does not change what comes next (clean-up, the silent
+// restore, the report): `next` runs either way.
+template <class Reply, class Handle, class... Ts>
+void then_next(scenario_pointer self, const Handle& to, void (*next)(scenario_pointer), Ts&&... xs) {
+  self->request(to, caf::infinite, std::forward<Ts>(xs)...)
+      .then([=](const Reply&) { next(self); }, [=](const caf::error&) { next(self); });
+}
+
 void provision(scenario_pointer self);
 void prepare(scenario_pointer self);
 void flush(scenario_pointer self);
@@ -120,7 +128,7 @@ void lease(scenario_pointer self) {
           },
           [=](const caf::error& e) {
             if (is_runner_error(e, runner_errc::admission_closed)) return not_started(self);
-            fail(self, "provision", error_text(self->system(), e));
+            fail(self, "internal", "no lease: " + error_text(self->system(), e));
           });
 }
 
@@ -128,14 +136,9 @@ void lease(scenario_pointer self) {
 void provisioned(scenario_pointer self, Provisioned hosts) {
   auto& st = self->state;
   st.hosts = std::move(hosts);
-  const Scenario& s = sc(self);
-  if (!s.playbooks.inventory.empty()) {
-    st.inventory = (fs::path(s.dir) / s.playbooks.inventory).string();
-  } else {
-    const fs::path log(st.log_path);
-    st.inventory = (log.parent_path() / (log.stem().string() + ".inventory.yml")).string();
-    std::ofstream(st.inventory) << inventory_json(st.hosts.hosts);
-  }
+  const auto place = inventory_place(sc(self), st.log_path);
+  st.inventory = place.path;
+  if (place.generated) std::ofstream(st.inventory) << inventory_json(st.hosts.hosts);
   end(self, "ok", std::to_string(st.hosts.hosts.size()) + " host(s), " + std::to_string(st.hosts.agent_ids.size()) +
                       " agent(s)");
   prepare(self);
@@ -202,7 +205,8 @@ void run_prepare(scenario_pointer self) {
             fail(self, "prepare", "prepare.yml failed (" + describe(o) + "); see " + self->state.log_path, "failed");
           },
           [=](const caf::error& e) {
-            fail(self, "prepare", "prepare.yml did not run: " + error_text(self->system(), e), "failed");
+            fail(self, "prepare",
+                 "prepare.yml failed (" + error_text(self->system(), e) + "); see " + self->state.log_path, "failed");
           });
 }
 
@@ -214,8 +218,7 @@ void prepare(scenario_pointer self) {
   // A fresh clone has no leftovers; a reused host may, and they go first (the
   // outcome only lands in the log).
   if (!sc(self).playbooks.restore || vm_mode(self)) return run_prepare(self);
-  self->request(st.ansible, caf::infinite, playbook_atom::value, playbook(self, "restore"))
-      .then([=](const PlaybookOutcome&) { run_prepare(self); }, [=](const caf::error&) { run_prepare(self); });
+  then_next<PlaybookOutcome>(self, st.ansible, run_prepare, playbook_atom::value, playbook(self, "restore"));
 }
 
 // --- flush: every agent's memory, before the ticket ------------------------------------
@@ -331,16 +334,15 @@ void unregister_clones(scenario_pointer self) {
   st.registered = false;
   std::vector<std::string> host_ids;
   for (const auto& h : st.hosts.hosts) host_ids.push_back(h.id);
-  self->request(st.actors.provisioner, caf::infinite, unregister_atom::value, host_ids, st.hosts.agent_ids)
-      .then([=](bool) { destroy_clones(self); }, [=](const caf::error&) { destroy_clones(self); });
+  then_next<bool>(self, st.actors.provisioner, destroy_clones, unregister_atom::value, host_ids, st.hosts.agent_ids);
 }
 
 void undo_overrides(scenario_pointer self) {
   auto& st = self->state;
   if (!st.overrides) return unregister_clones(self);
   st.overrides = false;
-  self->request(st.actors.provisioner, caf::infinite, teardown_atom::value, st.run->benchmark_id, st.hosts.agent_ids)
-      .then([=](bool) { unregister_clones(self); }, [=](const caf::error&) { unregister_clones(self); });
+  then_next<bool>(self, st.actors.provisioner, unregister_clones, teardown_atom::value, st.run->benchmark_id,
+                  st.hosts.agent_ids);
 }
 
 void wind_down(scenario_pointer self) {
@@ -357,6 +359,8 @@ void wind_down(scenario_pointer self) {
             undo_overrides(self);
           },
           [=](const caf::error& e) {
+            spdlog::warn("{}: restore.yml did not run ({}); see {}", who(self), error_text(self->system(), e),
+                         self->state.log_path);
             end(self, "failed", error_text(self->system(), e));
             undo_overrides(self);
           });
@@ -379,8 +383,7 @@ void reply_and_quit(scenario_pointer self) {
 void report_and_quit(scenario_pointer self) {
   auto& st = self->state;
   finalize_report(st.report, st.phases, st.hosts, st.log_path, st.started, Clock::now());
-  self->request(st.actors.reporter, caf::infinite, report_atom::value, st.report)
-      .then([=](bool) { reply_and_quit(self); }, [=](const caf::error&) { reply_and_quit(self); });
+  then_next<bool>(self, st.actors.reporter, reply_and_quit, report_atom::value, st.report);
 }
 
 }  // namespace

@@ -130,30 +130,31 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   migrate->add_option("--spool-dir", d.spool_dir, "Spool to replay once the database answers");
 
   SandboxOptions& x = cmd.sandbox;
+  std::string sb_mode_raw = "host";
   CLI::App* sandbox = app.add_subcommand("sandbox", "Environments to look at by hand, standalone VMs, clean-up");
   sandbox->require_subcommand(1);
   CLI::App* sb_prepare = sandbox->add_subcommand("prepare", "Build scenarios' environments and run prepare.yml; no ticket");
   CLI::App* sb_restore = sandbox->add_subcommand("restore", "Undo `sandbox prepare` for these scenarios");
   for (CLI::App* sub : {sb_prepare, sb_restore}) {
     sub->add_option("-s,--scenarios", x.scenarios, "Scenario keys or tags, comma-separated (required)")->required();
-    sub->add_option("-m,--mode", x.mode, "host | incus | lima (default: host; restore must match prepare)");
+    sub->add_option("-m,--mode", sb_mode_raw, "host | incus | lima (default: host; restore must match prepare)");
     add_common(sub, x.common);
     sub->add_option("--vm-templates-path", x.vm_templates_path, "VM templates folder");
   }
   sb_prepare->add_option("--specialty", x.specialty, "Specialty of the agents created (VM modes)");
   CLI::App* sb_create = sandbox->add_subcommand("create", "Make one standalone VM, registered as a host and an agent");
   sb_create->add_option("--template", x.template_name, "Template to clone (required)")->required();
-  sb_create->add_option("-m,--mode", x.mode, "incus | lima (required)")->required();
+  sb_create->add_option("-m,--mode", sb_mode_raw, "incus | lima (required)")->required();
   sb_create->add_option("-n,--name", x.name, "Name of the VM, the host and the agent (default: generated)");
   sb_create->add_option("--specialty", x.specialty, "Specialty of the agent (default: SERVICES_MANAGER)");
   sb_create->add_option("--vm-templates-path", x.vm_templates_path, "VM templates folder");
   add_output_options(sb_create, x.common);
   CLI::App* sb_delete = sandbox->add_subcommand("delete", "Destroy a VM made by `sandbox create` and its rows");
   sb_delete->add_option("-s,--name", x.scenarios, "Name of the VM (required)")->required();
-  sb_delete->add_option("-m,--mode", x.mode, "incus | lima (required)")->required();
+  sb_delete->add_option("-m,--mode", sb_mode_raw, "incus | lima (required)")->required();
   add_output_options(sb_delete, x.common);
   CLI::App* sb_purge = sandbox->add_subcommand("purge-vms", "Delete clones of dead runs and of sandbox prepare");
-  sb_purge->add_option("-m,--mode", x.mode, "incus | lima (default: both)");
+  sb_purge->add_option("-m,--mode", sb_mode_raw, "incus | lima (default: both)");
   add_output_options(sb_purge, x.common);
 
   std::ostringstream out, err;
@@ -164,14 +165,20 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
       if (sb_prepare->parsed() || sb_restore->parsed()) {
         x.action = sb_prepare->parsed() ? SandboxOptions::Action::prepare : SandboxOptions::Action::restore;
         expect_one_of("--source", x.common.source, {"git", "fs"});
-        expect_one_of("-m/--mode", x.mode, {"host", "incus", "lima"});
+        expect_one_of("-m/--mode", sb_mode_raw, {"host", "incus", "lima"});
+        x.mode = parse_run_mode(sb_mode_raw);
       } else if (sb_create->parsed() || sb_delete->parsed()) {
         x.action = sb_create->parsed() ? SandboxOptions::Action::create : SandboxOptions::Action::remove;
-        expect_one_of("-m/--mode", x.mode, {"incus", "lima"});
+        expect_one_of("-m/--mode", sb_mode_raw, {"incus", "lima"});
+        x.mode = parse_run_mode(sb_mode_raw);
       } else {
         x.action = SandboxOptions::Action::purge;
-        if (!sb_purge->get_option("--mode")->count()) x.mode = "";
-        else expect_one_of("-m/--mode", x.mode, {"incus", "lima"});
+        if (!sb_purge->get_option("--mode")->count()) {
+          x.mode = std::nullopt;
+        } else {
+          expect_one_of("-m/--mode", sb_mode_raw, {"incus", "lima"});
+          x.mode = parse_run_mode(sb_mode_raw);
+        }
       }
     } else if (run->parsed()) {
       cmd.kind = Command::Kind::run;

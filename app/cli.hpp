@@ -50,7 +50,7 @@ struct SandboxOptions {
   enum class Action { prepare, restore, create, remove, purge } action = Action::prepare;
   CommonOptions common;
   std::string scenarios;             // prepare/restore: selection; delete: the VM name
-  std::string mode = "host";         // purge-vms: "" = both providers
+  std::optional<RunMode> mode = RunMode::host;  // purge-vms: nullopt = both providers
   std::optional<std::string> vm_templates_path;
   std::optional<std::string> specialty;
   std::string template_name;         // create

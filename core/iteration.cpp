@@ -33,6 +33,12 @@ std::string iteration_log_path(const RunSettings& run, const Scenario& s, int it
       .string();
 }
 
+InventoryPlace inventory_place(const Scenario& s, const std::string& log_path) {
+  if (!s.playbooks.inventory.empty()) return {(fs::path(s.dir) / s.playbooks.inventory).string(), false};
+  const fs::path log(log_path);
+  return {(log.parent_path() / (log.stem().string() + ".inventory.yml")).string(), true};
+}
+
 LeaseRequest lease_request(const RunSettings& run, const ScenarioJob& job) {
   const Scenario& s = *job.scenario;
   LeaseRequest lease{iteration_name(s.key, job.iteration), 1, {}, job.expected_ms};
@@ -197,7 +203,7 @@ void record_verdict(ScenarioReport& r, const ExecuteOutcome& outcome, const Judg
   if (!validate_error.empty()) {
     r.validate_playbook = "failed";
     passed = false;
-    if (why.empty()) why = "validate.yml did not run: " + validate_error;
+    if (why.empty()) why = "validate.yml failed (" + validate_error + ")";
   } else if (validate) {
     r.validate_playbook = validate->passed ? "passed" : "failed";
     if (!validate->passed) {

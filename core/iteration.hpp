@@ -23,6 +23,14 @@ std::string iteration_name(const std::string& key, int iteration);
 // <runs_dir>/<benchmark>/<key>-<i>.log, the key made safe for a file name.
 std::string iteration_log_path(const RunSettings& run, const Scenario& s, int iteration);
 
+// The scenario's own inventory when it brings one, else <log stem>.inventory.yml
+// beside the iteration log (`generated` is then true: the runner writes it).
+struct InventoryPlace {
+  std::string path;
+  bool generated = false;
+};
+InventoryPlace inventory_place(const Scenario& s, const std::string& log_path);
+
 // --- what the iteration asks for ------------------------------------------------
 // The broker's lease: host mode, a slot plus exclusive use of the scenario's hosts;
 // VM modes, the clones' memory (templates were checked before the run).

@@ -131,7 +131,7 @@ TEST_CASE("cli: the sandbox subcommands and their usage errors", "[cli]") {
   REQUIRE(p.command);
   CHECK(p.command->kind == Command::Kind::sandbox);
   CHECK(p.command->sandbox.action == SandboxOptions::Action::prepare);
-  CHECK(p.command->sandbox.mode == "incus");
+  CHECK(p.command->sandbox.mode == RunMode::incus);
   CHECK(p.command->sandbox.specialty == std::optional<std::string>("K8S"));
   auto c = parse({"sandbox", "create", "--template", "debian-docker", "-m", "lima", "-n", "box"});
   REQUIRE(c.command);
@@ -144,10 +144,10 @@ TEST_CASE("cli: the sandbox subcommands and their usage errors", "[cli]") {
   CHECK(d.command->sandbox.scenarios == "box");
   auto all = parse({"sandbox", "purge-vms"});
   REQUIRE(all.command);
-  CHECK(all.command->sandbox.mode.empty());  // both providers
+  CHECK_FALSE(all.command->sandbox.mode);  // both providers
   auto one = parse({"sandbox", "purge-vms", "-m", "lima"});
   REQUIRE(one.command);
-  CHECK(one.command->sandbox.mode == "lima");
+  CHECK(one.command->sandbox.mode == RunMode::lima);
 
   CHECK(parse({"sandbox", "create", "-m", "incus"}).exit_code == exit_code::usage);  // --template required
   CHECK(parse({"sandbox", "delete", "-s", "box", "-m", "host"}).error.find("-m/--mode") != std::string::npos);

@@ -90,6 +90,13 @@ TEST_CASE("core: host mode needs ids, and the lease names the hosts", "[core]") 
   s.agents[0].agent_id.clear();
   CHECK(host_mode_problem(s) == "host mode needs agent_id for agent 'agent'");
   CHECK(iteration_log_path(settings(), s, 2) == "/var/runs/b-1/web_020_stopped-2.log");
+  const auto generated = inventory_place(s, "/var/runs/b-1/web_020_stopped-2.log");
+  CHECK(generated.path == "/var/runs/b-1/web_020_stopped-2.inventory.yml");
+  CHECK(generated.generated);
+  s.playbooks.inventory = "inventory.ini";
+  const auto own = inventory_place(s, "/var/runs/b-1/x-1.log");
+  CHECK(own.path == "/scenarios/web/020/inventory.ini");
+  CHECK_FALSE(own.generated);
 }
 
 TEST_CASE("core: the verdict", "[core]") {

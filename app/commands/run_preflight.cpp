@@ -44,7 +44,8 @@ CheckResult check_servicenow(caf::actor_system& sys, const http_client_actor& ht
   req.timeout_ms = 5'000;
   HttpResponse resp;
   caf::scoped_actor self{sys};
-  self->request(http, std::chrono::seconds(60), req)
+  // Long enough for every attempt, its timeout and the client's backoff between them.
+  self->request(http, std::chrono::minutes(3), req)
       .receive([&](HttpResponse& r) { resp = std::move(r); }, [&](caf::error& e) { resp.error = sys.render(e); });
   if (resp.status == 200) return {true, "ServiceNow " + url + " accepts the credentials"};
   if (resp.status == 401 || resp.status == 403)

@@ -156,11 +156,11 @@ int prepare(const SandboxOptions& o) {
   const std::string tenant = require(cfg, "TENANT_ID");
   Catalog catalog;
   auto selected = select(o, cfg, catalog);
-  if (o.mode == "host") {
+  if (o.mode == RunMode::host) {
     for (const auto* s : selected) prepare_host_mode(*s, store, tenant);
     return exit_code::success;
   }
-  VmContext vm = open_vm(o.mode, o.vm_templates_path, true);
+  VmContext vm = open_vm(to_string(*o.mode), o.vm_templates_path, true);
   auto errors = check_vm_scenarios(selected, *vm.templates);
   if (!errors.empty()) throw SandboxError(exit_code::usage, errors.front());
   std::vector<std::string> names;
@@ -177,7 +177,7 @@ int restore(const SandboxOptions& o) {
   const std::string db_url = require(cfg, "DATABASE_URL");
   Catalog catalog;
   auto selected = select(o, cfg, catalog);
-  if (o.mode == "host") {
+  if (o.mode == RunMode::host) {
     PlatformStore store(db_url);
     for (const auto* s : selected) {
       const std::string inventory = (fs::path(work_dir()) / (s->key + ".inventory.json")).string();
@@ -190,7 +190,7 @@ int restore(const SandboxOptions& o) {
     }
     return exit_code::success;
   }
-  VmContext vm = open_vm(o.mode, std::nullopt, false);
+  VmContext vm = open_vm(to_string(*o.mode), std::nullopt, false);
   std::set<std::string> keys;
   for (const auto* s : selected) keys.insert(s->key);
   std::vector<std::string> gone;
@@ -202,7 +202,7 @@ int restore(const SandboxOptions& o) {
     spdlog::info("destroyed {} ({})", i.name, i.label("scenario"));
   }
   PlatformStore(db_url).delete_ephemeral_hosts_named(gone);
-  if (gone.empty()) throw SandboxError(exit_code::usage, "no `sandbox prepare -m " + o.mode + "` environment of " + o.scenarios + " to undo");
+  if (gone.empty()) throw SandboxError(exit_code::usage, std::string("no `sandbox prepare -m ") + to_string(*o.mode) + "` environment of " + o.scenarios + " to undo");
   return exit_code::success;
 }
 
@@ -219,7 +219,7 @@ int create(const SandboxOptions& o) {
   Config cfg = load_command_config(o.common);
   PlatformStore store(require(cfg, "DATABASE_URL"));
   const std::string tenant = require(cfg, "TENANT_ID");
-  VmContext vm = open_vm(o.mode, o.vm_templates_path, true);
+  VmContext vm = open_vm(to_string(*o.mode), o.vm_templates_path, true);
   auto t = vm.templates->templates.find(o.template_name);
   if (t == vm.templates->templates.end())
     throw SandboxError(exit_code::usage, "--template: '" + o.template_name + "' is not defined in the VM templates folder");
@@ -251,17 +251,17 @@ int create(const SandboxOptions& o) {
   }
   std::printf("target ready: %s\n%s\nagent id: %s\nhost id: %s\ndelete with: 2501-runner sandbox delete -s %s -m %s\n",
               name.c_str(), ssh_line(res.hosts[0]).c_str(), res.agent_ids[0].c_str(), res.hosts[0].id.c_str(),
-              name.c_str(), o.mode.c_str());
+              name.c_str(), to_string(*o.mode));
   return exit_code::success;
 }
 
 int remove(const SandboxOptions& o) {
   Config cfg = load_command_config(o.common);
   const std::string db_url = require(cfg, "DATABASE_URL");
-  VmContext vm = open_vm(o.mode, std::nullopt, false);
+  VmContext vm = open_vm(to_string(*o.mode), std::nullopt, false);
   const std::string& name = o.scenarios;
   auto found = vm.provider->find(name);
-  if (!found) throw SandboxError(exit_code::usage, "-s/--name: no " + o.mode + " instance named '" + name + "'");
+  if (!found) throw SandboxError(exit_code::usage, std::string("-s/--name: no ") + to_string(*o.mode) + " instance named '" + name + "'");
   const std::string role = found->label("role");
   if (role == "sandbox")
     throw SandboxError(exit_code::usage, name + " belongs to `sandbox prepare` of " + found->label("scenario") +
@@ -279,11 +279,12 @@ int purge(const SandboxOptions& o) {
   Config cfg = load_command_config(o.common);
   const std::string db_url = cfg.get("DATABASE_URL");
   if (db_url.empty()) spdlog::warn("DATABASE_URL is not set: clones of runs cannot be told alive from dead; only sandbox clones go");
-  std::vector<std::string> modes = o.mode.empty() ? std::vector<std::string>{"incus", "lima"} : std::vector<std::string>{o.mode};
+  const std::vector<std::string> modes =
+      o.mode ? std::vector<std::string>{to_string(*o.mode)} : std::vector<std::string>{"incus", "lima"};
   for (const auto& mode : modes) {
     auto provider = make_vm_provider(mode, "");
     if (auto why = provider->check(); !why.empty()) {
-      if (!o.mode.empty()) throw SandboxError(exit_code::preflight, mode + ": " + why);
+      if (o.mode) throw SandboxError(exit_code::preflight, mode + ": " + why);
       spdlog::info("{}: skipped ({})", mode, why);
       continue;
     }
