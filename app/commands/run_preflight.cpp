@@ -19,15 +19,23 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+// One exchange through the HTTP client actor, waited for here (pre-flight runs
+// before the scenario actors); a client that cannot answer is status 0.
+HttpResponse exchange(caf::actor_system& sys, const http_client_actor& http, HttpRequest req,
+                      std::chrono::seconds wait) {
+  HttpResponse resp;
+  caf::scoped_actor self{sys};
+  self->request(http, wait, std::move(req))
+      .receive([&](HttpResponse& r) { resp = std::move(r); }, [&](caf::error& e) { resp.error = sys.render(e); });
+  return resp;
+}
+
 // Probes the engine with the configured key through the HTTP client actor.
 CheckResult check_engine(caf::actor_system& sys, const http_client_actor& http, const Config& cfg) {
   auto req = engine_api::whoami({cfg.get("ENGINE_API_URL"), cfg.get("ENGINE_API_KEY")});
   req.max_attempts = 2;
   req.timeout_ms = 5'000;
-  HttpResponse resp;
-  caf::scoped_actor self{sys};
-  self->request(http, std::chrono::seconds(30), req)
-      .receive([&](HttpResponse& r) { resp = std::move(r); }, [&](caf::error& e) { resp.error = sys.render(e); });
+  const HttpResponse resp = exchange(sys, http, std::move(req), std::chrono::seconds(30));
   if (resp.status == 200) return {true, cfg.get("ENGINE_API_URL") + " answers"};
   if (resp.status == 401 || resp.status == 403)
     return {false, "the engine rejected ENGINE_API_KEY (HTTP " + std::to_string(resp.status) + ")"};
@@ -42,11 +50,8 @@ CheckResult check_servicenow(caf::actor_system& sys, const http_client_actor& ht
   // Instances answer 429/503 in bursts; a credentials error (401/403) is never retried.
   req.max_attempts = 8;
   req.timeout_ms = 5'000;
-  HttpResponse resp;
-  caf::scoped_actor self{sys};
   // Long enough for every attempt, its timeout and the client's backoff between them.
-  self->request(http, std::chrono::minutes(3), req)
-      .receive([&](HttpResponse& r) { resp = std::move(r); }, [&](caf::error& e) { resp.error = sys.render(e); });
+  const HttpResponse resp = exchange(sys, http, std::move(req), std::chrono::minutes(3));
   if (resp.status == 200) return {true, "ServiceNow " + url + " accepts the credentials"};
   if (resp.status == 401 || resp.status == 403)
     return {false, "ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " + std::to_string(resp.status) +
