@@ -76,7 +76,7 @@ void check_run(RunOptions& r, const std::string& mode_raw, const std::string& ga
   r.iterations = parse_iterations(iter_raw);
   if (r.scenarios.empty() && !r.check)
     throw UsageError{"-s/--scenarios is required (scenario keys or tags, comma-separated)"};
-  if (r.parallel && r.mode == RunMode::host) throw UsageError{"--parallel requires -m incus or -m lima"};
+  if (r.parallel && !is_vm_mode(r.mode)) throw UsageError{"--parallel requires -m incus or -m lima"};
   if (cap_raw) {
     if (!r.parallel) throw UsageError{"--parallel-ram-cap requires --parallel"};
     r.parallel_ram_cap_gb = parse_gigabytes(*cap_raw);

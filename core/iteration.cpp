@@ -8,7 +8,6 @@
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/json/json_text.hpp"
 #include "adapters/vm/vm_lifecycle.hpp"
-#include "core/guards.hpp"
 #include "core/playbook_vars.hpp"
 #include "core/rule_evaluation.hpp"
 
