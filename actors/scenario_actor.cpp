@@ -1,90 +1,32 @@
 // The scenario actor: sequencing and messages only. What each phase asks for and
 // what the iteration produces is built and judged in core/iteration; here the
 // phases follow one another in lifecycle order, and every failure takes one path
-// (fail → wind_down) that undoes exactly what was begun.
+// (fail → wind_down) that undoes exactly what was begun. The way out (wind_down,
+// then the report) is actors/scenario_wind_down.cpp.
 #include "actors/scenario_actor.hpp"
-
-#include <caf/all.hpp>
-#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "actors/ansible_worker.hpp"
 #include "actors/gateway_poller.hpp"
+#include "actors/scenario_state.hpp"  // state and helpers shared with scenario_wind_down.cpp
 #include "actors/system_config.hpp"
 #include "actors/vm_worker.hpp"
 #include "adapters/ansible/inventory.hpp"
 #include "adapters/engine/engine_api.hpp"
-#include "core/iteration.hpp"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::system_clock;
 
 namespace runner {
 namespace {
-
-struct scenario_state {
-  std::shared_ptr<const RunSettings> run;
-  RunActors actors;
-  ScenarioJob job;
-  caf::response_promise promise;
-  ansible_worker_actor ansible;
-  vm_worker_actor vm;           // VM modes
-  gateway_poller_actor poller;  // while executing
-  ScenarioReport report;
-  PhaseLog phases;
-  Provisioned hosts;
-  std::string inventory, log_path;
-  Clock::time_point started = Clock::now();
-  bool interrupted = false;
-  // What wind_down must still undo, in its order:
-  bool prepared = false;               // prepare began: restore.yml (host mode)
-  bool overrides = false;              // the run's agent overrides were applied
-  bool registered = false;             // VM modes: the clones' host and agent rows
-  std::vector<std::string> clones;     // VM modes: clones to destroy
-  std::optional<std::uint64_t> lease;  // given back last
-  static inline const char* name = "scenario";
-};
-
-using scenario_pointer = scenario_actor::stateful_pointer<scenario_state>;
-
-const Scenario& sc(scenario_pointer self) { return *self->state.job.scenario; }
-int iteration(scenario_pointer self) { return self->state.job.iteration; }
-std::string who(scenario_pointer self) { return iteration_name(sc(self).key, iteration(self)); }
-bool vm_mode(scenario_pointer self) { return self->state.run->vm != nullptr; }
-
-PlaybookRequest playbook(scenario_pointer self, const std::string& phase) {
-  const auto& st = self->state;
-  return playbook_request(*st.run, sc(self), iteration(self), phase, st.inventory, st.log_path);
-}
-
-void begin(scenario_pointer self, const char* phase) {
-  self->state.phases.begin(phase, Clock::now());
-  spdlog::debug("{}: {} ...", who(self), phase);
-}
-
-void end(scenario_pointer self, const std::string& outcome, const std::string& note = "") {
-  if (const PhaseRecord* p = self->state.phases.end(outcome, Clock::now()))
-    spdlog::info("{}: {} {} ({:.1f} s){}", who(self), p->name, outcome, p->duration_ms / 1000.0,
-                 note.empty() ? "" : " - " + note);
-}
-
-// A request whose answer does not change what comes next (clean-up, the silent
-// restore, the report): `next` runs either way.
-template <class Reply, class Handle, class... Ts>
-void then_next(scenario_pointer self, const Handle& to, void (*next)(scenario_pointer), Ts&&... xs) {
-  self->request(to, caf::infinite, std::forward<Ts>(xs)...)
-      .then([=](const Reply&) { next(self); }, [=](const caf::error&) { next(self); });
-}
+using namespace scenario_detail;
 
 void provision(scenario_pointer self);
 void prepare(scenario_pointer self);
 void flush(scenario_pointer self);
 void execute(scenario_pointer self);
 void validate(scenario_pointer self, const ExecuteOutcome& outcome);
-void wind_down(scenario_pointer self);
-void report_and_quit(scenario_pointer self);
 
 // The one failure path: the open phase ends (`outcome`), the first cause is
 // recorded, and what was begun is undone.
@@ -310,86 +252,11 @@ void validate(scenario_pointer self, const ExecuteOutcome& outcome) {
           });
 }
 
-// --- wind down: undo what was begun, in order; never changes the verdict -------------
-void destroy_clones(scenario_pointer self) {
-  auto& st = self->state;
-  if (st.clones.empty()) return report_and_quit(self);
-  begin(self, "teardown");
-  self->request(st.vm, caf::infinite, vm_down_atom::value, st.clones)
-      .then(
-          [=](bool all) {
-            self->state.clones.clear();
-            end(self, all ? "ok" : "failed");
-            report_and_quit(self);
-          },
-          [=](const caf::error& e) {
-            end(self, "failed", error_text(self->system(), e));
-            report_and_quit(self);
-          });
-}
-
-void unregister_clones(scenario_pointer self) {
-  auto& st = self->state;
-  if (!st.registered) return destroy_clones(self);
-  st.registered = false;
-  std::vector<std::string> host_ids;
-  for (const auto& h : st.hosts.hosts) host_ids.push_back(h.id);
-  then_next<bool>(self, st.actors.provisioner, destroy_clones, unregister_atom::value, host_ids, st.hosts.agent_ids);
-}
-
-void undo_overrides(scenario_pointer self) {
-  auto& st = self->state;
-  if (!st.overrides) return unregister_clones(self);
-  st.overrides = false;
-  then_next<bool>(self, st.actors.provisioner, unregister_clones, teardown_atom::value, st.run->benchmark_id,
-                  st.hosts.agent_ids);
-}
-
-void wind_down(scenario_pointer self) {
-  auto& st = self->state;
-  // VM modes: the clone is destroyed, which restores better than restore.yml could.
-  if (!st.prepared || !sc(self).playbooks.restore || vm_mode(self)) return undo_overrides(self);
-  st.prepared = false;
-  begin(self, "restore");
-  self->request(st.ansible, caf::infinite, playbook_atom::value, playbook(self, "restore"))
-      .then(
-          [=](const PlaybookOutcome& o) {
-            if (!o.passed) spdlog::warn("{}: restore.yml failed ({}); see {}", who(self), describe(o), self->state.log_path);
-            end(self, o.passed ? "ok" : "failed");
-            undo_overrides(self);
-          },
-          [=](const caf::error& e) {
-            spdlog::warn("{}: restore.yml did not run ({}); see {}", who(self), error_text(self->system(), e),
-                         self->state.log_path);
-            end(self, "failed", error_text(self->system(), e));
-            undo_overrides(self);
-          });
-}
-
-// --- report: durable (database or spool) before the supervisor hears of it ---------------
-void reply_and_quit(scenario_pointer self) {
-  auto& st = self->state;
-  if (st.lease) self->send(st.actors.broker, release_atom::value, *st.lease);
-  st.lease.reset();
-  const auto& r = st.report;
-  spdlog::info("{}: {}{}", who(self), to_string(r.status),
-               r.status == IterationStatus::error ? " (" + r.error_kind + ": " + r.error_message + ")" : "");
-  st.promise.deliver(r);
-  if (st.ansible) self->send_exit(st.ansible, caf::exit_reason::user_shutdown);
-  if (st.vm) self->send_exit(st.vm, caf::exit_reason::user_shutdown);
-  self->quit();
-}
-
-void report_and_quit(scenario_pointer self) {
-  auto& st = self->state;
-  finalize_report(st.report, st.phases, st.hosts, st.log_path, st.started, Clock::now());
-  then_next<bool>(self, st.actors.reporter, reply_and_quit, report_atom::value, st.report);
-}
-
 }  // namespace
 
-scenario_actor::behavior_type scenario(scenario_pointer self, ScenarioJob job, std::shared_ptr<const RunSettings> run,
+scenario_actor::behavior_type scenario(scenario_detail::scenario_pointer self, ScenarioJob job, std::shared_ptr<const RunSettings> run,
                                        RunActors actors) {
+  using namespace scenario_detail;
   auto& st = self->state;
   st.job = std::move(job);
   st.run = std::move(run);

@@ -1,0 +1,98 @@
+// The scenario actor's way out: undo what the iteration began, in order (restore.yml
+// on a reused host, the run's agent overrides, the clones' rows, the clones), then
+// make the report durable and answer the supervisor. Never changes the verdict.
+#include <spdlog/spdlog.h>
+
+#include "actors/scenario_state.hpp"
+#include "actors/system_config.hpp"
+
+namespace runner::scenario_detail {
+namespace {
+
+void undo_overrides(scenario_pointer self);
+void unregister_clones(scenario_pointer self);
+void destroy_clones(scenario_pointer self);
+void report_and_quit(scenario_pointer self);
+void reply_and_quit(scenario_pointer self);
+
+}  // namespace
+
+void wind_down(scenario_pointer self) {
+  auto& st = self->state;
+  // VM modes: the clone is destroyed, which restores better than restore.yml could.
+  if (!st.prepared || !sc(self).playbooks.restore || vm_mode(self)) return undo_overrides(self);
+  st.prepared = false;
+  begin(self, "restore");
+  self->request(st.ansible, caf::infinite, playbook_atom::value, playbook(self, "restore"))
+      .then(
+          [=](const PlaybookOutcome& o) {
+            if (!o.passed) spdlog::warn("{}: restore.yml failed ({}); see {}", who(self), describe(o), self->state.log_path);
+            end(self, o.passed ? "ok" : "failed");
+            undo_overrides(self);
+          },
+          [=](const caf::error& e) {
+            spdlog::warn("{}: restore.yml did not run ({}); see {}", who(self), error_text(self->system(), e),
+                         self->state.log_path);
+            end(self, "failed", error_text(self->system(), e));
+            undo_overrides(self);
+          });
+}
+
+namespace {
+
+void undo_overrides(scenario_pointer self) {
+  auto& st = self->state;
+  if (!st.overrides) return unregister_clones(self);
+  st.overrides = false;
+  then_next<bool>(self, st.actors.provisioner, unregister_clones, teardown_atom::value, st.run->benchmark_id,
+                  st.hosts.agent_ids);
+}
+
+void unregister_clones(scenario_pointer self) {
+  auto& st = self->state;
+  if (!st.registered) return destroy_clones(self);
+  st.registered = false;
+  std::vector<std::string> host_ids;
+  for (const auto& h : st.hosts.hosts) host_ids.push_back(h.id);
+  then_next<bool>(self, st.actors.provisioner, destroy_clones, unregister_atom::value, host_ids, st.hosts.agent_ids);
+}
+
+void destroy_clones(scenario_pointer self) {
+  auto& st = self->state;
+  if (st.clones.empty()) return report_and_quit(self);
+  begin(self, "teardown");
+  self->request(st.vm, caf::infinite, vm_down_atom::value, st.clones)
+      .then(
+          [=](bool all) {
+            self->state.clones.clear();
+            end(self, all ? "ok" : "failed");
+            report_and_quit(self);
+          },
+          [=](const caf::error& e) {
+            end(self, "failed", error_text(self->system(), e));
+            report_and_quit(self);
+          });
+}
+
+// --- report: durable (database or spool) before the supervisor hears of it ---------------
+void report_and_quit(scenario_pointer self) {
+  auto& st = self->state;
+  finalize_report(st.report, st.phases, st.hosts, st.log_path, st.started, Clock::now());
+  then_next<bool>(self, st.actors.reporter, reply_and_quit, report_atom::value, st.report);
+}
+
+void reply_and_quit(scenario_pointer self) {
+  auto& st = self->state;
+  if (st.lease) self->send(st.actors.broker, release_atom::value, *st.lease);
+  st.lease.reset();
+  const auto& r = st.report;
+  spdlog::info("{}: {}{}", who(self), to_string(r.status),
+               r.status == IterationStatus::error ? " (" + r.error_kind + ": " + r.error_message + ")" : "");
+  st.promise.deliver(r);
+  if (st.ansible) self->send_exit(st.ansible, caf::exit_reason::user_shutdown);
+  if (st.vm) self->send_exit(st.vm, caf::exit_reason::user_shutdown);
+  self->quit();
+}
+
+}  // namespace
+}  // namespace runner::scenario_detail
