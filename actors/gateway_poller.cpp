@@ -16,7 +16,7 @@
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/http/retry_policy.hpp"
 #include "core/guards.hpp"
-#include "core/utf8.hpp"
+#include "adapters/text/utf8.hpp"
 
 namespace runner {
 namespace {
@@ -201,6 +201,9 @@ void poll_job(poller_pointer self) {
     if (!st.host->usable(r, "reading the job")) return;
     auto job = engine_api::parse_job(r.body);
     if (!job) return st.host->fail("the engine returned an unreadable job: " + utf8_truncate(r.body, 200));
+    if (!job->known_status())
+      return st.host->fail("the engine returned job status '" + utf8_truncate(printable(job->status), 60) +
+                           "', which the contract does not know (queued, in_progress, completed, failed, cancelled)");
     st.outcome.job = std::move(*job);
     if (auto v = guard_violation(st.request.allowed_agents, st.request.allowed_hosts, st.outcome.job); !v.empty()) {
       // The job ran; the verdict (failed) belongs to validation.

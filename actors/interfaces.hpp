@@ -9,7 +9,9 @@ namespace runner {
 
 /// The REPORTER: the only actor that talks to PostgreSQL. Runs detached (its own
 /// thread), so blocking libpqxx calls never stall the scheduler. Replies `true` when
-/// the write reached the database, `false` when it went to the spool instead.
+/// the write reached the database, `false` when it did not (spooled, refused, or held
+/// in memory because the spool cannot be written either); it never dies of a
+/// failed write, and logs every one.
 using reporter_actor = caf::typed_actor<
     // Records the Benchmark row as `running`.
     caf::replies_to<bench_start_atom, BenchmarkRecord>::with<bool>,
@@ -18,8 +20,9 @@ using reporter_actor = caf::typed_actor<
     // Finalizes the Benchmark: (id, status, finished_at, capacity JSON or ""); totals
     // come from the rows.
     caf::replies_to<bench_finish_atom, std::string, std::string, std::string, std::string>::with<bool>,
-    // Tries to replay the spool now; replies with the number of lines still spooled.
-    caf::replies_to<replay_atom>::with<uint64_t>,
+    // Tries to replay the spool (and what is held in memory) now; replies with where
+    // this run's reports are.
+    caf::replies_to<replay_atom>::with<ReportLedger>,
     // Internal: the spool-retry timer.
     caf::reacts_to<retry_atom>>;
 
@@ -51,18 +54,24 @@ using gateway_poller_actor = caf::typed_actor<
 /// The PROVISIONER: the platform tables (hosts, agents, overrides). Detached: its
 /// libpqxx calls block only its own thread.
 using provisioner_actor = caf::typed_actor<
-    // Resolves a scenario's hosts and agents by id and applies the run's overrides.
-    // Fails with `provision` (an unknown id) or `database`.
+    // Resolves a scenario's hosts and agents by id, holds the hosts for this
+    // iteration (across runner processes) and applies the run's overrides. Fails
+    // with `host_busy` (another runner holds a host or overrides an agent; ask again
+    // later), `provision` (an unknown id) or `database` (after waiting up to
+    // RUNNER_DB_WAIT_S for a database that went away).
     caf::replies_to<provision_atom, ProvisionRequest>::with<Provisioned>,
-    // Restores the overrides of these agents: (benchmark id, agent ids).
-    caf::replies_to<teardown_atom, std::string, std::vector<std::string>>::with<bool>,
+    // Host mode, the end of an iteration: restores the overrides of these agents and
+    // lets go of these hosts: (benchmark id, host ids, agent ids).
+    caf::replies_to<teardown_atom, std::string, std::vector<std::string>, std::vector<std::string>>::with<bool>,
     // Repairs overrides left by runs that died; replies with the agents restored.
     caf::replies_to<repair_atom>::with<uint64_t>,
     // VM modes: registers clones as ephemeral hosts and the scenario's agents on them.
     // Fails with `provision` or `database`.
     caf::replies_to<register_atom, RegisterRequest>::with<Provisioned>,
     // VM modes: deletes those rows again: (host ids, agent ids).
-    caf::replies_to<unregister_atom, std::vector<std::string>, std::vector<std::string>>::with<bool>>;
+    caf::replies_to<unregister_atom, std::vector<std::string>, std::vector<std::string>>::with<bool>,
+    // Internal: the timer that retries requests waiting for the database.
+    caf::reacts_to<retry_atom>>;
 
 /// A VM WORKER: the provider's blocking commands (incus/limactl) for one scenario
 /// actor in a VM mode. Detached, one per live scenario actor, linked to it.
@@ -99,7 +108,9 @@ using ram_broker_actor = caf::typed_actor<
 using scenario_actor = caf::typed_actor<
     caf::replies_to<run_atom>::with<ScenarioReport>,
     // Interrupt: skip what is left, cancel the job, still restore.
-    caf::reacts_to<cancel_atom>>;
+    caf::reacts_to<cancel_atom>,
+    // Internal: ask again for hosts another runner held.
+    caf::reacts_to<retry_atom>>;
 
 /// The SUPERVISOR: owns a run. Admits scenario-iterations in plan order through the
 /// broker, spawns and monitors one scenario actor each (a crash becomes an `error`

@@ -1,7 +1,13 @@
+// The reporter: every write goes to the database, else to the spool, else is held
+// in memory and retried; order is kept across the three (a write waits behind any
+// older one that is not stored yet). It never dies of a failed write: each failure is
+// a log line and a `false` reply, and the ledger says at the end where everything is.
 #include "actors/reporter.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+
+#include <deque>
 
 #include "actors/interfaces.hpp"
 #include "adapters/db/db_error.hpp"
@@ -21,14 +27,29 @@ struct reporter_state {
   /// Spool file name for this process's writes (the first benchmark id seen).
   std::string stream = "reports";
   std::chrono::milliseconds retry_interval{};
-  /// True while writes go to the spool; order then requires every later write to
-  /// queue behind the spooled ones until a replay drains them.
+  /// True while the spool holds lines that must reach the database before any newer write.
   bool spooling = false;
+  /// Writes that reached neither the database nor the spool (the spool folder cannot
+  /// be written): kept in order, behind the spool, until one of the two takes them.
+  std::deque<ReportOp> held;
   bool retry_armed = false;
+  ReportLedger ledger;  // stored and rejected; spooled and lost are counted when asked
   static inline const char* name = "reporter";
 };
 
 using reporter_pointer = reporter_actor::stateful_pointer<reporter_state>;
+
+bool of_this_run(reporter_pointer self, const ReportOp& op) {
+  const auto* r = std::get_if<ScenarioReport>(&op);
+  return r && r->benchmark_id == self->state.stream;
+}
+
+void count(reporter_pointer self, const ReportOp& op, bool stored) {
+  if (!of_this_run(self, op)) return;
+  ++(stored ? self->state.ledger.stored : self->state.ledger.rejected);
+}
+
+bool backlog(reporter_pointer self) { return self->state.spooling || !self->state.held.empty(); }
 
 void arm_retry(reporter_pointer self) {
   if (self->state.retry_armed) return;
@@ -36,43 +57,106 @@ void arm_retry(reporter_pointer self) {
   self->delayed_send(self, self->state.retry_interval, retry_atom::value);
 }
 
-// Replays the spool; true when it is empty afterwards.
-bool drain(reporter_pointer self) {
+// A write the database refused: retrying cannot help; keep it for a human.
+void reject(reporter_pointer self, const ReportOp& op, const std::string& why) {
   auto& st = self->state;
-  auto res = replay_spool(*st.store, *st.spool);
-  if (res.skipped) spdlog::warn("spool: skipped {} unreadable line(s) in {}", res.skipped, st.spool->dir());
-  if (res.remaining > 0) return false;
-  if (res.applied > 0) spdlog::info("replayed {} spooled report write(s) to the database", res.applied);
-  st.spooling = false;
-  return true;
+  count(self, op, false);
+  try {
+    st.spool->reject(st.stream, encode_op(op));
+    spdlog::error("{}; kept in {}", why, st.spool->dir());
+  } catch (const std::exception& e) {
+    spdlog::error("{}; and it could not be kept ({})", why, e.what());
+  }
+}
+
+enum class DbWrite { stored, refused, away };
+
+// One write to the database. `refused` (kept as rejected) is done with as much as
+// `stored`: retrying cannot help, and the queue moves on.
+DbWrite write_db(reporter_pointer self, const ReportOp& op) {
+  auto& st = self->state;
+  try {
+    apply_report_op(*st.store, op);
+    count(self, op, true);
+    return DbWrite::stored;
+  } catch (const DbError& e) {
+    if (e.kind == DbError::Kind::query) {
+      reject(self, op, e.what());
+      return DbWrite::refused;
+    }
+    if (!backlog(self)) spdlog::warn("database unreachable ({}); spooling reports to {}", e.what(), st.spool->dir());
+  } catch (const std::exception& e) {
+    if (!backlog(self)) spdlog::warn("database write failed ({}); spooling reports to {}", e.what(), st.spool->dir());
+  }
+  return DbWrite::away;
+}
+
+// Appends to the spool; false (logged) when it cannot be written.
+bool write_spool(reporter_pointer self, const ReportOp& op) {
+  auto& st = self->state;
+  try {
+    st.spool->append(st.stream, encode_op(op));
+    st.spooling = true;
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("{}; the report stays in memory and is retried every {} s until the database or the spool takes it",
+                  e.what(), st.retry_interval.count() / 1000.0);
+    return false;
+  }
+}
+
+// Moves the backlog on as far as it goes: the spool into the database, then what is
+// held in memory into the database, else into the spool.
+void drain(reporter_pointer self) {
+  auto& st = self->state;
+  if (st.spooling) {
+    try {
+      auto res = replay_spool(*st.store, *st.spool, [&](const ReportOp& op, bool stored) { count(self, op, stored); });
+      if (res.skipped) spdlog::warn("spool: skipped {} unreadable line(s) in {}", res.skipped, st.spool->dir());
+      if (res.applied > 0) spdlog::info("replayed {} spooled report write(s) to the database", res.applied);
+      if (res.remaining == 0) st.spooling = false;
+    } catch (const std::exception&) {
+      // still away; the lines stay spooled
+    }
+  }
+  while (!st.held.empty()) {
+    if (!st.spooling && write_db(self, st.held.front()) != DbWrite::away) {
+      st.held.pop_front();
+      continue;
+    }
+    if (!write_spool(self, st.held.front())) break;
+    st.held.pop_front();
+  }
 }
 
 bool persist(reporter_pointer self, const ReportOp& op) {
   auto& st = self->state;
-  if (st.spooling) {
-    try {
-      drain(self);
-    } catch (const std::exception&) {
-    }
+  if (backlog(self)) drain(self);
+  if (!backlog(self)) {
+    const DbWrite w = write_db(self, op);
+    if (w != DbWrite::away) return w == DbWrite::stored;
   }
-  if (!st.spooling) {
-    try {
-      apply_report_op(*st.store, op);
-      return true;
-    } catch (const DbError& e) {
-      if (e.kind == DbError::Kind::query) {
-        // Retrying cannot help; keep the write for a human and carry on.
-        spdlog::error("{}; kept in {}", e.what(), st.spool->dir());
-        st.spool->reject(st.stream, encode_op(op));
-        return false;
-      }
-      spdlog::warn("database unreachable ({}); spooling reports to {}", e.what(), st.spool->dir());
-      st.spooling = true;
-    }
+  if (st.held.empty() && write_spool(self, op)) {
+    arm_retry(self);
+    return false;
   }
-  st.spool->append(st.stream, encode_op(op));
+  st.held.push_back(op);
   arm_retry(self);
   return false;
+}
+
+ReportLedger ledger(reporter_pointer self) {
+  auto& st = self->state;
+  ReportLedger l = st.ledger;
+  l.spool_dir = st.spool->dir();
+  try {
+    l.spooled = spooled_reports(*st.spool, st.stream);
+    l.spool_lines = st.spool->pending();
+  } catch (const std::exception& e) {
+    spdlog::warn("could not read the spool {}: {}", st.spool->dir(), e.what());
+  }
+  for (const auto& op : st.held) l.lost += of_this_run(self, op) ? 1 : 0;
+  return l;
 }
 
 reporter_actor::behavior_type reporter(reporter_pointer self, ReporterSettings settings) {
@@ -93,23 +177,14 @@ reporter_actor::behavior_type reporter(reporter_pointer self, ReporterSettings s
           const std::string& capacity) {
         return persist(self, BenchmarkFinish{id, status, finished_at, capacity});
       },
-      [=](replay_atom) -> uint64_t {
-        if (self->state.spooling) {
-          try {
-            drain(self);
-          } catch (const std::exception&) {
-          }
-        }
-        return self->state.spool->pending();
+      [=](replay_atom) {
+        if (backlog(self)) drain(self);
+        return ledger(self);
       },
       [=](retry_atom) {
         self->state.retry_armed = false;
-        bool empty = false;
-        try {
-          empty = drain(self);
-        } catch (const std::exception&) {
-        }
-        if (!empty) arm_retry(self);
+        drain(self);
+        if (backlog(self)) arm_retry(self);
       },
   };
 }

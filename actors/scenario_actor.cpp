@@ -117,18 +117,38 @@ void bring_up_clone(scenario_pointer self, std::size_t index, std::shared_ptr<st
           });
 }
 
-void provision(scenario_pointer self) {
+// Host mode: the hosts are held for this iteration across runner processes; one that
+// another runner holds is waited for (asked again every few seconds, the console
+// told once a minute) unless --fail-if-host-busy, or until an interrupt.
+void provision_hosts(scenario_pointer self) {
   auto& st = self->state;
+  if (st.interrupted) return fail(self, "interrupted", "run interrupted while waiting for a host");
+  self->request(st.actors.provisioner, caf::infinite, provision_atom::value,
+                provision_request(*st.run, sc(self), iteration(self)))
+      .then(
+          [=](Provisioned& rows) {
+            self->state.platform_held = true;
+            provisioned(self, std::move(rows));
+          },
+          [=](const caf::error& e) {
+            auto& st = self->state;
+            if (!is_runner_error(e, runner_errc::host_busy) || st.run->fail_if_host_busy)
+              return fail(self, is_runner_error(e) ? to_string(static_cast<runner_errc>(e.code())) : "provision",
+                          error_text(self->system(), e));
+            const auto now = Clock::now();
+            if (!st.busy_since || now - *st.busy_since >= std::chrono::minutes(1)) {
+              spdlog::info("{}: {}; waiting for it (--fail-if-host-busy errors instead)", who(self), error_field(e, 0));
+              st.busy_since = now;
+            }
+            self->delayed_send(self, std::chrono::seconds(2), retry_atom::value);
+          });
+}
+
+void provision(scenario_pointer self) {
   begin(self, "provision");
   if (vm_mode(self)) return bring_up_clone(self, 0, std::make_shared<std::vector<HostRow>>());
   if (auto why = host_mode_problem(sc(self)); !why.empty()) return fail(self, "provision", why);
-  self->request(st.actors.provisioner, caf::infinite, provision_atom::value, provision_request(*st.run, sc(self)))
-      .then(
-          [=](Provisioned& rows) {
-            self->state.overrides = self->state.run->overrides_agents();
-            provisioned(self, std::move(rows));
-          },
-          [=](const caf::error& e) { fail(self, "provision", error_text(self->system(), e)); });
+  provision_hosts(self);
 }
 
 // --- prepare: restore.yml silently (a reused host), then prepare.yml -----------------
@@ -276,6 +296,7 @@ scenario_actor::behavior_type scenario(scenario_detail::scenario_pointer self, S
         st.interrupted = true;
         if (st.poller) self->send(st.poller, cancel_atom::value);
       },
+      [=](retry_atom) { provision_hosts(self); },
   };
 }
 

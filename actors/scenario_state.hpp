@@ -35,7 +35,8 @@ struct scenario_state {
   bool interrupted = false;
   // What wind_down must still undo, in its order:
   bool prepared = false;               // prepare began: restore.yml (host mode)
-  bool overrides = false;              // the run's agent overrides were applied
+  bool platform_held = false;          // host mode: hosts held, the run's agent overrides applied
+  std::optional<Clock::time_point> busy_since;  // host mode: waiting for another runner's host
   bool registered = false;             // VM modes: the clones' host and agent rows
   std::vector<std::string> clones;     // VM modes: clones to destroy
   std::optional<std::uint64_t> lease;  // given back last

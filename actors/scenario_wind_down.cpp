@@ -1,5 +1,6 @@
 // The scenario actor's way out: undo what the iteration began, in order (restore.yml
-// on a reused host, the run's agent overrides, the clones' rows, the clones), then
+// on a reused host, the run's agent overrides and the hosts' hold, the clones' rows,
+// the clones), then
 // make the report durable and answer the supervisor. Never changes the verdict.
 #include <spdlog/spdlog.h>
 
@@ -9,7 +10,7 @@
 namespace runner::scenario_detail {
 namespace {
 
-void undo_overrides(scenario_pointer self);
+void release_platform(scenario_pointer self);
 void unregister_clones(scenario_pointer self);
 void destroy_clones(scenario_pointer self);
 void report_and_quit(scenario_pointer self);
@@ -20,7 +21,7 @@ void reply_and_quit(scenario_pointer self);
 void wind_down(scenario_pointer self) {
   auto& st = self->state;
   // VM modes: the clone is destroyed, which restores better than restore.yml could.
-  if (!st.prepared || !sc(self).playbooks.restore || vm_mode(self)) return undo_overrides(self);
+  if (!st.prepared || !sc(self).playbooks.restore || vm_mode(self)) return release_platform(self);
   st.prepared = false;
   begin(self, "restore");
   self->request(st.ansible, caf::infinite, playbook_atom::value, playbook(self, "restore"))
@@ -28,24 +29,26 @@ void wind_down(scenario_pointer self) {
           [=](const PlaybookOutcome& o) {
             if (!o.passed) spdlog::warn("{}: restore.yml failed ({}); see {}", who(self), describe(o), self->state.log_path);
             end(self, o.passed ? "ok" : "failed");
-            undo_overrides(self);
+            release_platform(self);
           },
           [=](const caf::error& e) {
             spdlog::warn("{}: restore.yml did not run ({}); see {}", who(self), error_text(self->system(), e),
                          self->state.log_path);
             end(self, "failed", error_text(self->system(), e));
-            undo_overrides(self);
+            release_platform(self);
           });
 }
 
 namespace {
 
-void undo_overrides(scenario_pointer self) {
+// Host mode: the run's agent overrides go and the hosts are let go, for the next
+// iteration or another runner.
+void release_platform(scenario_pointer self) {
   auto& st = self->state;
-  if (!st.overrides) return unregister_clones(self);
-  st.overrides = false;
+  if (!st.platform_held) return unregister_clones(self);
+  st.platform_held = false;
   then_next<bool>(self, st.actors.provisioner, unregister_clones, teardown_atom::value, st.run->benchmark_id,
-                  st.hosts.agent_ids);
+                  provision_request(*st.run, sc(self), iteration(self)).host_ids, st.hosts.agent_ids);
 }
 
 void unregister_clones(scenario_pointer self) {

@@ -17,6 +17,7 @@ const char* to_string(runner_errc code) {
     case runner_errc::gateway: return "gateway";
     case runner_errc::timeout: return "timeout";
     case runner_errc::interrupted: return "interrupted";
+    case runner_errc::host_busy: return "host_busy";
   }
   return "unknown";
 }

@@ -112,6 +112,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   run->add_flag("--parallel", r.parallel, "Run scenarios concurrently within the RAM budget (incus/lima only)");
   run->add_option("--parallel-ram-cap", cap_raw, "Cap of the parallel RAM budget in GB (requires --parallel)");
   run->add_flag("--fail-on-error", r.fail_on_error, "Exit 1 when any scenario-iteration did not pass");
+  run->add_flag("--fail-if-host-busy", r.fail_if_host_busy,
+                "Host mode: an iteration whose host another runner holds errors at once instead of waiting for it");
   run->add_flag("--check", r.check, "Run the pre-flight checks only, then exit");
   run->add_option("--spool-dir", r.spool_dir,
                   "Where reports wait while the database is unreachable (default: $XDG_STATE_HOME/2501-runner/spool)");

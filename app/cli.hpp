@@ -30,6 +30,7 @@ struct RunOptions {
   bool parallel = false;
   std::optional<double> parallel_ram_cap_gb;
   bool fail_on_error = false;
+  bool fail_if_host_busy = false;    // host mode: another runner's iteration holds a host
   bool check = false;                // pre-flight only
   std::optional<std::string> spool_dir;  // where reports wait while the database is away
 };

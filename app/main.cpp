@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "adapters/env/env_file.hpp"
+#include "adapters/env/env_number.hpp"
 #include "adapters/log/logging.hpp"
 #include "adapters/scenarios/scenario_loader.hpp"
 #include "app/cli.hpp"
@@ -45,6 +46,9 @@ int main(int argc, char** argv) {
       case Command::Kind::sandbox: return run_sandbox_command(cmd.sandbox);
     }
   } catch (const EnvFileError& e) {
+    spdlog::error("{}", e.what());
+    return exit_code::usage;
+  } catch (const SettingError& e) {
     spdlog::error("{}", e.what());
     return exit_code::usage;
   } catch (const DiscoveryError& e) {

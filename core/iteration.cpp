@@ -7,6 +7,7 @@
 
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/json/json_text.hpp"
+#include "adapters/text/utf8.hpp"
 #include "adapters/vm/vm_lifecycle.hpp"
 #include "core/playbook_vars.hpp"
 #include "core/rule_evaluation.hpp"
@@ -15,13 +16,6 @@ namespace fs = std::filesystem;
 
 namespace runner {
 namespace {
-
-std::string file_safe(const std::string& key) {
-  std::string out = key;
-  for (char& c : out)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
-  return out;
-}
 
 }  // namespace
 
@@ -59,10 +53,11 @@ std::string host_mode_problem(const Scenario& s) {
   return "";
 }
 
-ProvisionRequest provision_request(const RunSettings& run, const Scenario& s) {
+ProvisionRequest provision_request(const RunSettings& run, const Scenario& s, int iteration) {
   ProvisionRequest req;
   req.benchmark_id = run.benchmark_id;
   req.scenario_key = s.key;
+  req.iteration = iteration;
   req.tenant_id = run.tenant_id;
   for (const auto& h : s.hosts) {
     req.host_ids.push_back(h.host_id);
@@ -186,6 +181,22 @@ std::string describe(const PlaybookOutcome& o) {
   return "exit code " + std::to_string(o.exit_code);
 }
 
+// {prompt, completion, total}; a count the engine sent that is not one is null,
+// and named under "invalid".
+std::string tokens_json(const TokenUsage& t) {
+  auto flagged = [&](const char* key) {
+    for (const auto& i : t.invalid)
+      if (i.rfind(key, 0) == 0) return true;
+    return false;
+  };
+  auto count = [&](const char* key, std::int64_t v) { return flagged(key) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+  nlohmann::json j = {{"prompt", count("prompt_tokens", t.prompt)},
+                      {"completion", count("completion_tokens", t.completion)},
+                      {"total", count("total_tokens", t.total)}};
+  if (!t.invalid.empty()) j["invalid"] = t.invalid;
+  return json_dump(j);
+}
+
 void record_verdict(ScenarioReport& r, const ExecuteOutcome& outcome, const Judgement& j,
                     const std::optional<PlaybookOutcome>& validate, const std::string& validate_error) {
   const JobSnapshot& job = outcome.job;
@@ -193,8 +204,7 @@ void record_verdict(ScenarioReport& r, const ExecuteOutcome& outcome, const Judg
   r.job_id = outcome.job_id;
   r.resolution_status = job.resolution_status;
   r.task_count = static_cast<int>(job.tasks.size());
-  r.tokens_json =
-      json_dump({{"prompt", job.tokens.prompt}, {"completion", job.tokens.completion}, {"total", job.tokens.total}});
+  r.tokens_json = tokens_json(job.tokens);
   r.rules_json = j.rules_json;
   r.compliance_score = j.compliance;
   bool passed = j.passed;

@@ -38,7 +38,7 @@ LeaseRequest lease_request(const RunSettings& run, const ScenarioJob& job);
 // Host mode: the scenario's hosts and agents by id, with the run's overrides.
 // An error text when the scenario lacks the ids host mode needs.
 std::string host_mode_problem(const Scenario& s);
-ProvisionRequest provision_request(const RunSettings& run, const Scenario& s);
+ProvisionRequest provision_request(const RunSettings& run, const Scenario& s, int iteration);
 // VM modes: host `index` of the scenario as a clone of its template.
 VmUpRequest vm_up_request(const RunSettings& run, const Scenario& s, std::size_t index, int iteration);
 // VM modes: the clones as ephemeral host rows, the scenario's agents on them.

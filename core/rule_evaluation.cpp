@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/json/json_text.hpp"
-#include "core/utf8.hpp"
+#include "adapters/text/utf8.hpp"
 #include "adapters/regex/regex.hpp"
 
 namespace runner {

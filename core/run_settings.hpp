@@ -27,6 +27,7 @@ struct RunSettings {
   std::uint32_t poll_initial_ms = 1'000;
   std::uint32_t poll_max_ms = 10'000;
   std::uint32_t http_timeout_ms = 15'000;
+  bool fail_if_host_busy = false;    // host mode: error instead of waiting for a host another runner holds
   bool detach_workers = true;        // false in deterministic actor tests
   std::string crash_scenario_key;    // test hook (RUNNER_TEST_CRASH_SCENARIO): throw in that scenario
   std::shared_ptr<const VmSettings> vm;  // VM modes only (mode incus | lima)

@@ -83,7 +83,7 @@ typename Inspector::result_type inspect(Inspector& f, HttpResponse& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TokenUsage& x) {
-  return f(caf::meta::type_name("TokenUsage"), x.prompt, x.completion, x.total);
+  return f(caf::meta::type_name("TokenUsage"), x.prompt, x.completion, x.total, x.invalid);
 }
 
 template <class Inspector>
@@ -135,7 +135,7 @@ typename Inspector::result_type inspect(Inspector& f, HostRow& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ProvisionRequest& x) {
-  return f(caf::meta::type_name("ProvisionRequest"), x.benchmark_id, x.scenario_key, x.tenant_id, x.host_ids,
+  return f(caf::meta::type_name("ProvisionRequest"), x.benchmark_id, x.scenario_key, x.iteration, x.tenant_id, x.host_ids,
            x.host_names, x.agent_ids, x.main_engine, x.secondary_engine, x.specialty);
 }
 
@@ -167,6 +167,11 @@ typename Inspector::result_type inspect(Inspector& f, PlaybookOutcome& x) {
   return f(caf::meta::type_name("PlaybookOutcome"), x.passed, x.exit_code, x.timed_out, x.seconds);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ReportLedger& x) {
+  return f(caf::meta::type_name("ReportLedger"), x.stored, x.spooled, x.rejected, x.lost, x.spool_lines, x.spool_dir);
+}
+
 }  // namespace runner
 
 // --- type IDs ---------------------------------------------------------------
@@ -190,6 +195,7 @@ CAF_ADD_TYPE_ID(runner, (runner::PlaybookRequest))
 CAF_ADD_TYPE_ID(runner, (runner::PlaybookOutcome))
 CAF_ADD_TYPE_ID(runner, (runner::VmUpRequest))
 CAF_ADD_TYPE_ID(runner, (runner::RegisterRequest))
+CAF_ADD_TYPE_ID(runner, (runner::ReportLedger))
 CAF_END_TYPE_ID_BLOCK(runner)
 
 // Replies fail with a runner_errc (category "runner"); see actors/system_config.

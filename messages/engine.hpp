@@ -10,7 +10,11 @@ struct TokenUsage {
   std::int64_t prompt = 0;
   std::int64_t completion = 0;
   std::int64_t total = 0;
+  // Counts the engine sent that are not plausible token counts (negative, above
+  // max_token_count, not an integer): "prompt_tokens: -5". Stored as null, flagged.
+  std::vector<std::string> invalid;
 };
+inline constexpr std::int64_t max_token_count = 1'000'000'000'000;
 
 struct TaskSnapshot {
   std::string id, agent_id, host_id, status;
@@ -34,6 +38,8 @@ struct JobSnapshot {
   bool has_ticket = false;  // a ServiceNow incident exists for this run
 
   bool terminal() const { return status == "completed" || status == "failed" || status == "cancelled"; }
+  // A status of the contract (docs/engine-api.md); any other is the engine's error.
+  bool known_status() const { return terminal() || status == "queued" || status == "in_progress"; }
 };
 
 // What the runner submits for one scenario-iteration.

@@ -16,6 +16,7 @@ enum class runner_errc : std::uint8_t {
   gateway,               // the engine or ServiceNow refused or failed the exchange
   timeout,               // the job did not finish in time (it was cancelled)
   interrupted,           // SIGINT/SIGTERM: the job was cancelled
+  host_busy,             // another runner's iteration holds a host or overrides an agent
 };
 
 }  // namespace runner

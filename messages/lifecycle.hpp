@@ -25,6 +25,7 @@ struct LeaseGrant {
 struct ProvisionRequest {
   std::string benchmark_id;
   std::string scenario_key;
+  int iteration = 1;
   std::string tenant_id;
   std::vector<std::string> host_ids;       // hosts[].host_id and agents[].host_id
   std::vector<std::string> host_names;     // inventory name for host_ids[i] ("" = DB name)

@@ -56,4 +56,16 @@ struct ScenarioReport {
   std::int64_t duration_ms = 0;
 };
 
+// Where this run's reports ended up, as the reporter knows it at the end: what the
+// last lines of `run` say and what decides exit 4 (anything neither stored nor
+// spooled). Counts are of this benchmark's ScenarioReports.
+struct ReportLedger {
+  std::uint64_t stored = 0;     // in the database (directly or replayed)
+  std::uint64_t spooled = 0;    // waiting in the spool for the next run or `db migrate`
+  std::uint64_t rejected = 0;   // refused by the database; kept in the spool folder's .rejected files
+  std::uint64_t lost = 0;       // neither stored nor spooled (the spool could not be written)
+  std::uint64_t spool_lines = 0;  // every line waiting in the spool, of any run
+  std::string spool_dir;
+};
+
 }  // namespace runner

@@ -8,6 +8,10 @@
 
 namespace runner {
 
+// The longest job timeout a scenario or RUNNER_JOB_TIMEOUT_S may ask for: a week.
+// (Milliseconds of it fit the 32-bit timers; a larger value was a silent overflow.)
+inline constexpr std::int64_t max_timeout_seconds = 7 * 24 * 3600;
+
 enum class RuleScope { gateway, job, tasks };
 enum class Validator { pattern_match, job_resolution_status, ticket_status, task_count };
 
@@ -68,7 +72,7 @@ struct Scenario {
   std::vector<HostSpec> hosts;
   std::vector<AgentSpec> agents;
   Validation validation;
-  std::optional<std::int64_t> timeout_seconds;  // our addition: job timeout
+  std::optional<std::int64_t> timeout_seconds;  // our addition: job timeout, 1..max_timeout_seconds
   bool legacy_format = false;                   // 0.3/0.4 form (name + description)
 
   std::string file;      // path of scenario.json as found

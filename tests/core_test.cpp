@@ -8,7 +8,7 @@
 #include "core/iteration.hpp"
 #include "core/playbook_vars.hpp"
 #include "core/run_mode.hpp"
-#include "core/utf8.hpp"
+#include "adapters/text/utf8.hpp"
 
 using namespace runner;
 using nlohmann::json;

@@ -56,7 +56,7 @@ bool ask(caf::scoped_actor& self, const reporter_actor& rep, const caf::message&
 uint64_t spooled(caf::scoped_actor& self, const reporter_actor& rep) {
   uint64_t n = 0;
   self->request(rep, std::chrono::seconds(30), replay_atom::value)
-      .receive([&](uint64_t v) { n = v; }, [&](caf::error& err) { FAIL(self->system().render(err)); });
+      .receive([&](ReportLedger& l) { n = l.spool_lines; }, [&](caf::error& err) { FAIL(self->system().render(err)); });
   return n;
 }
 

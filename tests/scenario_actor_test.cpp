@@ -28,6 +28,7 @@ struct Script {
   std::set<std::string> failing_playbooks;  // phases whose playbook exits 2
   std::set<std::string> failing_clones;     // host names whose clone never comes up
   std::optional<runner_errc> provision_error;
+  int busy_answers = 0;                     // provisions answered host_busy before one succeeds
   enum class Execute { completes, times_out, hangs } execute = Execute::completes;
   std::vector<ScenarioReport> reports;      // as the reporter received them
 };
@@ -69,6 +70,10 @@ provisioner_actor fake_provisioner(caf::actor_system& sys, Script& s) {
     return {
         [&s](provision_atom, const ProvisionRequest& req) -> caf::result<Provisioned> {
           s.calls.push_back("provision");
+          if (s.busy_answers > 0) {
+            --s.busy_answers;
+            return caf::make_error(runner_errc::host_busy, std::string("host h1 is held by benchmark b2 (k #1)"));
+          }
           if (s.provision_error) return caf::make_error(*s.provision_error, std::string("no host h9 in this tenant"));
           Provisioned p;
           for (const auto& id : req.host_ids) {
@@ -81,11 +86,12 @@ provisioner_actor fake_provisioner(caf::actor_system& sys, Script& s) {
           p.agent_ids = req.agent_ids;
           return p;
         },
-        [&s](teardown_atom, const std::string&, const std::vector<std::string>&) {
-          s.calls.push_back("restore overrides");
+        [&s](teardown_atom, const std::string&, const std::vector<std::string>&, const std::vector<std::string>&) {
+          s.calls.push_back("release");
           return true;
         },
         [](repair_atom) { return uint64_t{0}; },
+        [](retry_atom) {},
         [&s](register_atom, const RegisterRequest& req) -> caf::result<Provisioned> {
           s.calls.push_back("register " + std::to_string(req.hosts.size()));
           Provisioned p;
@@ -132,7 +138,7 @@ reporter_actor fake_reporter(caf::actor_system& sys, Script& s) {
         [](bench_finish_atom, const std::string&, const std::string&, const std::string&, const std::string&) {
           return true;
         },
-        [](replay_atom) { return uint64_t{0}; },
+        [](replay_atom) { return ReportLedger{}; },
         [](retry_atom) {},
     };
   });
@@ -268,7 +274,7 @@ TEST_CASE("scenario actor: a passing iteration goes through every phase in lifec
   CHECK(phase_names(*report) == Calls{"provision", "prepare", "flush", "execute", "validate", "restore"});
   // restore.yml runs silently before prepare.yml (a reused host) and again at the end.
   CHECK(f.script.calls == Calls{"provision", "playbook restore", "playbook prepare", "flush agent", "execute s1",
-                                "playbook validate", "playbook restore", "report"});
+                                "playbook validate", "playbook restore", "release", "report"});
   REQUIRE(f.script.reports.size() == 1);  // durable before the supervisor hears of it
   CHECK(f.script.reports[0].status == IterationStatus::passed);
 }
@@ -285,7 +291,8 @@ TEST_CASE("scenario actor: a failed prepare is an error, and restore still runs"
   CHECK(report->error_message.find("exit code 2") != std::string::npos);
   CHECK(phase_names(*report) == Calls{"provision", "prepare", "restore"});
   CHECK(phase_outcome(*report, "prepare") == "failed");
-  CHECK(f.script.calls == Calls{"provision", "playbook restore", "playbook prepare", "playbook restore", "report"});
+  CHECK(f.script.calls ==
+        Calls{"provision", "playbook restore", "playbook prepare", "playbook restore", "release", "report"});
 }
 
 TEST_CASE("scenario actor: restore follows a prepare that began, whatever fails after it", "[scenario]") {
@@ -301,7 +308,8 @@ TEST_CASE("scenario actor: restore follows a prepare that began, whatever fails 
     CHECK(report->job_id == "job_1");
     CHECK(phase_names(*report) == Calls{"provision", "prepare", "flush", "execute", "restore"});
     CHECK(f.script.calls.back() == "report");
-    CHECK(f.script.calls[f.script.calls.size() - 2] == "playbook restore");
+    CHECK(f.script.calls[f.script.calls.size() - 2] == "release");  // the hosts go after restore.yml
+    CHECK(f.script.calls[f.script.calls.size() - 3] == "playbook restore");
   }
   SECTION("validate.yml fails: the verdict is failed, not an error") {
     f.script.failing_playbooks = {"validate"};
@@ -326,7 +334,46 @@ TEST_CASE("scenario actor: restore follows a prepare that began, whatever fails 
     REQUIRE(report);
     CHECK(report->error_kind == "interrupted");
     CHECK(f.script.calls == Calls{"provision", "playbook restore", "playbook prepare", "flush agent", "execute s1",
-                                  "cancel", "playbook restore", "restore overrides", "report"});
+                                  "cancel", "playbook restore", "release", "report"});
+  }
+}
+
+TEST_CASE("scenario actor: a host another runner holds is waited for, or errors with --fail-if-host-busy",
+          "[scenario]") {
+  Fixture f;
+  f.script.busy_answers = 2;
+  SECTION("waits, asking again every 2 s, then runs as usual") {
+    std::optional<ScenarioReport> report;
+    f.start(Fixture::scenario("s1"), report);
+    f.ts.run();
+    CHECK_FALSE(report);
+    CHECK(f.script.calls == Calls{"provision"});
+    f.ts.advance(std::chrono::seconds(2));
+    CHECK(f.script.calls == Calls{"provision", "provision"});
+    f.ts.advance(std::chrono::seconds(2));
+    REQUIRE(report);
+    CHECK(report->status == IterationStatus::passed);
+    CHECK(f.script.calls.back() == "report");
+  }
+  SECTION("an interrupt while waiting ends the wait; nothing was held, nothing is undone") {
+    std::optional<ScenarioReport> report;
+    auto actor = f.start(Fixture::scenario("s1"), report);
+    f.ts.run();
+    caf::anon_send(actor, cancel_atom::value);
+    f.ts.advance(std::chrono::seconds(2));
+    REQUIRE(report);
+    CHECK(report->error_kind == "interrupted");
+    CHECK(f.script.calls == Calls{"provision", "report"});
+  }
+  SECTION("--fail-if-host-busy: an error naming the holder at once") {
+    f.run->fail_if_host_busy = true;
+    std::optional<ScenarioReport> report;
+    f.start(Fixture::scenario("s1"), report);
+    f.ts.run();
+    REQUIRE(report);
+    CHECK(report->error_kind == "host_busy");
+    CHECK(report->error_message.find("held by benchmark b2") != std::string::npos);
+    CHECK(f.script.calls == Calls{"provision", "report"});
   }
 }
 

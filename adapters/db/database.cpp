@@ -3,8 +3,10 @@
 #include <libpq-fe.h>
 
 #include <cctype>
+#include <map>
 #include <pqxx/pqxx>
 
+#include "adapters/env/env_number.hpp"
 #include "adapters/log/redactor.hpp"
 
 namespace runner {
@@ -23,15 +25,66 @@ std::string conninfo_value(const std::string& url, const char* keyword) {
   return out;
 }
 
-std::string with_timeout(const std::string& url, int seconds) {
-  if (url.find("connect_timeout") != std::string::npos) return url;
-  const std::string t = "connect_timeout=" + std::to_string(seconds);
-  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0)
-    return url + (url.find('?') == std::string::npos ? "?" : "&") + t;
-  return url + " " + t;
+// A libpq key=value value, quoted.
+std::string quoted(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// The connection string as libpq parsed it (URI or key=value), re-written as
+// key=value with our defaults for what the user left unset: the connect timeout,
+// TCP keepalives and a user timeout (a dead peer is noticed in about half a
+// minute), and a server-side statement timeout. What the user set wins.
+std::string conninfo_with_defaults(const std::string& url, int connect_timeout_s) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (err) PQfreemem(err);
+  if (!opts) return url;  // check_database_url has already refused it
+  std::map<std::string, std::string> set;
+  for (PQconninfoOption* o = opts; o->keyword; ++o)
+    if (o->val && *o->val) set[o->keyword] = o->val;
+  PQconninfoFree(opts);
+  const auto statement_ms = std::to_string(database_timeouts().statement.count());
+  const std::pair<const char*, std::string> defaults[] = {
+      {"connect_timeout", std::to_string(connect_timeout_s)},
+      {"keepalives", "1"},
+      {"keepalives_idle", "10"},
+      {"keepalives_interval", "5"},
+      {"keepalives_count", "3"},
+      {"tcp_user_timeout", statement_ms},
+      {"options", "-c statement_timeout=" + statement_ms},
+  };
+  for (const auto& [k, v] : defaults) set.emplace(k, v);
+  std::string out;
+  for (const auto& [k, v] : set) out += (out.empty() ? "" : " ") + k + "=" + quoted(v);
+  return out;
 }
 
 }  // namespace
+
+const DatabaseTimeouts& database_timeouts() {
+  static const DatabaseTimeouts t{
+      std::chrono::seconds(env_number("RUNNER_DB_STATEMENT_TIMEOUT_S", 30, 1, 3600)),
+      std::chrono::seconds(env_number("RUNNER_DB_WAIT_S", 180, 0, 86'400)),
+  };
+  return t;
+}
+
+bool db_unreachable(const DbError& e) {
+  switch (e.kind) {
+    case DbError::Kind::refused:
+    case DbError::Kind::unknown_host:
+    case DbError::Kind::timeout:
+    case DbError::Kind::other:
+      return true;
+    default:
+      return false;
+  }
+}
 
 void check_database_url(const std::string& url) {
   char* err = nullptr;
@@ -65,7 +118,7 @@ DbError classify_db_error(const std::string& raw) {
 std::unique_ptr<pqxx::connection> connect_database(const std::string& url, int connect_timeout_s) {
   check_database_url(url);
   try {
-    return std::make_unique<pqxx::connection>(with_timeout(url, connect_timeout_s));
+    return std::make_unique<pqxx::connection>(conninfo_with_defaults(url, connect_timeout_s));
   } catch (const std::exception& e) {
     throw classify_db_error(e.what());
   }

@@ -3,6 +3,7 @@
 // connecting with a timeout, and failures classified so that pre-flight can say
 // what is wrong (the password never appears in a message).
 // Include only from adapters/db/*.cpp: it pulls in libpqxx.
+#include <chrono>
 #include <memory>
 #include <pqxx/connection>
 #include <string>
@@ -10,6 +11,22 @@
 #include "adapters/db/db_error.hpp"
 
 namespace runner {
+
+// How long one database round trip may take (a server-side statement timeout, and
+// the client-side Watchdog for a server that cannot enforce it because it is frozen),
+// and how long provisioning waits for a database that went away before an iteration
+// errors. RUNNER_DB_STATEMENT_TIMEOUT_S (default 30) and RUNNER_DB_WAIT_S (default
+// 180), read once.
+struct DatabaseTimeouts {
+  std::chrono::seconds statement;
+  std::chrono::seconds wait;
+};
+const DatabaseTimeouts& database_timeouts();
+
+// True for a failure that may pass when the database comes back (refused, timed
+// out, dropped); false for one that will not (bad URL, password, missing database,
+// a refused statement).
+bool db_unreachable(const DbError& e);
 
 // Throws DbError(bad_url) when libpq cannot parse the connection string.
 void check_database_url(const std::string& url);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "adapters/db/database.hpp"
+#include "adapters/db/watchdog.hpp"
 
 namespace runner {
 namespace {
@@ -17,9 +18,20 @@ long long run_lock_key(const std::string& benchmark_id) {
   return static_cast<long long>(h);
 }
 
+// A host's advisory lock: the two-key space (apart from the runs' one-key locks).
+const std::string host_lock = "2501, hashtext($1)";
+
+// A PostgreSQL array literal; every element quoted, so any text id survives.
 std::string pg_array(const std::vector<std::string>& ids) {
   std::string out = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out += i ? ",\"" : "\"";
+    for (char c : ids[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
   return out + "}";
 }
 
@@ -48,11 +60,22 @@ struct PlatformStore::Impl {
   std::string url;
   std::unique_ptr<pqxx::connection> conn;
   std::set<std::string> held;  // benchmark ids whose run lock this session holds
+  std::multiset<std::string> held_hosts;  // host ids this session holds (once per hold)
+  Watchdog watchdog{database_timeouts().statement};
 
   pqxx::connection& connection() {
     if (!conn || !conn->is_open()) {
       conn = connect_database(url);
-      held.clear();
+      // A new session: the run locks of the old one went with it; take them again
+      // so that other processes still see this run as alive.
+      for (const auto& id : held) {
+        auto guard = watchdog.watch(conn->sock());
+        pqxx::nontransaction(*conn).exec("SELECT pg_try_advisory_lock(" + std::to_string(run_lock_key(id)) + ")");
+      }
+      for (const auto& id : held_hosts) {
+        auto guard = watchdog.watch(conn->sock());
+        pqxx::nontransaction(*conn).exec_params("SELECT pg_try_advisory_lock(" + host_lock + ")", id);
+      }
     }
     return *conn;
   }
@@ -60,14 +83,30 @@ struct PlatformStore::Impl {
   template <class Fn>
   auto guarded(Fn&& fn) {
     try {
-      return fn(connection());
+      auto& c = connection();
+      auto guard = watchdog.watch(c.sock());
+      return fn(c);
     } catch (const DbError&) {
       conn.reset();
       throw;
     } catch (const pqxx::broken_connection& e) {
       conn.reset();
-      throw classify_db_error(e.what());
+      throw unreachable(e.what());
+    } catch (const pqxx::sql_error& e) {
+      // SQLSTATE class 08 (connection) and 57 (a shutdown, a statement timeout) mean
+      // the database is away or stuck; anything else is the statement's own fault.
+      const std::string state = e.sqlstate();
+      if (state.rfind("08", 0) != 0 && state.rfind("57", 0) != 0) throw;
+      conn.reset();
+      throw unreachable(e.what());
     }
+  }
+
+  DbError unreachable(const std::string& what) {
+    if (watchdog.fired())
+      return {DbError::Kind::timeout, "database did not answer within " +
+                                          std::to_string(database_timeouts().statement.count()) + " s"};
+    return classify_db_error(what);
   }
 };
 
@@ -131,12 +170,26 @@ void PlatformStore::hold_run_lock(const std::string& benchmark_id) {
   });
 }
 
-void PlatformStore::apply_overrides(const std::string& benchmark_id, const std::vector<std::string>& agent_ids,
+std::string PlatformStore::apply_overrides(const std::string& benchmark_id, const std::vector<std::string>& agent_ids,
                                     const std::string& main_engine, const std::string& secondary_engine,
                                     const std::string& specialty) {
-  if (agent_ids.empty() || (main_engine.empty() && secondary_engine.empty() && specialty.empty())) return;
+  if (agent_ids.empty() || (main_engine.empty() && secondary_engine.empty() && specialty.empty())) return "";
   hold_run_lock(benchmark_id);
+  // An agent another live run has overridden keeps that run's settings until it ends:
+  // overriding it again would flip the engine under that run's job.
+  std::vector<std::pair<std::string, std::string>> others;
   impl_->guarded([&](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    for (const auto& row : t.exec_params("SELECT agent_id::text, benchmark_id::text FROM agent_overrides WHERE "
+                                         "agent_id = ANY($1::uuid[]) AND benchmark_id <> $2::uuid",
+                                         pg_array(agent_ids), benchmark_id))
+      others.emplace_back(row[0].c_str(), row[1].c_str());
+    return 0;
+  });
+  for (const auto& [agent, other] : others)
+    if (run_alive(other))
+      return "agent " + agent + " is overridden by benchmark " + other + ", which is still running";
+  return impl_->guarded([&](pqxx::connection& c) {
     pqxx::work w(c);
     w.exec_params(
         "INSERT INTO agent_overrides (agent_id, benchmark_id, original_main_engine, original_secondary_engine, "
@@ -149,7 +202,7 @@ void PlatformStore::apply_overrides(const std::string& benchmark_id, const std::
         "specialty = coalesce(NULLIF($4, ''), specialty) WHERE id = ANY($1::uuid[])",
         pg_array(agent_ids), main_engine, secondary_engine, specialty);
     w.commit();
-    return 0;
+    return std::string();
   });
 }
 
@@ -268,6 +321,89 @@ std::size_t PlatformStore::repair_overrides() {
     }
     return repaired;
   });
+}
+
+std::string PlatformStore::hold_hosts(const std::string& benchmark_id, const std::string& scenario_key, int iteration,
+                                      const std::vector<std::string>& host_ids) {
+  const std::set<std::string> ids(host_ids.begin(), host_ids.end());
+  return impl_->guarded([&](pqxx::connection& c) -> std::string {
+    std::vector<std::string> got;
+    for (const auto& id : ids) {
+      pqxx::nontransaction nt(c);
+      if (nt.exec_params("SELECT pg_try_advisory_lock(" + host_lock + ")", id)[0][0].as<bool>()) {
+        got.push_back(id);
+        continue;
+      }
+      for (const auto& g : got) nt.exec_params("SELECT pg_advisory_unlock(" + host_lock + ")", g);
+      auto who = nt.exec_params(
+          "SELECT benchmark_id::text, scenario_key, iteration, to_char(since AT TIME ZONE 'UTC', "
+          "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM host_holds WHERE host_id = $1",
+          id);
+      if (who.empty()) return "host " + id + " is held by another runner";
+      return "host " + id + " is held by benchmark " + who[0][0].c_str() + " (" + who[0][1].c_str() + " #" +
+             who[0][2].c_str() + ", since " + who[0][3].c_str() + ")";
+    }
+    pqxx::work w(c);
+    for (const auto& id : got)
+      w.exec_params(
+          "INSERT INTO host_holds (host_id, benchmark_id, scenario_key, iteration) VALUES ($1, $2::uuid, $3, $4) "
+          "ON CONFLICT (host_id) DO UPDATE SET benchmark_id = EXCLUDED.benchmark_id, scenario_key = "
+          "EXCLUDED.scenario_key, iteration = EXCLUDED.iteration, since = now()",
+          id, benchmark_id, scenario_key, iteration);
+    w.commit();
+    for (const auto& id : got) impl_->held_hosts.insert(id);
+    return std::string();
+  });
+}
+
+void PlatformStore::release_hosts(const std::string& benchmark_id, const std::vector<std::string>& host_ids) {
+  const std::set<std::string> ids(host_ids.begin(), host_ids.end());
+  impl_->guarded([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    w.exec_params("DELETE FROM host_holds WHERE host_id = ANY($1::text[]) AND benchmark_id = $2::uuid", pg_array(host_ids),
+                  benchmark_id);
+    w.commit();
+    pqxx::nontransaction nt(c);
+    for (const auto& id : ids) {
+      auto it = impl_->held_hosts.find(id);
+      if (it == impl_->held_hosts.end()) continue;
+      nt.exec_params("SELECT pg_advisory_unlock(" + host_lock + ")", id);
+      impl_->held_hosts.erase(it);
+    }
+    return 0;
+  });
+}
+
+std::size_t PlatformStore::mark_abandoned_runs() {
+  std::vector<std::string> running;
+  impl_->guarded([&](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    for (const auto& row : t.exec("SELECT id::text FROM benchmarks WHERE status = 'running'")) running.push_back(row[0].c_str());
+    return 0;
+  });
+  std::size_t marked = 0;
+  for (const auto& id : running) {
+    if (impl_->held.count(id) || run_alive(id)) continue;
+    impl_->guarded([&](pqxx::connection& c) {
+      pqxx::work w(c);
+      // Totals count the reports that exist; finished_at stays empty: nobody saw it end.
+      marked += w.exec_params(
+                      "UPDATE benchmarks b SET status = 'aborted', aborted_found_at = now(), total = s.total, "
+                      "passed = s.passed, failed = s.failed, errored = s.errored, "
+                      "pass_rate = CASE WHEN s.total > 0 THEN s.passed::double precision / s.total END, "
+                      "mean_compliance = s.mean_compliance "
+                      "FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = 'passed') AS passed, "
+                      "count(*) FILTER (WHERE status = 'failed') AS failed, "
+                      "count(*) FILTER (WHERE status = 'error') AS errored, avg(compliance_score) AS mean_compliance "
+                      "FROM scenario_reports WHERE benchmark_id = $1::uuid) s "
+                      "WHERE b.id = $1::uuid AND b.status = 'running'",
+                      id)
+                    .affected_rows();
+      w.commit();
+      return 0;
+    });
+  }
+  return marked;
 }
 
 }  // namespace runner

@@ -28,8 +28,9 @@ class PlatformStore {
   void hold_run_lock(const std::string& benchmark_id);
 
   // Saves the agents' settings (once: a leftover record keeps the true originals),
-  // then applies the overrides ("" keeps a setting), in one transaction.
-  void apply_overrides(const std::string& benchmark_id, const std::vector<std::string>& agent_ids,
+  // then applies the overrides ("" keeps a setting), in one transaction. Returns ""
+  // or why not: an agent another live run has overridden is left alone.
+  std::string apply_overrides(const std::string& benchmark_id, const std::vector<std::string>& agent_ids,
                        const std::string& main_engine, const std::string& secondary_engine,
                        const std::string& specialty);
   // Restores the saved settings of these agents and forgets the record.
@@ -47,6 +48,17 @@ class PlatformStore {
 
   // Restores the overrides of runs that died (their run lock is free); returns how many.
   std::size_t repair_overrides();
+
+  // Holds these hosts for one scenario-iteration (an advisory lock per host across
+  // every runner process on this database, and a host_holds row naming the holder).
+  // Returns "" when all are held now, else who holds the first busy one (and holds none).
+  std::string hold_hosts(const std::string& benchmark_id, const std::string& scenario_key, int iteration,
+                         const std::vector<std::string>& host_ids);
+  void release_hosts(const std::string& benchmark_id, const std::vector<std::string>& host_ids);
+
+  // Marks benchmarks left `running` by runs that died (their run lock is free) as
+  // `aborted`, with when that was found and totals of the reports they stored.
+  std::size_t mark_abandoned_runs();
 
  private:
   struct Impl;

@@ -3,6 +3,9 @@
 #include <pqxx/pqxx>
 
 #include "adapters/db/database.hpp"
+#include "adapters/db/watchdog.hpp"
+#include "adapters/json/json_text.hpp"
+#include "adapters/text/utf8.hpp"
 
 namespace runner {
 namespace {
@@ -11,11 +14,17 @@ namespace {
 std::string opt_text(const std::optional<double>& v) { return v ? std::to_string(*v) : std::string(); }
 std::string opt_text(const std::optional<int>& v) { return v ? std::to_string(*v) : std::string(); }
 
+// Every text reaches PostgreSQL as valid UTF-8 without NUL, and every JSON column as
+// jsonb-safe JSON: a report is never refused for the agent's output.
+std::string t(const std::string& s) { return utf8_clean(s); }
+std::string j(const std::string& s) { return json_for_database(s); }
+
 }  // namespace
 
 struct ReportStore::Impl {
   std::string url;
   std::unique_ptr<pqxx::connection> conn;
+  Watchdog watchdog{database_timeouts().statement};  // a frozen server must not stall the reporter
 
   pqxx::connection& connection() {
     if (!conn || !conn->is_open()) conn = connect_database(url);
@@ -35,8 +44,16 @@ ReportStore::~ReportStore() = default;
 template <class Fn>
 void ReportStore::Impl::write(Fn&& fn) {
   auto& conn_ = conn;
+  auto away = [&](const std::string& what) {
+    if (watchdog.fired())
+      return DbError(DbError::Kind::timeout, "database did not answer within " +
+                                                 std::to_string(database_timeouts().statement.count()) + " s");
+    return classify_db_error(what);
+  };
   try {
-    pqxx::work w(connection());
+    auto& c = connection();
+    auto guard = watchdog.watch(c.sock());
+    pqxx::work w(c);
     fn(w);
     w.commit();
   } catch (const DbError&) {
@@ -47,11 +64,11 @@ void ReportStore::Impl::write(Fn&& fn) {
     // SQLSTATE class 08 (connection) and 57 (operator intervention, e.g. a shutdown)
     // mean the database went away; anything else is this write's own fault.
     const std::string state = e.sqlstate();
-    if (state.rfind("08", 0) == 0 || state.rfind("57", 0) == 0) throw classify_db_error(e.what());
+    if (state.rfind("08", 0) == 0 || state.rfind("57", 0) == 0) throw away(e.what());
     throw DbError(DbError::Kind::query, std::string("database rejected the write: ") + e.what());
   } catch (const std::exception& e) {
     conn_.reset();  // a broken connection is re-opened on the next write
-    throw classify_db_error(e.what());
+    throw away(e.what());
   }
 }
 
@@ -61,8 +78,8 @@ void ReportStore::start_benchmark(const BenchmarkRecord& b) {
         "INSERT INTO benchmarks (id, organization_id, tenant_id, user_id, status, started_at, options, "
         "runner_version, scenarios_commit) VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6::timestamptz, "
         "$7::jsonb, $8, NULLIF($9, '')) ON CONFLICT (id) DO NOTHING",
-        b.id, b.organization_id, b.tenant_id, b.user_id, b.status, b.started_at, b.options_json, b.runner_version,
-        b.scenarios_commit);
+        b.id, b.organization_id, b.tenant_id, b.user_id, b.status, b.started_at, j(b.options_json), t(b.runner_version),
+        t(b.scenarios_commit));
   });
 }
 
@@ -85,10 +102,11 @@ void ReportStore::upsert_report(const ScenarioReport& r) {
         "host_ids = EXCLUDED.host_ids, agent_ids = EXCLUDED.agent_ids, tokens = EXCLUDED.tokens, "
         "phases = EXCLUDED.phases, log_path = EXCLUDED.log_path, started_at = EXCLUDED.started_at, "
         "finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms",
-        r.benchmark_id, r.scenario_key, r.scenario_title, r.tags_json, r.iteration, r.mode, r.gateway, to_string(r.status),
-        r.error_kind, r.error_message, opt_text(r.compliance_score), r.rules_json, r.validate_playbook, r.ticket_id,
-        r.job_id, r.resolution_status, opt_text(r.task_count), r.host_ids_json, r.agent_ids_json, r.tokens_json,
-        r.phases_json, r.log_path, r.started_at, r.finished_at, r.duration_ms);
+        r.benchmark_id, t(r.scenario_key), t(r.scenario_title), j(r.tags_json), r.iteration, r.mode, r.gateway,
+        to_string(r.status), t(r.error_kind), t(r.error_message), opt_text(r.compliance_score), j(r.rules_json),
+        t(r.validate_playbook), t(r.ticket_id), t(r.job_id), t(r.resolution_status), opt_text(r.task_count),
+        j(r.host_ids_json), j(r.agent_ids_json), j(r.tokens_json), j(r.phases_json), t(r.log_path), r.started_at,
+        r.finished_at, r.duration_ms);
   });
 }
 
@@ -104,7 +122,7 @@ void ReportStore::finish_benchmark(const std::string& id, const std::string& sta
         "count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'error') AS errored, "
         "avg(compliance_score) AS mean_compliance FROM scenario_reports WHERE benchmark_id = $1::uuid) s "
         "WHERE b.id = $1::uuid",
-        id, status, finished_at, capacity_json);
+        id, status, finished_at, capacity_json.empty() ? capacity_json : j(capacity_json));
   });
 }
 

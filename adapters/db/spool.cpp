@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "adapters/env/state_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -59,6 +61,42 @@ struct FileLock {
   }
 };
 
+bool write_all(int fd, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Replaces `file` with `lines` through a temporary file: written, fsync'd, renamed,
+// the folder fsync'd. Any step failing removes the temporary and leaves `file`
+// untouched. Returns "" or what failed.
+std::string rewrite(const fs::path& file, const std::vector<std::string>& lines) {
+  const fs::path tmp = file.string() + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return "cannot create " + tmp.string() + ": " + std::strerror(errno);
+  std::string data;
+  for (const auto& l : lines) data += l + "\n";
+  std::string why;
+  if (!write_all(fd, data))
+    why = "cannot write " + tmp.string() + ": " + std::strerror(errno);
+  else if (::fsync(fd) != 0)
+    why = "cannot sync " + tmp.string() + ": " + std::strerror(errno);
+  ::close(fd);
+  if (why.empty() && ::rename(tmp.c_str(), file.c_str()) != 0)
+    why = "cannot rename " + tmp.string() + ": " + std::strerror(errno);
+  if (!why.empty()) {
+    ::unlink(tmp.c_str());
+    return why;
+  }
+  fsync_dir(file.parent_path());
+  return "";
+}
+
 }  // namespace
 
 Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
@@ -72,17 +110,19 @@ void Spool::append(const std::string& stream, const std::string& line) { write_l
 void Spool::write_line(const std::string& name, const std::string& line) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
+  if (ec) throw std::runtime_error("spool: cannot create the folder " + dir_ + ": " + ec.message());
   const fs::path file = fs::path(dir_) / name;
   const bool existed = fs::exists(file, ec);
   int fd = -1;
   // A replay may rename or remove the file between our open() and flock(): then the
   // descriptor points at a dead inode and the line would be lost. Re-open until the
   // locked inode is the one the path names.
+  struct stat by_fd {};
   for (int attempt = 0; attempt < 100; ++attempt) {
     fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) throw std::runtime_error("spool: cannot open " + file.string() + ": " + std::strerror(errno));
     ::flock(fd, LOCK_EX);
-    struct stat by_fd {}, by_path {};
+    struct stat by_path {};
     if (::fstat(fd, &by_fd) == 0 && ::stat(file.c_str(), &by_path) == 0 && by_fd.st_ino == by_path.st_ino &&
         by_fd.st_dev == by_path.st_dev)
       break;
@@ -91,12 +131,15 @@ void Spool::write_line(const std::string& name, const std::string& line) {
   }
   if (fd < 0) throw std::runtime_error("spool: cannot lock " + file.string());
   const std::string data = line + "\n";
-  const ssize_t n = ::write(fd, data.data(), data.size());
-  const int rc = ::fsync(fd);
-  const int err = errno;
+  int err = 0;
+  if (!write_all(fd, data) || ::fsync(fd) != 0) {
+    err = errno;
+    // A line cut short (ENOSPC half-way) would glue itself to the next append and
+    // corrupt both: cut the file back to where it was (we hold the lock).
+    if (::ftruncate(fd, by_fd.st_size) == 0) ::fsync(fd);
+  }
   ::close(fd);
-  if (n != static_cast<ssize_t>(data.size()) || rc != 0)
-    throw std::runtime_error("spool: cannot write " + file.string() + ": " + std::strerror(err));
+  if (err) throw std::runtime_error("spool: cannot write " + file.string() + ": " + std::strerror(err));
   if (!existed) fsync_dir(dir_);  // the new file's name must survive a crash too
 }
 
@@ -104,6 +147,11 @@ std::size_t Spool::pending() const {
   std::size_t n = 0;
   for (const auto& f : spool_files(dir_)) n += read_lines(f).size();
   return n;
+}
+
+void Spool::for_each_pending(const std::function<void(const std::string&)>& f) const {
+  for (const auto& file : spool_files(dir_))
+    for (const auto& line : read_lines(file)) f(line);
 }
 
 Spool::ReplayResult Spool::replay(const std::function<bool(const std::string&)>& apply) {
@@ -120,14 +168,13 @@ Spool::ReplayResult Spool::replay(const std::function<bool(const std::string&)>&
           ++result.skipped;
       }
     } catch (...) {
-      // Keep what was not written, atomically, then stop: order must hold.
-      const fs::path tmp = file.string() + ".tmp";
-      {
-        std::ofstream out(tmp, std::ios::trunc);
-        for (std::size_t j = i; j < lines.size(); ++j) out << lines[j] << '\n';
-      }
-      fs::rename(tmp, file);
-      fsync_dir(dir_);
+      // Keep what was not written, then stop: order must hold. The rewrite is
+      // all-or-nothing: if it cannot be completed (a full disk), the old file stays
+      // as it was and the lines already applied are applied again next time (every
+      // write is an idempotent upsert).
+      std::vector<std::string> rest(lines.begin() + static_cast<std::ptrdiff_t>(i), lines.end());
+      if (auto why = rewrite(file, rest); !why.empty())
+        spdlog::warn("spool: could not compact {} ({}); it is kept whole and replayed again later", file.string(), why);
       result.remaining = pending();
       return result;
     }

@@ -3,7 +3,9 @@
 // JSON-lines file per benchmark, each line fsync'd before append() returns, replayed
 // in order when the database answers again. Replay stops at the first write that
 // fails and keeps the rest for later; a line that does not decode (torn by a crash)
-// is skipped and counted.
+// is skipped and counted. Every write, fsync and rename is checked: a line that
+// cannot be written whole is cut back out and reported (never half-written), and a
+// compaction that cannot complete leaves the old file as it was.
 #include <functional>
 #include <string>
 
@@ -22,11 +24,14 @@ class Spool {
 
   // Number of lines waiting in every spool file.
   std::size_t pending() const;
+  // Calls f(line) for every waiting line, in replay order.
+  void for_each_pending(const std::function<void(const std::string&)>& f) const;
 
   struct ReplayResult {
     std::size_t applied = 0;
     std::size_t skipped = 0;    // undecodable lines
     std::size_t remaining = 0;  // lines left because a write failed
+    std::size_t rejected = 0;   // lines the database refused (moved to a .rejected file)
   };
   // Calls apply(line) for each waiting line, files in name order, lines in file order.
   // apply returns false for an undecodable line and throws when the write failed.

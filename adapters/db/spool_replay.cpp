@@ -20,19 +20,35 @@ void apply_report_op(ReportStore& store, const ReportOp& op) {
       op);
 }
 
-Spool::ReplayResult replay_spool(ReportStore& store, Spool& spool) {
-  return spool.replay([&](const std::string& line) {
+Spool::ReplayResult replay_spool(ReportStore& store, Spool& spool, const ReplayObserver& observe) {
+  std::size_t rejected = 0;
+  auto result = spool.replay([&](const std::string& line) {
     auto op = decode_op(line);
     if (!op) return false;
     try {
       apply_report_op(store, *op);
+      if (observe) observe(*op, true);
     } catch (const DbError& e) {
       if (e.kind != DbError::Kind::query) throw;  // the database is away: stop, keep the rest
       spdlog::error("{}; kept in {}", e.what(), spool.dir());
-      spool.reject("replay", line);
+      spool.reject("replay", line);  // throws if it cannot be kept: the line stays spooled
+      ++rejected;
+      if (observe) observe(*op, false);
     }
     return true;
   });
+  result.rejected = rejected;
+  return result;
+}
+
+std::size_t spooled_reports(const Spool& spool, const std::string& benchmark_id) {
+  std::size_t n = 0;
+  spool.for_each_pending([&](const std::string& line) {
+    auto op = decode_op(line);
+    if (!op) return;
+    if (const auto* r = std::get_if<ScenarioReport>(&*op); r && r->benchmark_id == benchmark_id) ++n;
+  });
+  return n;
 }
 
 }  // namespace runner

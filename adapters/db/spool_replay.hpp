@@ -1,6 +1,7 @@
 #pragma once
 // Replays a spool into the database: the one procedure the reporter actor and the
 // start of every connecting command share.
+#include <functional>
 #include <string>
 
 #include "adapters/db/report_codec.hpp"
@@ -15,6 +16,11 @@ void apply_report_op(ReportStore& store, const ReportOp& op);
 // Applies every spooled line in order. A line the database refuses (DbError::query)
 // moves to the spool's rejected file; a lost connection stops the replay and keeps
 // the rest. Undecodable lines are skipped (counted in the result).
-Spool::ReplayResult replay_spool(ReportStore& store, Spool& spool);
+// `observe(op, stored)` (optional) hears of every decoded line: stored, or refused.
+using ReplayObserver = std::function<void(const ReportOp&, bool stored)>;
+Spool::ReplayResult replay_spool(ReportStore& store, Spool& spool, const ReplayObserver& observe = {});
+
+// This benchmark's ScenarioReports waiting in the spool.
+std::size_t spooled_reports(const Spool& spool, const std::string& benchmark_id);
 
 }  // namespace runner

@@ -1,5 +1,7 @@
 #include "adapters/engine/engine_api.hpp"
 
+#include "adapters/text/utf8.hpp"
+
 #include <simdjson.h>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +33,17 @@ std::string str(object o, const char* key) {
 std::int64_t integer(object o, const char* key) {
   int64_t v = 0;
   return o[key].get(v) == simdjson::SUCCESS ? v : 0;
+}
+
+// A token count: absent is 0; anything but an integer in [0, max_token_count] is
+// named in `invalid` (and counts 0), never silently stored as 0.
+std::int64_t token_count(object o, const char* key, std::vector<std::string>& invalid) {
+  element e;
+  if (o[key].get(e) != simdjson::SUCCESS || e.is_null()) return 0;
+  int64_t v = 0;
+  if (e.get(v) == simdjson::SUCCESS && v >= 0 && v <= max_token_count) return v;
+  invalid.push_back(std::string(key) + ": " + utf8_truncate(simdjson::minify(e), 40));
+  return 0;
 }
 
 std::vector<std::string> str_list(object o, const char* key) {
@@ -160,9 +173,9 @@ std::optional<JobSnapshot> parse_job(const std::string& json) {
   j.plan = str(*o, "plan");
   object usage;
   if ((*o)["usage"].get(usage) == simdjson::SUCCESS) {
-    j.tokens.prompt = integer(usage, "prompt_tokens");
-    j.tokens.completion = integer(usage, "completion_tokens");
-    j.tokens.total = integer(usage, "total_tokens");
+    j.tokens.prompt = token_count(usage, "prompt_tokens", j.tokens.invalid);
+    j.tokens.completion = token_count(usage, "completion_tokens", j.tokens.invalid);
+    j.tokens.total = token_count(usage, "total_tokens", j.tokens.invalid);
   }
   simdjson::dom::array tasks;
   if ((*o)["tasks"].get(tasks) == simdjson::SUCCESS) {

@@ -7,7 +7,10 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <string>
 #include <unordered_map>
+
+#include "adapters/env/env_number.hpp"
 
 namespace runner {
 namespace {
@@ -23,10 +26,23 @@ struct Transfer {
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   HttpResponse response;
+  bool too_large = false;
 };
 
+// No reply is allowed to grow the runner without bound (an engine streaming an
+// endless body): RUNNER_HTTP_MAX_BODY_MIB, default 16.
+std::size_t max_body_bytes() {
+  static const std::size_t cap = env_number("RUNNER_HTTP_MAX_BODY_MIB", 16, 1, 4096) * 1024 * 1024;
+  return cap;
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-  static_cast<Transfer*>(user)->response.body.append(data, size * n);
+  auto* t = static_cast<Transfer*>(user);
+  if (t->response.body.size() + size * n > max_body_bytes()) {
+    t->too_large = true;
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+  }
+  t->response.body.append(data, size * n);
   return size * n;
 }
 
@@ -69,6 +85,7 @@ struct CurlLoop::Impl {
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(t->request.connect_timeout_ms));
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(t->request.timeout_ms));
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_body_bytes()));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -89,7 +106,11 @@ struct CurlLoop::Impl {
     } else {
       t->response.status = 0;
       t->response.error = curl_easy_strerror(code);
+      if (t->too_large || code == CURLE_FILESIZE_EXCEEDED)
+        t->response.error = "reply body larger than " + std::to_string(max_body_bytes() / (1024 * 1024)) +
+                            " MiB (RUNNER_HTTP_MAX_BODY_MIB); not read further";
       t->response.body.clear();
+      t->response.body.shrink_to_fit();
     }
     curl_slist_free_all(t->headers);
     curl_easy_cleanup(e);
@@ -124,6 +145,7 @@ struct CurlLoop::Impl {
 
 CurlLoop::CurlLoop() : impl_(std::make_unique<Impl>()) {
   static GlobalInit init;
+  (void)max_body_bytes();  // a bad RUNNER_HTTP_MAX_BODY_MIB is refused here, not on the loop's thread
   impl_->multi = curl_multi_init();
   // Thousands of polled jobs share a few connections per engine instead of opening a
   // socket each: curl queues the rest and reuses connections (keep-alive).

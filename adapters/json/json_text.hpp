@@ -15,4 +15,9 @@ std::string json_dump(const nlohmann::json& value);
 // lines that embed JSON columns as they were written).
 std::string json_dump_ordered(const nlohmann::ordered_json& value);
 
+// JSON text made safe for a PostgreSQL jsonb column, which refuses `\u0000` and
+// invalid UTF-8: every string and key cleaned (utf8_clean), key order kept. Text
+// that is not JSON at all is stored as a JSON string of itself, never dropped.
+std::string json_for_database(const std::string& text);
+
 }  // namespace runner

@@ -1,6 +1,8 @@
 #pragma once
 // Scenario discovery: walks a scenarios root for scenario.json files (hidden folders
-// skipped), parses each, detects its playbooks, and rejects duplicate keys.
+// skipped, symlinked folders followed once each), parses each, detects its
+// playbooks (a playbook name that is not a readable file is an error, never a
+// skipped phase), and rejects duplicate keys and keys sharing a log file name.
 // A broken scenario never stops the others from loading.
 #include <stdexcept>
 #include <string>
@@ -24,6 +26,7 @@ struct Catalog {
   std::vector<BrokenScenario> broken;
   std::vector<Problem> errors;
   std::vector<Problem> warnings;
+  std::vector<std::string> unreadable;  // folders that could not be read (their scenarios are unknown)
 };
 
 // Thrown when the root itself is unusable (missing, not a folder).

@@ -2,9 +2,14 @@
 
 #include <simdjson.h>
 
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "adapters/regex/regex.hpp"
+#include "adapters/text/utf8.hpp"
 
 namespace runner {
 namespace {
@@ -87,7 +92,8 @@ class Reader {
     return bool(*e);
   }
 
-  std::optional<std::int64_t> integer(object obj, std::string_view key, const std::string& base, std::int64_t min) {
+  std::optional<std::int64_t> integer(object obj, std::string_view key, const std::string& base, std::int64_t min,
+                                      std::int64_t max = std::numeric_limits<std::int64_t>::max()) {
     auto path = join_path(base, key);
     auto e = field(obj, key);
     if (!e) return std::nullopt;
@@ -101,8 +107,9 @@ class Reader {
       error(path, std::string("expected an integer, got ") + type_name(e->type()));
       return std::nullopt;
     }
-    if (v < min) {
-      error(path, "must be >= " + std::to_string(min) + ", got " + std::to_string(v));
+    if (v < min || v > max) {
+      error(path, (v < min ? "must be >= " + std::to_string(min) : "must be <= " + std::to_string(max)) + ", got " +
+                      std::to_string(v));
       return std::nullopt;
     }
     return v;
@@ -301,9 +308,58 @@ void parse_hosts_agents(Reader& r, object root, Scenario& s) {
   });
 }
 
+// Control characters (C0, DEL, C1: ESC among them) in names shown on a terminal.
+bool has_control(std::string_view text) { return printable(text) != utf8_clean(text) || text.find('\0') != text.npos; }
+
+// The longest key: its log file `<key>-<iteration>.inventory.yml` must fit a file
+// name (255 bytes) for any iteration count.
+constexpr std::size_t max_key_bytes = 200;
+
+// simdjson refuses a number it cannot hold without saying where; nlohmann's parser
+// says at which byte, turned here into a line and column.
+std::string number_location(std::string_view json, simdjson::error_code err) {
+  if (err != simdjson::NUMBER_ERROR && err != simdjson::NUMBER_OUT_OF_RANGE) return "";
+  try {
+    const auto doc = nlohmann::json::parse(json);
+    (void)doc;
+  } catch (const nlohmann::json::exception& e) {
+    const std::string what = e.what();
+    const auto at = what.find("at line ");
+    if (at != std::string::npos) return " (" + what.substr(at, what.find(':', at) - at) + ")";
+    const auto num = what.find("number overflow");
+    if (num != std::string::npos) return " (" + what.substr(num) + ")";
+  }
+  // nlohmann holds it (as a double): name the first number no integer field can take.
+  std::string where;
+  std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& v, const std::string& p) {
+    if (!where.empty()) return;
+    if (v.is_number_float() && std::abs(v.get<double>()) >= 9.2e18) where = p.empty() ? "(root)" : p;
+    if (v.is_object())
+      for (const auto& [k, x] : v.items()) walk(x, p.empty() ? k : p + "." + k);
+    if (v.is_array())
+      for (std::size_t i = 0; i < v.size(); ++i) walk(v[i], p + "[" + std::to_string(i) + "]");
+  };
+  try {
+    walk(nlohmann::json::parse(json), "");
+  } catch (const std::exception&) {
+  }
+  return where.empty() ? "" : " (at " + where + ": out of range)";
+}
+
 void check_key(Reader& r, const std::string& key) {
   if (key.find_first_of(", \t\n*") != std::string::npos)
-    r.error("key", "'" + key + "' must not contain spaces, commas or '*' (they are -s syntax)");
+    r.error("key", "'" + printable(key) + "' must not contain spaces, commas or '*' (they are -s syntax)");
+  else if (has_control(key) || !utf8_valid(key))
+    r.error("key", "'" + printable(key) + "' must be UTF-8 without control characters");
+  else if (key.size() > max_key_bytes)
+    r.error("key", "is " + std::to_string(key.size()) + " bytes; at most " + std::to_string(max_key_bytes) +
+                       " (it names the iteration's log files)");
+}
+
+// A title is shown on terminals: text only.
+void check_title(Reader& r, const char* field, const std::string& title) {
+  if (has_control(title) || !utf8_valid(title))
+    r.error(field, "'" + printable(title) + "' must be UTF-8 without control characters (it is shown on terminals)");
 }
 
 }  // namespace
@@ -315,7 +371,7 @@ ParsedScenario parse_scenario(std::string_view json, const std::string& file) {
   simdjson::padded_string padded(json);
   element doc;
   if (auto err = parser.parse(padded).get(doc); err) {
-    r.error("(file)", std::string("invalid JSON: ") + simdjson::error_message(err));
+    r.error("(file)", std::string("invalid JSON: ") + simdjson::error_message(err) + number_location(json, err));
     return out;
   }
   if (doc.type() != element_type::OBJECT) {
@@ -334,7 +390,9 @@ ParsedScenario parse_scenario(std::string_view json, const std::string& file) {
   s.tags = out.tags = r.str_array(root, "tags", "");
   for (std::size_t i = 0; i < s.tags.size(); ++i)
     if (s.tags[i].empty() || s.tags[i].find_first_of(", *") != std::string::npos)
-      r.error(index_path("tags", i), "tag '" + s.tags[i] + "' must be non-empty, without spaces, commas or '*'");
+      r.error(index_path("tags", i), "tag '" + printable(s.tags[i]) + "' must be non-empty, without spaces, commas or '*'");
+    else if (has_control(s.tags[i]) || !utf8_valid(s.tags[i]))
+      r.error(index_path("tags", i), "tag '" + printable(s.tags[i]) + "' must be UTF-8 without control characters");
 
   const bool modern = r.field(root, "title") || r.field(root, "ticket_title") || r.field(root, "ticket_body");
   if (!modern && r.field(root, "name")) {
@@ -343,15 +401,18 @@ ParsedScenario parse_scenario(std::string_view json, const std::string& file) {
     auto name = r.str(root, "name", "", true, true);
     auto desc = r.str(root, "description", "", true, true);
     s.title = s.ticket_title = name.value_or("");
+    check_title(r, "name", s.title);
     s.description = s.ticket_body = desc.value_or("");
     r.warn("(file)", "uses the 0.3/0.4 form: 'name' serves as title and ticket_title, 'description' as ticket_body");
   } else {
     s.title = r.str(root, "title", "", true, true).value_or("");
     s.description = r.str(root, "description", "", true).value_or("");
     s.ticket_title = r.str(root, "ticket_title", "", true, true).value_or("");
+    check_title(r, "title", s.title);
+    check_title(r, "ticket_title", s.ticket_title);
     s.ticket_body = r.str(root, "ticket_body", "", true, true).value_or("");
   }
-  s.timeout_seconds = r.integer(root, "timeout_seconds", "", 1);
+  s.timeout_seconds = r.integer(root, "timeout_seconds", "", 1, max_timeout_seconds);
   parse_hosts_agents(r, root, s);
   parse_validation(r, root, s);
   if (!r.has_errors()) out.scenario = std::move(s);

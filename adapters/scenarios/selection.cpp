@@ -1,5 +1,7 @@
 #include "adapters/scenarios/selection.hpp"
 
+#include "adapters/text/utf8.hpp"
+
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -87,7 +89,13 @@ Selection select_scenarios(const Catalog& cat, const std::vector<std::string>& i
                              ") which has definition errors");
         matched = true;
       }
-    if (!matched) sel.errors.push_back("-s: '" + item + "' matches no scenario key or tag" + suggestions(cat, item));
+    if (!matched) {
+      std::string hint = suggestions(cat, item);
+      if (!cat.unreadable.empty())
+        hint += "; " + std::to_string(cat.unreadable.size()) + " folder(s) could not be read and may hold it (first: " +
+                cat.unreadable.front() + ")";
+      sel.errors.push_back("-s: '" + printable(item) + "' matches no scenario key or tag" + hint);
+    }
   }
   sel.scenarios.assign(chosen.begin(), chosen.end());
   std::sort(sel.scenarios.begin(), sel.scenarios.end(),

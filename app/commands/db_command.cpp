@@ -4,6 +4,7 @@
 
 #include "adapters/db/database.hpp"
 #include "adapters/db/migrator.hpp"
+#include "adapters/db/platform_store.hpp"
 #include "app/commands/command_support.hpp"
 #include "messages/exit_codes.hpp"
 
@@ -29,6 +30,15 @@ int run_db_migrate_command(const DbOptions& opts) {
     return exit_code::preflight;
   }
   replay_spooled_reports(url, opts.spool_dir);
+  // What runs that died left behind: their benchmarks still `running`, their agents'
+  // overrides.
+  try {
+    PlatformStore store(url);
+    if (auto n = store.mark_abandoned_runs(); n) spdlog::warn("marked {} benchmark(s) left running by runs that died as aborted", n);
+    if (auto n = store.repair_overrides(); n) spdlog::info("restored the settings of {} agent(s) left overridden by a run that died", n);
+  } catch (const std::exception& e) {
+    spdlog::warn("could not check for runs that died: {}", e.what());
+  }
   return exit_code::success;
 }
 

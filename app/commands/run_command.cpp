@@ -11,6 +11,7 @@
 #include "actors/provisioner.hpp"
 #include "actors/ram_broker.hpp"
 #include "actors/reporter.hpp"
+#include "adapters/env/env_number.hpp"
 #include "actors/system_config.hpp"
 #include "actors/supervisor.hpp"
 #include "adapters/db/spool.hpp"
@@ -27,6 +28,7 @@
 #include "app/preflight.hpp"
 #include "app/scenario_source.hpp"
 #include "app/signal_watch.hpp"
+#include "app/durability.hpp"
 #include "app/summary.hpp"
 #include "app/version.hpp"
 #include "messages/exit_codes.hpp"
@@ -146,11 +148,13 @@ std::shared_ptr<RunSettings> run_settings(const RunOptions& opts, const Config& 
   run->gateway_engine = opts.gateway_engine.value_or("");
   run->gateway_multimodal_engine = opts.gateway_multimodal_engine.value_or("");
   run->runs_dir = (fs::path(runner_state_dir()) / "runs").string();
+  run->fail_if_host_busy = opts.fail_if_host_busy;
   // Tuning knobs for tests and soak runs (documented in README).
-  run->poll_initial_ms = env_u32("RUNNER_POLL_INITIAL_MS", 1'000);
-  run->poll_max_ms = env_u32("RUNNER_POLL_MAX_MS", 10'000);
-  run->default_timeout_s = env_u32("RUNNER_JOB_TIMEOUT_S", 600);
-  run->playbook_timeout_s = env_u32("RUNNER_PLAYBOOK_TIMEOUT_S", 600);
+  const auto week = static_cast<std::uint64_t>(max_timeout_seconds);
+  run->poll_initial_ms = static_cast<std::uint32_t>(env_number("RUNNER_POLL_INITIAL_MS", 1'000, 1, 600'000));
+  run->poll_max_ms = static_cast<std::uint32_t>(env_number("RUNNER_POLL_MAX_MS", 10'000, 1, 3'600'000));
+  run->default_timeout_s = static_cast<std::uint32_t>(env_number("RUNNER_JOB_TIMEOUT_S", 600, 1, week));
+  run->playbook_timeout_s = static_cast<std::uint32_t>(env_number("RUNNER_PLAYBOOK_TIMEOUT_S", 600, 1, week));
   if (const char* crash = std::getenv("RUNNER_TEST_CRASH_SCENARIO")) run->crash_scenario_key = crash;
   run->vm = pre.vm;
   return run;
@@ -243,15 +247,22 @@ int finalize(caf::actor_system& sys, const RunOptions& opts, const RunPreflight&
   self->request(actors.reporter, caf::infinite, bench_finish_atom::value, out.bench.id, status,
                 engine_api::iso8601(std::chrono::system_clock::now()), out.capacity)
       .receive([](bool) {}, [](caf::error&) {});
-  uint64_t spooled = 0;
+  // Where every report is, as the reporter knows it; a reporter that cannot answer
+  // knows nothing, and nothing it was given is counted as kept.
+  ReportLedger ledger;
+  ledger.lost = out.reports.size();
   self->request(actors.reporter, caf::infinite, replay_atom::value)
-      .receive([&](uint64_t n) { spooled = n; }, [](caf::error&) {});
+      .receive([&](ReportLedger& l) { ledger = std::move(l); },
+               [&](caf::error& e) { spdlog::error("the reporter did not answer: {}", sys.render(e)); });
   print_summary(out.reports, opts.iterations, opts.common.verbosity);
-  spdlog::info("benchmark {} {}: reports in benchmarks/scenario_reports of {}", out.bench.id, status,
-               describe_database(pre.db_url));
-  if (spooled)
-    spdlog::warn("{} report write(s) remain spooled in {}; the next command that reaches the database replays them",
-                 spooled, spool_dir);
+  spdlog::info("benchmark {} {} on {}", out.bench.id, status, describe_database(pre.db_url));
+  for (const auto& [error, line] : durability_lines(ledger, spool_dir)) {
+    if (error)
+      spdlog::error("{}", line);
+    else
+      spdlog::info("{}", line);
+  }
+  if (!all_kept(ledger)) return exit_code::infrastructure;
   return run_exit_code(out.reports, out.interrupted, opts.fail_on_error);
 }
 

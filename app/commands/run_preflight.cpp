@@ -1,10 +1,14 @@
 #include "app/commands/run_preflight.hpp"
 
+#include "adapters/env/env_number.hpp"
+
 #include <caf/all.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "adapters/db/database.hpp"
 #include "adapters/engine/engine_api.hpp"
+#include "adapters/text/utf8.hpp"
 #include "adapters/servicenow/servicenow_api.hpp"
 #include "adapters/vm/vm_lifecycle.hpp"
 #include "app/commands/vm_support.hpp"
@@ -36,7 +40,13 @@ CheckResult check_engine(caf::actor_system& sys, const http_client_actor& http, 
   req.max_attempts = 2;
   req.timeout_ms = 5'000;
   const HttpResponse resp = exchange(sys, http, std::move(req), std::chrono::seconds(30));
-  if (resp.status == 200) return {true, cfg.get("ENGINE_API_URL") + " answers"};
+  if (resp.status == 200) {
+    // An HTML error page or a proxy's banner answers 200 too: it is not our engine.
+    if (!nlohmann::json::accept(resp.body))
+      return {false, cfg.get("ENGINE_API_URL") + "/api/v1/whoami answered HTTP 200 with a body that is not JSON (" +
+                         utf8_truncate(printable(resp.body), 60) + "); is ENGINE_API_URL the engine's API?"};
+    return {true, cfg.get("ENGINE_API_URL") + " answers"};
+  }
   if (resp.status == 401 || resp.status == 403)
     return {false, "the engine rejected ENGINE_API_KEY (HTTP " + std::to_string(resp.status) + ")"};
   if (resp.status == 0) return {false, "cannot reach " + cfg.get("ENGINE_API_URL") + ": " + resp.error};
@@ -104,7 +114,7 @@ std::optional<RunPreflight> run_preflight(const RunOptions& opts, const Config& 
     vm->templates = catalog;
     vm->key_path = key.private_path;
     vm->public_key = key.public_key;
-    vm->ready_timeout = std::chrono::seconds(env_u32("RUNNER_VM_READY_TIMEOUT_S", 180));
+    vm->ready_timeout = std::chrono::seconds(env_number("RUNNER_VM_READY_TIMEOUT_S", 180, 1, 86'400));
     out.vm = vm;
     return {true, std::to_string(catalog->templates.size()) + " template(s) in " + dir + ", key " + key.private_path};
   });
@@ -119,11 +129,6 @@ std::optional<RunPreflight> run_preflight(const RunOptions& opts, const Config& 
     return std::nullopt;
   }
   return out;
-}
-
-std::uint32_t env_u32(const char* name, std::uint32_t fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? static_cast<std::uint32_t>(std::stoul(v)) : fallback;
 }
 
 }  // namespace runner

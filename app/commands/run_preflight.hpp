@@ -33,7 +33,4 @@ struct RunPreflight {
 std::optional<RunPreflight> run_preflight(const RunOptions& opts, const Config& cfg, caf::actor_system& sys,
                                           const http_client_actor& http);
 
-// A tuning knob from the environment (RUNNER_POLL_INITIAL_MS, ...), else `fallback`.
-std::uint32_t env_u32(const char* name, std::uint32_t fallback);
-
 }  // namespace runner

@@ -1,5 +1,7 @@
 #include "app/commands/vm_support.hpp"
 
+#include "adapters/env/env_number.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -51,7 +53,7 @@ std::uint64_t ram_budget_mib(std::optional<double> cap_gb, std::string& detail) 
       break;
     }
   std::uint64_t reserve = 2048;
-  if (const char* r = std::getenv("RUNNER_RAM_RESERVE_MIB"); r && *r) reserve = std::stoull(r);
+  reserve = env_number("RUNNER_RAM_RESERVE_MIB", reserve, 0, std::uint64_t{1} << 30);
   const std::uint64_t available = available_kib / 1024;
   std::uint64_t budget = available > reserve ? available - reserve : 0;
   detail = std::to_string(available) + " MiB available - " + std::to_string(reserve) + " MiB reserve";

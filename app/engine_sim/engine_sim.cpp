@@ -342,6 +342,8 @@ struct EngineSim::Impl {
   // --- routes -----------------------------------------------------------------
   void routes() {
     server.Get("/api/v1/whoami", api("whoami", [this](const httplib::Request&, httplib::Response& res) {
+      if (cfg.misbehave == "html")
+        return res.set_content("<html><body><h1>Welcome to nginx!</h1></body></html>", "text/html");
       res.set_content(json_dump({{"service", "2501-engine-sim"}, {"api_version", "1"}, {"behavior", cfg.behavior}}),
                       "application/json");
     }));
@@ -388,7 +390,23 @@ struct EngineSim::Impl {
       std::lock_guard lock(mu);
       auto it = jobs.find(req.matches[1]);
       if (it == jobs.end()) return not_found(res, "job");
-      res.set_content(engine_api::job_json(observe(it->second)), "application/json");
+      if (cfg.misbehave == "endless-job") {
+        // A body that never ends: 64 KiB chunks until the client hangs up.
+        res.set_chunked_content_provider("application/json", [](std::size_t, httplib::DataSink& sink) {
+          static const std::string chunk(64 * 1024, ' ');
+          return sink.write(chunk.data(), chunk.size());
+        });
+        return;
+      }
+      JobSnapshot snap = observe(it->second);
+      if (cfg.misbehave == "bad-status") snap.status = "exploded";
+      std::string body = engine_api::job_json(snap);
+      if (cfg.misbehave == "bad-tokens") {
+        auto doc = nlohmann::json::parse(body);
+        doc["usage"] = {{"prompt_tokens", -5}, {"completion_tokens", "lots"}, {"total_tokens", 1e300}};
+        body = json_dump(doc);
+      }
+      res.set_content(body, "application/json");
     }));
     server.Post(R"(/api/v1/jobs/([^/]+)/cancel)", api("cancel_job", [this](const httplib::Request& req,
                                                                            httplib::Response& res) {

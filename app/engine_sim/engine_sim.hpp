@@ -20,6 +20,11 @@ struct EngineSimConfig {
   double fault_5xx = 0, fault_429 = 0, fault_reset = 0, fault_slow = 0;
   std::uint32_t slow_ms = 20'000;        // how long a "slow" response is delayed
   std::uint64_t seed = 1;
+  // An engine that breaks the contract, for the runner's fault tests: "" (none) |
+  // endless-job (a job read streams a body that never ends) | bad-status (jobs report
+  // status "exploded") | bad-tokens (usage counts -5 and "lots") | html (whoami
+  // answers 200 with an HTML page).
+  std::string misbehave;
   std::string work_dir;                  // oracle logs and inventories
   int oracle_workers = 2;
   int http_threads = 32;
