@@ -39,7 +39,7 @@ std::string quoted(const std::string& v) {
 // key=value with our defaults for what the user left unset: the connect timeout,
 // TCP keepalives and a user timeout (a dead peer is noticed in about half a
 // minute), and a server-side statement timeout. What the user set wins.
-std::string conninfo_with_defaults(const std::string& url, int connect_timeout_s) {
+std::string conninfo_with_defaults(const std::string& url, int connect_timeout_s, bool bounded) {
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
   if (err) PQfreemem(err);
@@ -48,7 +48,8 @@ std::string conninfo_with_defaults(const std::string& url, int connect_timeout_s
   for (PQconninfoOption* o = opts; o->keyword; ++o)
     if (o->val && *o->val) set[o->keyword] = o->val;
   PQconninfoFree(opts);
-  const auto statement_ms = std::to_string(database_timeouts().statement.count());
+  const auto statement_ms =
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(database_timeouts().statement).count());
   const std::pair<const char*, std::string> defaults[] = {
       {"connect_timeout", std::to_string(connect_timeout_s)},
       {"keepalives", "1"},
@@ -56,7 +57,7 @@ std::string conninfo_with_defaults(const std::string& url, int connect_timeout_s
       {"keepalives_interval", "5"},
       {"keepalives_count", "3"},
       {"tcp_user_timeout", statement_ms},
-      {"options", "-c statement_timeout=" + statement_ms},
+      {"options", "-c statement_timeout=" + (bounded ? statement_ms : std::string("0"))},
   };
   for (const auto& [k, v] : defaults) set.emplace(k, v);
   std::string out;
@@ -112,13 +113,16 @@ DbError classify_db_error(const std::string& raw) {
   if (has("Connection refused")) return {DbError::Kind::refused, "database refused the connection: " + msg};
   if (has("could not translate host name")) return {DbError::Kind::unknown_host, "database host unknown: " + msg};
   if (has("timeout expired")) return {DbError::Kind::timeout, "database connection timed out: " + msg};
+  if (has("not connected") || has("server closed the connection") || has("terminating connection") ||
+      has("Lost connection"))
+    return {DbError::Kind::other, "database connection lost: " + msg};
   return {DbError::Kind::other, "database error: " + msg};
 }
 
-std::unique_ptr<pqxx::connection> connect_database(const std::string& url, int connect_timeout_s) {
+std::unique_ptr<pqxx::connection> connect_database(const std::string& url, int connect_timeout_s, bool bounded) {
   check_database_url(url);
   try {
-    return std::make_unique<pqxx::connection>(conninfo_with_defaults(url, connect_timeout_s));
+    return std::make_unique<pqxx::connection>(conninfo_with_defaults(url, connect_timeout_s, bounded));
   } catch (const std::exception& e) {
     throw classify_db_error(e.what());
   }

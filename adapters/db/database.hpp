@@ -31,8 +31,11 @@ bool db_unreachable(const DbError& e);
 // Throws DbError(bad_url) when libpq cannot parse the connection string.
 void check_database_url(const std::string& url);
 
-// Connects with `connect_timeout_s`; throws a classified DbError.
-std::unique_ptr<pqxx::connection> connect_database(const std::string& url, int connect_timeout_s = 5);
+// Connects with `connect_timeout_s`, keepalives and (when `bounded`) the statement
+// timeout; throws a classified DbError. Migrations connect unbounded: a schema change
+// on a large table may rightly take longer than any report write.
+std::unique_ptr<pqxx::connection> connect_database(const std::string& url, int connect_timeout_s = 5,
+                                                   bool bounded = true);
 
 // Turns a libpq/libpqxx failure text into a classified, redacted DbError.
 DbError classify_db_error(const std::string& message);

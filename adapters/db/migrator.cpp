@@ -11,7 +11,7 @@ constexpr long long migration_lock_key = 2501'0001;
 }
 
 MigrationOutcome migrate_database(const std::string& url, const std::vector<Migration>& migrations) {
-  auto conn = connect_database(url);
+  auto conn = connect_database(url, 5, false);
   MigrationOutcome out;
   try {
     {
@@ -52,7 +52,7 @@ MigrationOutcome migrate_database(const std::string& url, const std::vector<Migr
 }
 
 std::vector<std::string> pending_migrations(const std::string& url, const std::vector<Migration>& migrations) {
-  auto conn = connect_database(url);
+  auto conn = connect_database(url, 5, false);
   std::set<std::string> done;
   try {
     pqxx::read_transaction t(*conn);

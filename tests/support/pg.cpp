@@ -83,6 +83,16 @@ void PrivateCluster::start() {
   REQUIRE(sh(cmd) == 0);
 }
 
+void PrivateCluster::freeze() {
+  const std::string pid = "$(head -1 " + (dir_ / "pg" / "postmaster.pid").string() + ")";
+  REQUIRE(sh("kill -STOP " + pid + " && pkill -STOP -P " + pid) == 0);
+}
+
+void PrivateCluster::thaw() {
+  const std::string pid = "$(head -1 " + (dir_ / "pg" / "postmaster.pid").string() + ")";
+  sh("pkill -CONT -P " + pid + "; kill -CONT " + pid);
+}
+
 void PrivateCluster::stop() {
   sh(std::string(RUNNER_SOURCE_DIR) + "/scripts/pg-cluster stop " + (dir_ / "pg").string());
 }

@@ -35,7 +35,11 @@ class PrivateCluster {
   PrivateCluster();
   ~PrivateCluster();
   void start();
-  void stop();
+  void stop();  // a fast shutdown
+  // SIGSTOP / SIGCONT to the server and every backend: a database that stops
+  // answering while its kernel still holds the connections open (a partition, a hung VM).
+  void freeze();
+  void thaw();
   const std::string& url() const { return url_; }
 
  private:
