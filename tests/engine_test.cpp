@@ -7,6 +7,7 @@
 #include "actors/http_client.hpp"
 #include "actors/system_config.hpp"
 #include "adapters/engine/engine_api.hpp"
+#include "adapters/env/env_number.hpp"
 #include "adapters/http/retry_policy.hpp"
 #include "tests/support/actor_system.hpp"
 #include "tests/support/engine_sim.hpp"
@@ -192,4 +193,34 @@ TEST_CASE("schedule_time is five minutes ahead in UTC ISO 8601", "[engine]") {
   auto t = std::chrono::system_clock::from_time_t(timegm(&tm));
   CHECK(engine_api::fill_schedule_time("at {{schedule_time}} and {{schedule_time}}", t) ==
         "at 2026-11-26T14:05:00Z and 2026-11-26T14:05:00Z");
+}
+
+TEST_CASE("engine answers: token counts that are not counts are flagged, unknown job statuses are known as such",
+          "[engine][integrity]") {
+  auto job = engine_api::parse_job(
+      R"({"id":"job_1","status":"completed","usage":{"prompt_tokens":-5,"completion_tokens":"lots","total_tokens":1e300}})");
+  REQUIRE(job);
+  CHECK(job->tokens.invalid ==
+        std::vector<std::string>{"prompt_tokens: -5", "completion_tokens: \"lots\"", "total_tokens: 1e+300"});
+  auto fine = engine_api::parse_job(R"({"id":"job_1","status":"in_progress","usage":{"prompt_tokens":12}})");
+  REQUIRE(fine);
+  CHECK(fine->tokens.prompt == 12);
+  CHECK(fine->tokens.invalid.empty());
+  CHECK(fine->known_status());
+  job->status = "exploded";
+  CHECK_FALSE(job->known_status());
+}
+
+TEST_CASE("env numbers: the whole text, inside the documented range, or an error naming the variable",
+          "[integrity]") {
+  CHECK(parse_bounded("RUNNER_POLL_INITIAL_MS", "250", 1, 600000) == 250);
+  CHECK_THROWS_WITH(parse_bounded("RUNNER_POLL_INITIAL_MS", "abc", 1, 600000),
+                    "RUNNER_POLL_INITIAL_MS: 'abc' is not a whole number from 1 to 600000");
+  CHECK_THROWS_WITH(parse_bounded("RUNNER_PLAYBOOK_TIMEOUT_S", "-1", 1, 604800),
+                    "RUNNER_PLAYBOOK_TIMEOUT_S: '-1' is not a whole number from 1 to 604800");
+  CHECK_THROWS_WITH(parse_bounded("RUNNER_JOB_TIMEOUT_S", "4294968000", 1, 604800),
+                    "RUNNER_JOB_TIMEOUT_S: 4294968000 is out of range; expected a whole number from 1 to 604800");
+  CHECK_THROWS_WITH(parse_bounded("X", "12s", 1, 100), "X: '12s' is not a whole number from 1 to 100");
+  CHECK_THROWS_WITH(parse_bounded("X", "99999999999999999999999", 1, 100),
+                    Catch::Contains("out of range"));
 }

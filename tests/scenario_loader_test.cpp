@@ -1,6 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "adapters/scenarios/scenario_loader.hpp"
+#include "adapters/scenarios/selection.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace runner;
@@ -189,4 +195,113 @@ TEST_CASE("loader: the shipped examples load cleanly", "[loader]") {
   CHECK(c.errors.empty());
   CHECK(c.warnings.empty());
   CHECK(c.scenarios.size() >= 2);
+}
+
+// --- files that would give a false pass, names that would corrupt a terminal ----------
+
+TEST_CASE("loader: a playbook that is a dangling symlink or a folder is an error, never a skipped phase",
+          "[loader][integrity]") {
+  test::TempDir dir;
+  test::write_file(dir / "a/scenario.json", scenario_json("dangling"));
+  std::filesystem::create_symlink(dir / "a/missing.yml", dir / "a/prepare.yml");
+  test::write_file(dir / "b/scenario.json", scenario_json("folder"));
+  std::filesystem::create_directories(dir / "b/validate.yml");
+  test::write_file(dir / "c/scenario.json", scenario_json("linked"));
+  test::write_file(dir / "c/real-prepare.yml", "- hosts: all\n");
+  std::filesystem::create_symlink("real-prepare.yml", dir / "c/prepare.yml");
+  Catalog c = load_catalog(dir.str());
+  REQUIRE(c.errors.size() == 2);
+  CHECK(c.errors[0].file == (dir / "a/prepare.yml").string());
+  CHECK(c.errors[0].message.find("prepare.yml is a symlink to nothing") == 0);
+  CHECK(c.errors[1].message == "validate.yml is a folder, not a playbook; the phase would be skipped");
+  REQUIRE(c.scenarios.size() == 1);  // the two broken ones are not runnable
+  CHECK(c.scenarios[0].key == "linked");
+  CHECK(c.scenarios[0].playbooks.prepare);  // a symlink to a real file is followed
+  CHECK(c.broken.size() == 2);
+}
+
+TEST_CASE("loader: symlinked folders are followed once; a loop is a warning, not a hang", "[loader][integrity]") {
+  test::TempDir dir;
+  test::write_file(dir / "elsewhere/s/scenario.json", scenario_json("outside"));
+  std::filesystem::create_directories(dir / "root/inner");
+  test::write_file(dir / "root/inner/scenario.json", scenario_json("inner"));
+  std::filesystem::create_directory_symlink(dir / "elsewhere", dir / "root/linked");
+  std::filesystem::create_directory_symlink(dir / "root", dir / "root/inner/loop");
+  Catalog c = load_catalog((dir / "root").string());
+  REQUIRE(c.scenarios.size() == 2);
+  CHECK(c.scenarios[0].key == "inner");
+  CHECK(c.scenarios[1].key == "outside");
+  REQUIRE(c.warnings.size() == 1);
+  CHECK(c.warnings[0].file == (dir / "root/inner/loop").string());
+  CHECK(c.warnings[0].message.find("leads back to") == 0);
+}
+
+TEST_CASE("loader: an unreadable folder is a warning naming it, and -s says a scenario may be inside",
+          "[loader][integrity]") {
+  // The tests run as root, who reads everything: the walk happens in a child that
+  // gives up root for `nobody`.
+  test::TempDir dir;
+  std::filesystem::permissions(dir.path(), std::filesystem::perms(0755));
+  test::write_file(dir / "open/scenario.json", scenario_json("open"));
+  test::write_file(dir / "closed/s/scenario.json", scenario_json("hidden-one"));
+  for (const auto& p : {dir / "open", dir / "open/scenario.json"})
+    std::filesystem::permissions(p, std::filesystem::perms(0755));
+  std::filesystem::permissions(dir / "closed", std::filesystem::perms::none);
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string out;
+    if (::setgid(65534) == 0 && ::setuid(65534) == 0) {
+      Catalog c = load_catalog(dir.str());
+      Selection sel = select_scenarios(c, {"hidden-one"});
+      out = std::to_string(c.scenarios.size()) + "|" + (c.unreadable.empty() ? "" : c.unreadable[0]) + "|" +
+            (c.warnings.empty() ? "" : c.warnings[0].message) + "|" + (sel.errors.empty() ? "" : sel.errors[0]);
+    }
+    (void)!::write(fds[1], out.data(), out.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  ::waitpid(pid, nullptr, 0);
+  std::filesystem::permissions(dir / "closed", std::filesystem::perms(0755));
+  INFO(got);
+  CHECK(got.rfind("1|" + (dir / "closed").string() + "|cannot read (Permission denied); scenarios inside it are not loaded|",
+                  0) == 0);
+  CHECK(got.find("-s: 'hidden-one' matches no scenario key or tag") != std::string::npos);
+  CHECK(got.find("1 folder(s) could not be read and may hold it (first: " + (dir / "closed").string() + ")") !=
+        std::string::npos);
+}
+
+TEST_CASE("loader: keys and titles with control characters, overlong keys and colliding log names are errors",
+          "[loader][integrity]") {
+  Catalog evil = load_one(scenario_json("evil\\u001b[2Jkey"));  // its title holds the key, so two errors
+  REQUIRE(evil.errors.size() == 2);
+  CHECK(evil.errors[0].path + ": " + evil.errors[0].message ==
+        "key: 'evil\\x1b[2Jkey' must be UTF-8 without control characters");
+  CHECK(evil.errors[1].path == "title");
+  CHECK(only_error(R"({"key":"k","title":"T\u001b]0;owned\u0007","description":"d","ticket_title":"tt","ticket_body":"tb"})") ==
+        "title: 'T\\x1b]0;owned\\x07' must be UTF-8 without control characters (it is shown on terminals)");
+  CHECK(only_error(R"({"key":"k","title":"T\u0000cut","description":"d","ticket_title":"tt","ticket_body":"tb"})") ==
+        "title: 'Tcut' must be UTF-8 without control characters (it is shown on terminals)");
+  CHECK(only_error(scenario_json(std::string(201, 'k'))) == "key: is 201 bytes; at most 200 (it names the iteration's log files)");
+  test::TempDir dir;
+  test::write_file(dir / "a/scenario.json", scenario_json("web/down"));
+  test::write_file(dir / "b/scenario.json", scenario_json("web_down"));
+  Catalog c = load_catalog(dir.str());
+  REQUIRE(c.errors.size() == 1);
+  CHECK(c.errors[0].message.find("have the same log file name 'web_down'") != std::string::npos);
+  CHECK(c.scenarios.size() == 1);
+}
+
+TEST_CASE("loader: numbers out of range name their field", "[loader][integrity]") {
+  CHECK(only_error(scenario_json("t", R"("timeout_seconds": 4294968)")) == "timeout_seconds: must be <= 604800, got 4294968");
+  const std::string huge = only_error(scenario_json("t", R"("timeout_seconds": 1e400)"));
+  CHECK(huge.find("invalid JSON") != std::string::npos);
+  INFO(huge);
+  CHECK(huge.find("number overflow") != std::string::npos);
 }
