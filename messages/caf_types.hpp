@@ -78,7 +78,7 @@ typename Inspector::result_type inspect(Inspector& f, HttpRequest& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, HttpResponse& x) {
-  return f(caf::meta::type_name("HttpResponse"), x.status, x.body, x.error, x.attempts, x.retry_after_s);
+  return f(caf::meta::type_name("HttpResponse"), x.status, x.body, x.error, x.attempts, x.retry_after_s, x.too_large);
 }
 
 template <class Inspector>

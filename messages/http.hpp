@@ -27,6 +27,7 @@ struct HttpResponse {
   std::string error;          // transport error text when status == 0
   std::uint32_t attempts = 0;
   std::uint32_t retry_after_s = 0;  // from a Retry-After header, seconds
+  bool too_large = false;     // the body passed RUNNER_HTTP_MAX_BODY_MIB: final, never retried
 };
 
 }  // namespace runner

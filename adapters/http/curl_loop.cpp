@@ -106,7 +106,8 @@ struct CurlLoop::Impl {
     } else {
       t->response.status = 0;
       t->response.error = curl_easy_strerror(code);
-      if (t->too_large || code == CURLE_FILESIZE_EXCEEDED)
+      t->response.too_large = t->too_large || code == CURLE_FILESIZE_EXCEEDED;
+      if (t->response.too_large)
         t->response.error = "reply body larger than " + std::to_string(max_body_bytes() / (1024 * 1024)) +
                             " MiB (RUNNER_HTTP_MAX_BODY_MIB); not read further";
       t->response.body.clear();

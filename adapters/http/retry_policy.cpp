@@ -5,6 +5,7 @@
 namespace runner {
 
 bool is_transient(const HttpResponse& r) {
+  if (r.too_large) return false;  // the same endless body would come again
   return r.status == 0 || r.status == 408 || r.status == 429 || r.status >= 500;
 }
 
