@@ -71,7 +71,9 @@ using provisioner_actor = caf::typed_actor<
     // VM modes: deletes those rows again: (host ids, agent ids).
     caf::replies_to<unregister_atom, std::vector<std::string>, std::vector<std::string>>::with<bool>,
     // Internal: the timer that retries requests waiting for the database.
-    caf::reacts_to<retry_atom>>;
+    caf::reacts_to<retry_atom>,
+    // Internal: the run's heartbeat (lock and benchmarks.last_seen), every 10 s.
+    caf::reacts_to<tick_atom>>;
 
 /// A VM WORKER: the provider's blocking commands (incus/limactl) for one scenario
 /// actor in a VM mode. Detached, one per live scenario actor, linked to it.

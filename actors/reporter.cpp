@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 
 #include <deque>
+#include <optional>
+#include <set>
 
 #include "actors/interfaces.hpp"
 #include "adapters/db/db_error.hpp"
@@ -33,7 +35,12 @@ struct reporter_state {
   /// be written): kept in order, behind the spool, until one of the two takes them.
   std::deque<ReportOp> held;
   bool retry_armed = false;
-  ReportLedger ledger;  // stored and rejected; spooled and lost are counted when asked
+  /// When the database last failed a write: for a retry interval after it, new
+  /// writes go straight to the spool (each try could cost a connect timeout).
+  std::optional<std::chrono::steady_clock::time_point> db_failed_at;
+  /// This benchmark's reports by (key, iteration): stored, or refused. A report
+  /// applied again (a compaction that could not finish) is counted once.
+  std::set<std::pair<std::string, int>> stored, refused;
   static inline const char* name = "reporter";
 };
 
@@ -46,7 +53,8 @@ bool of_this_run(reporter_pointer self, const ReportOp& op) {
 
 void count(reporter_pointer self, const ReportOp& op, bool stored) {
   if (!of_this_run(self, op)) return;
-  ++(stored ? self->state.ledger.stored : self->state.ledger.rejected);
+  const auto& r = std::get<ScenarioReport>(op);
+  (stored ? self->state.stored : self->state.refused).emplace(r.scenario_key, r.iteration);
 }
 
 bool backlog(reporter_pointer self) { return self->state.spooling || !self->state.held.empty(); }
@@ -69,14 +77,23 @@ void reject(reporter_pointer self, const ReportOp& op, const std::string& why) {
   }
 }
 
+// Within a retry interval of the last failure the database is not tried again (each
+// try may cost a connect timeout; the retry timer is what tries).
+bool recently_failed(reporter_pointer self) {
+  const auto& st = self->state;
+  return st.db_failed_at && std::chrono::steady_clock::now() - *st.db_failed_at < st.retry_interval;
+}
+
 enum class DbWrite { stored, refused, away };
 
 // One write to the database. `refused` (kept as rejected) is done with as much as
 // `stored`: retrying cannot help, and the queue moves on.
 DbWrite write_db(reporter_pointer self, const ReportOp& op) {
   auto& st = self->state;
+  if (recently_failed(self)) return DbWrite::away;
   try {
     apply_report_op(*st.store, op);
+    st.db_failed_at.reset();
     count(self, op, true);
     return DbWrite::stored;
   } catch (const DbError& e) {
@@ -88,6 +105,7 @@ DbWrite write_db(reporter_pointer self, const ReportOp& op) {
   } catch (const std::exception& e) {
     if (!backlog(self)) spdlog::warn("database write failed ({}); spooling reports to {}", e.what(), st.spool->dir());
   }
+  st.db_failed_at = std::chrono::steady_clock::now();
   return DbWrite::away;
 }
 
@@ -109,14 +127,17 @@ bool write_spool(reporter_pointer self, const ReportOp& op) {
 // held in memory into the database, else into the spool.
 void drain(reporter_pointer self) {
   auto& st = self->state;
-  if (st.spooling) {
+  if (st.spooling && !recently_failed(self)) {
     try {
       auto res = replay_spool(*st.store, *st.spool, [&](const ReportOp& op, bool stored) { count(self, op, stored); });
       if (res.skipped) spdlog::warn("spool: skipped {} unreadable line(s) in {}", res.skipped, st.spool->dir());
       if (res.applied > 0) spdlog::info("replayed {} spooled report write(s) to the database", res.applied);
-      if (res.remaining == 0) st.spooling = false;
+      if (res.remaining == 0)
+        st.spooling = false;
+      else
+        st.db_failed_at = std::chrono::steady_clock::now();  // still away
     } catch (const std::exception&) {
-      // still away; the lines stay spooled
+      st.db_failed_at = std::chrono::steady_clock::now();  // still away; the lines stay spooled
     }
   }
   while (!st.held.empty()) {
@@ -147,10 +168,12 @@ bool persist(reporter_pointer self, const ReportOp& op) {
 
 ReportLedger ledger(reporter_pointer self) {
   auto& st = self->state;
-  ReportLedger l = st.ledger;
+  ReportLedger l;
+  l.stored = st.stored.size();
+  l.rejected = st.refused.size();
   l.spool_dir = st.spool->dir();
   try {
-    l.spooled = spooled_reports(*st.spool, st.stream);
+    l.spooled = spooled_reports(*st.spool, st.stream, st.stored);
     l.spool_lines = st.spool->pending();
   } catch (const std::exception& e) {
     spdlog::warn("could not read the spool {}: {}", st.spool->dir(), e.what());
@@ -178,11 +201,13 @@ reporter_actor::behavior_type reporter(reporter_pointer self, ReporterSettings s
         return persist(self, BenchmarkFinish{id, status, finished_at, capacity});
       },
       [=](replay_atom) {
+        self->state.db_failed_at.reset();  // the end of the run: one more try
         if (backlog(self)) drain(self);
         return ledger(self);
       },
       [=](retry_atom) {
         self->state.retry_armed = false;
+        self->state.db_failed_at.reset();  // the timer's try
         drain(self);
         if (backlog(self)) arm_retry(self);
       },

@@ -98,6 +98,14 @@ supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<
                     iteration_name(job.scenario->key, job.iteration), why);
       ScenarioReport r = error_report(*st.run, *job.scenario, job.iteration, "internal", "scenario actor died: " + why);
       self->request(st.actors.reporter, caf::infinite, report_atom::value, r).then([](bool) {});
+      // Host mode: what it held (hosts, agent overrides) goes back, or other
+      // iterations and runners would wait for it forever. Both are idempotent.
+      if (!st.run->vm) {
+        const ProvisionRequest held = provision_request(*st.run, *job.scenario, job.iteration);
+        self->request(st.actors.provisioner, caf::infinite, teardown_atom::value, st.run->benchmark_id, held.host_ids,
+                      held.agent_ids)
+            .then([](bool) {});
+      }
       st.reports[index] = std::move(r);
     }
     spawn_more(self);

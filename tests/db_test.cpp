@@ -230,7 +230,7 @@ TEST_CASE("db: agent overrides are saved, restored, and repaired after a dead ru
     CHECK(res.agent_host_ids == std::vector<std::string>{host});
     store.apply_overrides("55555555-5555-4555-8555-555555555555", {agent}, "main-X", "", "DATABASE_MANAGER");
     CHECK(settings() == "main-X second-0 DATABASE_MANAGER");
-    store.restore_overrides({agent});
+    store.restore_overrides("55555555-5555-4555-8555-555555555555", {agent});
     CHECK(settings() == "main-0 second-0 SYSOPS");
     CHECK(db.query("SELECT count(*) FROM agent_overrides") == "0");
   }
@@ -251,7 +251,7 @@ TEST_CASE("db: agent overrides are saved, restored, and repaired after a dead ru
   live.apply_overrides("88888888-8888-4888-8888-888888888888", {agent}, "main-Z", "", "");
   CHECK(PlatformStore(db.url()).repair_overrides() == 0);
   CHECK(settings() == "main-Z second-0 SYSOPS");
-  live.restore_overrides({agent});
+  live.restore_overrides("88888888-8888-4888-8888-888888888888", {agent});
 
   ProvisionRequest missing = req;
   missing.host_ids = {"00000000-0000-4000-8000-00000000dead"};

@@ -124,7 +124,7 @@ std::vector<std::string> lines_of(const std::filesystem::path& file) {
 
 // --- UTF-8 ---------------------------------------------------------------------------
 
-TEST_CASE("integrity: utf8_clean makes any bytes valid UTF-8 without NUL; printable escapes controls", "[integrity]") {
+TEST_CASE("integrity: utf8_clean makes any bytes valid UTF-8 without NUL, printable escapes controls", "[integrity]") {
   CHECK(utf8_valid("plain, é ● └─ 😀"));
   CHECK_FALSE(utf8_valid("\xC3"));                  // a lead byte alone
   CHECK_FALSE(utf8_valid("\xED\xA0\x80"));          // a surrogate
@@ -305,8 +305,8 @@ TEST_CASE("integrity: a spool folder that cannot be created does not kill the re
 
 // --- a database that stops, restarts or freezes -------------------------------------------
 
-TEST_CASE("integrity: a frozen database (SIGSTOP) costs a bounded wait; reports spool and replay", "[integrity][reporter][db]") {
-  // runner_tests run with RUNNER_DB_STATEMENT_TIMEOUT_S=2 and RUNNER_DB_WAIT_S=8 (tests/CMakeLists.txt).
+TEST_CASE("integrity: a frozen database (SIGSTOP) costs a bounded wait, reports spool and replay", "[integrity][reporter][db]") {
+  // runner_tests run with RUNNER_DB_STATEMENT_TIMEOUT_S=2 and RUNNER_DB_WAIT_S=8 (tests/test_main.cpp).
   test::PrivateCluster pg;
   migrate_database(pg.url());
   seed(pg.url());
@@ -378,7 +378,7 @@ TEST_CASE("integrity: the provisioner waits for a database that restarts or thaw
 
 // --- two runners --------------------------------------------------------------------------
 
-TEST_CASE("integrity: a host is held by one iteration across sessions; live overrides are respected", "[integrity][db]") {
+TEST_CASE("integrity: a host is held by one iteration across sessions, and live overrides are respected", "[integrity][db]") {
   test::TestDatabase db;
   migrate_database(db.url());
   const std::string tenant = "00000000-0000-4000-8000-000000000002";
@@ -396,13 +396,13 @@ TEST_CASE("integrity: a host is held by one iteration across sessions; live over
   CHECK(b.apply_overrides(bench_b, {agent}, "main-B", "", "") ==
         "agent " + agent + " is overridden by benchmark " + bench_a + ", which is still running");
   CHECK(db.query("SELECT main_engine FROM agents") == "main-A");  // no flip
-  a.restore_overrides({agent});
+  a.restore_overrides(bench_a, {agent});
   a.release_hosts(bench_a, {host});
   CHECK(b.hold_hosts(bench_b, "disk-full", 2, {host}) == "");
   CHECK(db.query("SELECT benchmark_id::text || ' ' || iteration FROM host_holds") == bench_b + " 2");
   CHECK(b.apply_overrides(bench_b, {agent}, "main-B", "", "") == "");
   CHECK(db.query("SELECT main_engine FROM agents") == "main-B");
-  b.restore_overrides({agent});
+  b.restore_overrides(bench_b, {agent});
   b.release_hosts(bench_b, {host});
   CHECK(db.query("SELECT count(*) FROM host_holds") == "0");
 }

@@ -5,6 +5,7 @@
 
 #include "adapters/log/logging.hpp"
 #include "adapters/log/redactor.hpp"
+#include "adapters/text/utf8.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace runner;
@@ -52,4 +53,13 @@ TEST_CASE("every log line passes the redactor, on the console and in the log fil
 
 TEST_CASE("strip_ansi removes colour sequences only", "[redaction]") {
   CHECK(strip_ansi("\x1b[1;32mok\x1b[0m done") == "ok done");
+}
+
+TEST_CASE("terminal text: colour stays, every other control sequence becomes visible", "[integrity]") {
+  CHECK(runner::terminal_text("\x1b[31mFAIL\x1b[0m ok") == "\x1b[31mFAIL\x1b[0m ok");
+  CHECK(runner::terminal_text("agent said \x1b[2J\x1b]0;pwned\x07 here") ==
+        "agent said \\x1b[2J\\x1b]0;pwned\\x07 here");
+  CHECK(runner::terminal_text("two\nlines\tand a \r return") == "two\nlines\tand a \\x0d return");
+  CHECK(runner::terminal_text("\xC2\x9B" "2J") == "\\u009b2J");
+  CHECK(runner::utf8_valid(runner::terminal_text("bad \xFF byte")));
 }

@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -92,6 +93,7 @@ provisioner_actor fake_provisioner(caf::actor_system& sys, Script& s) {
         },
         [](repair_atom) { return uint64_t{0}; },
         [](retry_atom) {},
+        [](tick_atom) {},
         [&s](register_atom, const RegisterRequest& req) -> caf::result<Provisioned> {
           s.calls.push_back("register " + std::to_string(req.hosts.size()));
           Provisioned p;
@@ -468,6 +470,8 @@ TEST_CASE("supervisor: a crashed scenario actor becomes one internal error while
   CHECK((*reports)[2].status == IterationStatus::passed);
   // The crashed iteration's report reached the reporter too (one per iteration).
   CHECK(f.script.reports.size() == 3);
+  // What it held went back: a release for each of the three iterations.
+  CHECK(std::count(f.script.calls.begin(), f.script.calls.end(), "release") == 3);
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
   f.ts.run();
 }

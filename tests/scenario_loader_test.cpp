@@ -220,7 +220,7 @@ TEST_CASE("loader: a playbook that is a dangling symlink or a folder is an error
   CHECK(c.broken.size() == 2);
 }
 
-TEST_CASE("loader: symlinked folders are followed once; a loop is a warning, not a hang", "[loader][integrity]") {
+TEST_CASE("loader: symlinked folders are followed once, and a loop is a warning, not a hang", "[loader][integrity]") {
   test::TempDir dir;
   test::write_file(dir / "elsewhere/s/scenario.json", scenario_json("outside"));
   std::filesystem::create_directories(dir / "root/inner");
@@ -303,5 +303,22 @@ TEST_CASE("loader: numbers out of range name their field", "[loader][integrity]"
   const std::string huge = only_error(scenario_json("t", R"("timeout_seconds": 1e400)"));
   CHECK(huge.find("invalid JSON") != std::string::npos);
   INFO(huge);
-  CHECK(huge.find("number overflow") != std::string::npos);
+  CHECK(huge.find("(at timeout_seconds: 1e400 is out of range)") != std::string::npos);
+  const std::string big = only_error(scenario_json("t", R"("timeout_seconds": 99999999999999999999)"));
+  INFO(big);
+  CHECK(big.find("timeout_seconds") != std::string::npos);
+}
+
+TEST_CASE("loader: a symlink that leads nowhere or loops on itself is a warning, not silence", "[loader][integrity]") {
+  test::TempDir dir;
+  test::write_file(dir / "ok/scenario.json", scenario_json("ok"));
+  std::filesystem::create_directory_symlink(dir / "gone", dir / "dangling");
+  std::filesystem::create_symlink(dir / "self", dir / "self");
+  Catalog c = load_catalog(dir.str());
+  CHECK(c.scenarios.size() == 1);
+  REQUIRE(c.warnings.size() == 2);
+  CHECK(c.warnings[0].file == (dir / "dangling").string());
+  CHECK(c.warnings[0].message == "a symlink that leads nowhere (No such file or directory); not walked");
+  CHECK(c.warnings[1].file == (dir / "self").string());
+  CHECK(c.warnings[1].message.find("a symlink that leads nowhere (") == 0);
 }

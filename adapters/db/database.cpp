@@ -57,9 +57,12 @@ std::string conninfo_with_defaults(const std::string& url, int connect_timeout_s
       {"keepalives_interval", "5"},
       {"keepalives_count", "3"},
       {"tcp_user_timeout", statement_ms},
-      {"options", "-c statement_timeout=" + (bounded ? statement_ms : std::string("0"))},
   };
   for (const auto& [k, v] : defaults) set.emplace(k, v);
+  // The statement timeout joins the user's own server options, unless they set one.
+  const std::string timeout = "-c statement_timeout=" + (bounded ? statement_ms : std::string("0"));
+  std::string& options = set["options"];
+  if (options.find("statement_timeout") == std::string::npos) options += (options.empty() ? "" : " ") + timeout;
   std::string out;
   for (const auto& [k, v] : set) out += (out.empty() ? "" : " ") + k + "=" + quoted(v);
   return out;
@@ -73,6 +76,12 @@ const DatabaseTimeouts& database_timeouts() {
       std::chrono::seconds(env_number("RUNNER_DB_WAIT_S", 180, 0, 86'400)),
   };
   return t;
+}
+
+bool transient_sqlstate(const std::string& s) {
+  for (const char* prefix : {"08", "57", "40", "53", "55P03", "58"})
+    if (s.rfind(prefix, 0) == 0) return true;
+  return false;
 }
 
 bool db_unreachable(const DbError& e) {

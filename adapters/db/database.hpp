@@ -28,6 +28,11 @@ const DatabaseTimeouts& database_timeouts();
 // a refused statement).
 bool db_unreachable(const DbError& e);
 
+// SQLSTATEs a later try may pass: 08 (connection), 57 (a shutdown, a statement
+// timeout), 40 (serialization failure, deadlock), 53 (insufficient resources: the
+// server's disk is full), 55P03 (lock not available), 58 (system error).
+bool transient_sqlstate(const std::string& state);
+
 // Throws DbError(bad_url) when libpq cannot parse the connection string.
 void check_database_url(const std::string& url);
 

@@ -1,9 +1,13 @@
 #include "adapters/db/platform_store.hpp"
 
 #include <pqxx/pqxx>
+
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
+
+#include <spdlog/spdlog.h>
 
 #include "adapters/db/database.hpp"
 #include "adapters/db/watchdog.hpp"
@@ -59,25 +63,44 @@ std::optional<HostRow> host_row(pqxx::transaction_base& t, const std::string& id
 struct PlatformStore::Impl {
   std::string url;
   std::unique_ptr<pqxx::connection> conn;
-  std::set<std::string> held;  // benchmark ids whose run lock this session holds
-  std::multiset<std::string> held_hosts;  // host ids this session holds (once per hold)
+  std::set<std::string> held;        // benchmark ids whose run lock this session holds
+  std::set<std::string> held_hosts;  // host ids this session holds
   Watchdog watchdog{database_timeouts().statement};
 
   pqxx::connection& connection() {
     if (!conn || !conn->is_open()) {
       conn = connect_database(url);
-      // A new session: the run locks of the old one went with it; take them again
-      // so that other processes still see this run as alive.
-      for (const auto& id : held) {
-        auto guard = watchdog.watch(conn->sock());
-        pqxx::nontransaction(*conn).exec("SELECT pg_try_advisory_lock(" + std::to_string(run_lock_key(id)) + ")");
+      // A new session: the locks of the old one went with it (or will, once the
+      // server notices it is gone); take them again. One still held by the old
+      // session is taken by the next heartbeat; meanwhile last_seen keeps the run alive.
+      auto guard = watchdog.watch(conn->sock());
+      pqxx::nontransaction nt(*conn);
+      for (auto it = held.begin(); it != held.end();) {
+        if (nt.exec("SELECT pg_try_advisory_lock(" + std::to_string(run_lock_key(*it)) + ")")[0][0].as<bool>()) {
+          ++it;
+        } else {
+          spdlog::warn("the run lock of {} is still held by the lost database session; retried at the next heartbeat", *it);
+          it = held.erase(it);
+        }
       }
-      for (const auto& id : held_hosts) {
-        auto guard = watchdog.watch(conn->sock());
-        pqxx::nontransaction(*conn).exec_params("SELECT pg_try_advisory_lock(" + host_lock + ")", id);
-      }
+      for (const auto& id : held_hosts)
+        if (!nt.exec_params("SELECT pg_try_advisory_lock(" + host_lock + ")", id)[0][0].as<bool>())
+          spdlog::warn("host {} is still held by the lost database session until the server lets it go", id);
     }
     return *conn;
+  }
+
+  // Is the run of `id` alive: its lock held by some session, or seen within the last
+  // minute (a run whose session was cut takes its lock again at its next heartbeat)?
+  bool alive(pqxx::transaction_base& t, const std::string& id) {
+    if (held.count(id)) return true;
+    const std::string key = std::to_string(run_lock_key(id));
+    if (!t.exec("SELECT pg_try_advisory_lock(" + key + ")")[0][0].as<bool>()) return true;
+    t.exec("SELECT pg_advisory_unlock(" + key + ")");
+    return t.exec_params("SELECT EXISTS (SELECT 1 FROM benchmarks WHERE id::text = $1 AND last_seen > now() - "
+                         "interval '60 seconds')",
+                         id)[0][0]
+        .as<bool>();
   }
 
   template <class Fn>
@@ -93,11 +116,13 @@ struct PlatformStore::Impl {
       conn.reset();
       throw unreachable(e.what());
     } catch (const pqxx::sql_error& e) {
-      // SQLSTATE class 08 (connection) and 57 (a shutdown, a statement timeout) mean
-      // the database is away or stuck; anything else is the statement's own fault.
-      const std::string state = e.sqlstate();
-      if (state.rfind("08", 0) != 0 && state.rfind("57", 0) != 0) throw;
+      // A lost connection, a shutdown, a timeout, a deadlock, a full server disk:
+      // worth waiting for. Anything else is the statement's own fault.
+      if (!transient_sqlstate(e.sqlstate())) throw;
       conn.reset();
+      throw unreachable(e.what());
+    } catch (const pqxx::failure& e) {
+      conn.reset();  // in_doubt_error and its kin: the connection went mid-commit
       throw unreachable(e.what());
     }
   }
@@ -161,36 +186,47 @@ std::vector<HostRow> PlatformStore::hosts(const std::vector<std::string>& ids) {
   });
 }
 
-void PlatformStore::hold_run_lock(const std::string& benchmark_id) {
-  impl_->guarded([&](pqxx::connection& c) {
-    if (impl_->held.count(benchmark_id)) return 0;
-    pqxx::nontransaction(c).exec("SELECT pg_advisory_lock(" + std::to_string(run_lock_key(benchmark_id)) + ")");
+bool PlatformStore::hold_run_lock(const std::string& benchmark_id) {
+  return impl_->guarded([&](pqxx::connection& c) {
+    if (impl_->held.count(benchmark_id)) return true;
+    // Never blocks: a lock still held by this run's lost session is taken next time.
+    if (!pqxx::nontransaction(c)
+             .exec("SELECT pg_try_advisory_lock(" + std::to_string(run_lock_key(benchmark_id)) + ")")[0][0]
+             .as<bool>())
+      return false;
     impl_->held.insert(benchmark_id);
+    return true;
+  });
+}
+
+void PlatformStore::heartbeat(const std::string& benchmark_id) {
+  hold_run_lock(benchmark_id);
+  impl_->guarded([&](pqxx::connection& c) {
+    pqxx::nontransaction(c).exec_params("UPDATE benchmarks SET last_seen = now() WHERE id::text = $1", benchmark_id);
     return 0;
   });
 }
 
 std::string PlatformStore::apply_overrides(const std::string& benchmark_id, const std::vector<std::string>& agent_ids,
-                                    const std::string& main_engine, const std::string& secondary_engine,
-                                    const std::string& specialty) {
+                                           const std::string& main_engine, const std::string& secondary_engine,
+                                           const std::string& specialty) {
   if (agent_ids.empty() || (main_engine.empty() && secondary_engine.empty() && specialty.empty())) return "";
   hold_run_lock(benchmark_id);
-  // An agent another live run has overridden keeps that run's settings until it ends:
-  // overriding it again would flip the engine under that run's job.
-  std::vector<std::pair<std::string, std::string>> others;
-  impl_->guarded([&](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
-    for (const auto& row : t.exec_params("SELECT agent_id::text, benchmark_id::text FROM agent_overrides WHERE "
+  std::vector<std::string> sorted(agent_ids.begin(), agent_ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  return impl_->guarded([&](pqxx::connection& c) -> std::string {
+    pqxx::work w(c);
+    // One runner at a time decides about an agent (in id order: no deadlock).
+    for (const auto& id : sorted) w.exec_params("SELECT pg_advisory_xact_lock(2502, hashtext($1))", id);
+    // An agent another live run has overridden keeps that run's settings until it
+    // ends: overriding it again would flip the engine under that run's job. A dead
+    // run's record is taken over (its originals are the true ones).
+    for (const auto& row : w.exec_params("SELECT agent_id::text, benchmark_id::text FROM agent_overrides WHERE "
                                          "agent_id = ANY($1::uuid[]) AND benchmark_id <> $2::uuid",
                                          pg_array(agent_ids), benchmark_id))
-      others.emplace_back(row[0].c_str(), row[1].c_str());
-    return 0;
-  });
-  for (const auto& [agent, other] : others)
-    if (run_alive(other))
-      return "agent " + agent + " is overridden by benchmark " + other + ", which is still running";
-  return impl_->guarded([&](pqxx::connection& c) {
-    pqxx::work w(c);
+      if (impl_->alive(w, row[1].c_str()))
+        return "agent " + std::string(row[0].c_str()) + " is overridden by benchmark " + row[1].c_str() +
+               ", which is still running";
     w.exec_params(
         "INSERT INTO agent_overrides (agent_id, benchmark_id, original_main_engine, original_secondary_engine, "
         "original_specialty) SELECT id, $2::uuid, main_engine, secondary_engine, specialty FROM agents "
@@ -206,15 +242,18 @@ std::string PlatformStore::apply_overrides(const std::string& benchmark_id, cons
   });
 }
 
-void PlatformStore::restore_overrides(const std::vector<std::string>& agent_ids) {
+void PlatformStore::restore_overrides(const std::string& benchmark_id, const std::vector<std::string>& agent_ids) {
   if (agent_ids.empty()) return;
   impl_->guarded([&](pqxx::connection& c) {
     pqxx::work w(c);
+    // Only this run's record: another run's overrides of the same agent are its own.
     w.exec_params(
         "UPDATE agents a SET main_engine = o.original_main_engine, secondary_engine = o.original_secondary_engine, "
-        "specialty = o.original_specialty FROM agent_overrides o WHERE a.id = o.agent_id AND o.agent_id = ANY($1::uuid[])",
-        pg_array(agent_ids));
-    w.exec_params("DELETE FROM agent_overrides WHERE agent_id = ANY($1::uuid[])", pg_array(agent_ids));
+        "specialty = o.original_specialty FROM agent_overrides o WHERE a.id = o.agent_id AND o.agent_id = "
+        "ANY($1::uuid[]) AND o.benchmark_id = $2::uuid",
+        pg_array(agent_ids), benchmark_id);
+    w.exec_params("DELETE FROM agent_overrides WHERE agent_id = ANY($1::uuid[]) AND benchmark_id = $2::uuid",
+                  pg_array(agent_ids), benchmark_id);
     w.commit();
     return 0;
   });
@@ -281,12 +320,8 @@ std::size_t PlatformStore::delete_ephemeral_hosts_named(const std::vector<std::s
 
 bool PlatformStore::run_alive(const std::string& benchmark_id) {
   return impl_->guarded([&](pqxx::connection& c) {
-    if (impl_->held.count(benchmark_id)) return true;
-    const std::string key = std::to_string(run_lock_key(benchmark_id));
     pqxx::nontransaction nt(c);
-    const bool got = nt.exec("SELECT pg_try_advisory_lock(" + key + ")")[0][0].as<bool>();
-    if (got) nt.exec("SELECT pg_advisory_unlock(" + key + ")");
-    return !got;
+    return impl_->alive(nt, benchmark_id);
   });
 }
 
@@ -300,15 +335,8 @@ std::size_t PlatformStore::repair_overrides() {
     }
     std::size_t repaired = 0;
     for (const auto& b : benchmarks) {
-      if (impl_->held.count(b)) continue;  // our own live run
-      const std::string key = std::to_string(run_lock_key(b));
-      bool dead = false;
-      {
-        pqxx::nontransaction nt(c);
-        dead = nt.exec("SELECT pg_try_advisory_lock(" + key + ")")[0][0].as<bool>();
-      }
-      if (!dead) continue;  // its run still holds the lock: alive
       pqxx::work w(c);
+      if (impl_->alive(w, b)) continue;  // its run still holds its lock, or was seen a moment ago
       auto agents = w.exec_params("SELECT agent_id::text FROM agent_overrides WHERE benchmark_id = $1::uuid", b);
       w.exec_params(
           "UPDATE agents a SET main_engine = o.original_main_engine, secondary_engine = o.original_secondary_engine, "
@@ -317,7 +345,6 @@ std::size_t PlatformStore::repair_overrides() {
       w.exec_params("DELETE FROM agent_overrides WHERE benchmark_id = $1::uuid", b);
       w.commit();
       repaired += agents.size();
-      pqxx::nontransaction(c).exec("SELECT pg_advisory_unlock(" + key + ")");
     }
     return repaired;
   });
@@ -327,31 +354,53 @@ std::string PlatformStore::hold_hosts(const std::string& benchmark_id, const std
                                       const std::vector<std::string>& host_ids) {
   const std::set<std::string> ids(host_ids.begin(), host_ids.end());
   return impl_->guarded([&](pqxx::connection& c) -> std::string {
-    std::vector<std::string> got;
-    for (const auto& id : ids) {
+    std::vector<std::string> got;  // taken by this call (a host this session holds already is not taken twice)
+    auto let_go = [&] {
       pqxx::nontransaction nt(c);
-      if (nt.exec_params("SELECT pg_try_advisory_lock(" + host_lock + ")", id)[0][0].as<bool>()) {
-        got.push_back(id);
-        continue;
-      }
       for (const auto& g : got) nt.exec_params("SELECT pg_advisory_unlock(" + host_lock + ")", g);
-      auto who = nt.exec_params(
-          "SELECT benchmark_id::text, scenario_key, iteration, to_char(since AT TIME ZONE 'UTC', "
-          "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM host_holds WHERE host_id = $1",
-          id);
-      if (who.empty()) return "host " + id + " is held by another runner";
-      return "host " + id + " is held by benchmark " + who[0][0].c_str() + " (" + who[0][1].c_str() + " #" +
-             who[0][2].c_str() + ", since " + who[0][3].c_str() + ")";
+    };
+    try {
+      for (const auto& id : ids) {
+        if (impl_->held_hosts.count(id)) continue;
+        bool locked = false;
+        pqxx::result who;
+        {
+          pqxx::nontransaction nt(c);
+          locked = nt.exec_params("SELECT pg_try_advisory_lock(" + host_lock + ")", id)[0][0].as<bool>();
+          if (!locked)
+            who = nt.exec_params(
+                "SELECT benchmark_id::text, scenario_key, iteration, to_char(since AT TIME ZONE 'UTC', "
+                "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM host_holds WHERE host_id = $1",
+                id);
+        }
+        if (locked) {
+          got.push_back(id);
+          continue;
+        }
+        let_go();
+        if (who.empty()) return "host " + id + " is held by another runner";
+        return "host " + id + " is held by benchmark " + who[0][0].c_str() + " (" + who[0][1].c_str() + " #" +
+               who[0][2].c_str() + ", since " + who[0][3].c_str() + ")";
+      }
+      pqxx::work w(c);
+      for (const auto& id : ids)
+        w.exec_params(
+            "INSERT INTO host_holds (host_id, benchmark_id, scenario_key, iteration) VALUES ($1, $2::uuid, $3, $4) "
+            "ON CONFLICT (host_id) DO UPDATE SET benchmark_id = EXCLUDED.benchmark_id, scenario_key = "
+            "EXCLUDED.scenario_key, iteration = EXCLUDED.iteration, since = now()",
+            id, benchmark_id, scenario_key, iteration);
+      w.commit();
+    } catch (const pqxx::broken_connection&) {
+      throw;  // the session, and so its locks, are gone
+    } catch (...) {
+      try {
+        let_go();
+      } catch (...) {
+        impl_->conn.reset();  // cannot unlock: end the session, which does
+      }
+      throw;
     }
-    pqxx::work w(c);
-    for (const auto& id : got)
-      w.exec_params(
-          "INSERT INTO host_holds (host_id, benchmark_id, scenario_key, iteration) VALUES ($1, $2::uuid, $3, $4) "
-          "ON CONFLICT (host_id) DO UPDATE SET benchmark_id = EXCLUDED.benchmark_id, scenario_key = "
-          "EXCLUDED.scenario_key, iteration = EXCLUDED.iteration, since = now()",
-          id, benchmark_id, scenario_key, iteration);
-    w.commit();
-    for (const auto& id : got) impl_->held_hosts.insert(id);
+    impl_->held_hosts.insert(got.begin(), got.end());
     return std::string();
   });
 }
@@ -365,13 +414,20 @@ void PlatformStore::release_hosts(const std::string& benchmark_id, const std::ve
     w.commit();
     pqxx::nontransaction nt(c);
     for (const auto& id : ids) {
-      auto it = impl_->held_hosts.find(id);
-      if (it == impl_->held_hosts.end()) continue;
+      if (!impl_->held_hosts.count(id)) continue;
       nt.exec_params("SELECT pg_advisory_unlock(" + host_lock + ")", id);
-      impl_->held_hosts.erase(it);
+      impl_->held_hosts.erase(id);
     }
     return 0;
   });
+}
+
+void PlatformStore::abandon_hosts(const std::vector<std::string>& host_ids) {
+  bool any = false;
+  for (const auto& id : host_ids) any |= impl_->held_hosts.erase(id) > 0;
+  // The session ends, and every lock with it; the next call reconnects and takes
+  // again the locks still wanted (the run's, other iterations' hosts).
+  if (any) impl_->conn.reset();
 }
 
 std::size_t PlatformStore::mark_abandoned_runs() {
@@ -383,9 +439,9 @@ std::size_t PlatformStore::mark_abandoned_runs() {
   });
   std::size_t marked = 0;
   for (const auto& id : running) {
-    if (impl_->held.count(id) || run_alive(id)) continue;
     impl_->guarded([&](pqxx::connection& c) {
       pqxx::work w(c);
+      if (impl_->alive(w, id)) return 0;
       // Totals count the reports that exist; finished_at stays empty: nobody saw it end.
       marked += w.exec_params(
                       "UPDATE benchmarks b SET status = 'aborted', aborted_found_at = now(), total = s.total, "

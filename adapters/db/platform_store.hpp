@@ -25,7 +25,13 @@ class PlatformStore {
 
   // Marks `benchmark_id` as alive (a session advisory lock held while this store
   // lives), so that repair_overrides() of another process leaves it alone.
-  void hold_run_lock(const std::string& benchmark_id);
+  // Never blocks; false when another session holds it (this run's own lost session,
+  // until the server lets it go: the next heartbeat tries again).
+  bool hold_run_lock(const std::string& benchmark_id);
+  // The run's sign of life, every few seconds: (re)connects, takes the run lock again
+  // if it was lost, and sets benchmarks.last_seen. A run is alive while some session
+  // holds its lock or it was seen within the last minute.
+  void heartbeat(const std::string& benchmark_id);
 
   // Saves the agents' settings (once: a leftover record keeps the true originals),
   // then applies the overrides ("" keeps a setting), in one transaction. Returns ""
@@ -34,7 +40,7 @@ class PlatformStore {
                        const std::string& main_engine, const std::string& secondary_engine,
                        const std::string& specialty);
   // Restores the saved settings of these agents and forgets the record.
-  void restore_overrides(const std::vector<std::string>& agent_ids);
+  void restore_overrides(const std::string& benchmark_id, const std::vector<std::string>& agent_ids);
   // VM modes: inserts the clones as ephemeral hosts and the scenario's agents as
   // ephemeral agents on them, in one transaction. `ok` false names a bad agent host.
   ProvisionResult register_ephemeral(const RegisterRequest& req);
@@ -55,6 +61,9 @@ class PlatformStore {
   std::string hold_hosts(const std::string& benchmark_id, const std::string& scenario_key, int iteration,
                          const std::vector<std::string>& host_ids);
   void release_hosts(const std::string& benchmark_id, const std::vector<std::string>& host_ids);
+  // Lets go of hosts without the database (it cannot be reached): ends the session,
+  // which frees every lock it held; the next call takes back the ones still wanted.
+  void abandon_hosts(const std::vector<std::string>& host_ids);
 
   // Marks benchmarks left `running` by runs that died (their run lock is free) as
   // `aborted`, with when that was found and totals of the reports they stored.

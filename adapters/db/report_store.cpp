@@ -61,10 +61,9 @@ void ReportStore::Impl::write(Fn&& fn) {
     throw;
   } catch (const pqxx::sql_error& e) {
     conn_.reset();
-    // SQLSTATE class 08 (connection) and 57 (operator intervention, e.g. a shutdown)
-    // mean the database went away; anything else is this write's own fault.
-    const std::string state = e.sqlstate();
-    if (state.rfind("08", 0) == 0 || state.rfind("57", 0) == 0) throw away(e.what());
+    // A lost connection, a shutdown, a deadlock, a full server disk: the write waits
+    // in the spool and is tried again. Anything else is this write's own fault.
+    if (transient_sqlstate(e.sqlstate())) throw away(e.what());
     throw DbError(DbError::Kind::query, std::string("database rejected the write: ") + e.what());
   } catch (const std::exception& e) {
     conn_.reset();  // a broken connection is re-opened on the next write

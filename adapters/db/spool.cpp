@@ -49,13 +49,27 @@ std::vector<std::string> read_lines(const fs::path& file) {
   return lines;
 }
 
-// Holds an exclusive flock on a spool file while alive: two runners never replay
-// (or append to) the same file at once.
+// Opens `file` and holds an exclusive flock on the inode its path names (re-opening
+// when another process renamed or removed the file between our open and our lock):
+// two runners never replay, compact or append to the same file at once. -1 when the
+// file is gone or cannot be opened.
+int open_locked(const fs::path& file, int flags, mode_t mode = 0600) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int fd = ::open(file.c_str(), flags | O_CLOEXEC, mode);
+    if (fd < 0) return -1;
+    ::flock(fd, LOCK_EX);
+    struct stat by_fd {}, by_path {};
+    if (::fstat(fd, &by_fd) == 0 && ::stat(file.c_str(), &by_path) == 0 && by_fd.st_ino == by_path.st_ino &&
+        by_fd.st_dev == by_path.st_dev)
+      return fd;
+    ::close(fd);
+  }
+  return -1;
+}
+
 struct FileLock {
   int fd;
-  explicit FileLock(const fs::path& p) : fd(::open(p.c_str(), O_RDWR | O_CLOEXEC)) {
-    if (fd >= 0) ::flock(fd, LOCK_EX);
-  }
+  explicit FileLock(const fs::path& p) : fd(open_locked(p, O_RDWR)) {}
   ~FileLock() {
     if (fd >= 0) ::close(fd);
   }
@@ -113,23 +127,21 @@ void Spool::write_line(const std::string& name, const std::string& line) {
   if (ec) throw std::runtime_error("spool: cannot create the folder " + dir_ + ": " + ec.message());
   const fs::path file = fs::path(dir_) / name;
   const bool existed = fs::exists(file, ec);
-  int fd = -1;
-  // A replay may rename or remove the file between our open() and flock(): then the
-  // descriptor points at a dead inode and the line would be lost. Re-open until the
-  // locked inode is the one the path names.
+  const int fd = open_locked(file, O_RDWR | O_CREAT | O_APPEND);
+  if (fd < 0) throw std::runtime_error("spool: cannot open " + file.string() + ": " + std::strerror(errno));
   struct stat by_fd {};
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0) throw std::runtime_error("spool: cannot open " + file.string() + ": " + std::strerror(errno));
-    ::flock(fd, LOCK_EX);
-    struct stat by_path {};
-    if (::fstat(fd, &by_fd) == 0 && ::stat(file.c_str(), &by_path) == 0 && by_fd.st_ino == by_path.st_ino &&
-        by_fd.st_dev == by_path.st_dev)
-      break;
-    ::close(fd);
-    fd = -1;
+  ::fstat(fd, &by_fd);
+  // A line torn by a crash (no newline at the end) would swallow this one: close it
+  // off first, so only the torn line is lost (and counted when replayed).
+  char last = '\n';
+  if (by_fd.st_size > 0 && ::pread(fd, &last, 1, by_fd.st_size - 1) == 1 && last != '\n') {
+    if (!write_all(fd, "\n")) {
+      const int err = errno;
+      ::close(fd);
+      throw std::runtime_error("spool: cannot write " + file.string() + ": " + std::strerror(err));
+    }
+    by_fd.st_size += 1;
   }
-  if (fd < 0) throw std::runtime_error("spool: cannot lock " + file.string());
   const std::string data = line + "\n";
   int err = 0;
   if (!write_all(fd, data) || ::fsync(fd) != 0) {
@@ -158,6 +170,7 @@ Spool::ReplayResult Spool::replay(const std::function<bool(const std::string&)>&
   ReplayResult result;
   for (const auto& file : spool_files(dir_)) {
     FileLock lock(file);
+    if (lock.fd < 0) continue;  // gone (another process replayed it) or unreadable: never read it unlocked
     const auto lines = read_lines(file);
     std::size_t i = 0;
     try {
@@ -173,7 +186,9 @@ Spool::ReplayResult Spool::replay(const std::function<bool(const std::string&)>&
       // as it was and the lines already applied are applied again next time (every
       // write is an idempotent upsert).
       std::vector<std::string> rest(lines.begin() + static_cast<std::ptrdiff_t>(i), lines.end());
-      if (auto why = rewrite(file, rest); !why.empty())
+      if (i == 0) {
+        // nothing applied: the file is already what must stay
+      } else if (auto why = rewrite(file, rest); !why.empty())
         spdlog::warn("spool: could not compact {} ({}); it is kept whole and replayed again later", file.string(), why);
       result.remaining = pending();
       return result;

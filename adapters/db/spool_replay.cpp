@@ -41,14 +41,18 @@ Spool::ReplayResult replay_spool(ReportStore& store, Spool& spool, const ReplayO
   return result;
 }
 
-std::size_t spooled_reports(const Spool& spool, const std::string& benchmark_id) {
-  std::size_t n = 0;
+std::size_t spooled_reports(const Spool& spool, const std::string& benchmark_id,
+                            const std::set<std::pair<std::string, int>>& stored) {
+  std::set<std::pair<std::string, int>> waiting;
   spool.for_each_pending([&](const std::string& line) {
     auto op = decode_op(line);
     if (!op) return;
-    if (const auto* r = std::get_if<ScenarioReport>(&*op); r && r->benchmark_id == benchmark_id) ++n;
+    if (const auto* r = std::get_if<ScenarioReport>(&*op); r && r->benchmark_id == benchmark_id) {
+      std::pair<std::string, int> key{r->scenario_key, r->iteration};
+      if (!stored.count(key)) waiting.insert(std::move(key));
+    }
   });
-  return n;
+  return waiting.size();
 }
 
 }  // namespace runner

@@ -2,6 +2,8 @@
 // Replays a spool into the database: the one procedure the reporter actor and the
 // start of every connecting command share.
 #include <functional>
+#include <set>
+#include <utility>
 #include <string>
 
 #include "adapters/db/report_codec.hpp"
@@ -20,7 +22,9 @@ void apply_report_op(ReportStore& store, const ReportOp& op);
 using ReplayObserver = std::function<void(const ReportOp&, bool stored)>;
 Spool::ReplayResult replay_spool(ReportStore& store, Spool& spool, const ReplayObserver& observe = {});
 
-// This benchmark's ScenarioReports waiting in the spool.
-std::size_t spooled_reports(const Spool& spool, const std::string& benchmark_id);
+// This benchmark's ScenarioReports waiting in the spool, by (key, iteration), leaving
+// out those in `stored` (a line already applied, kept by a compaction that failed).
+std::size_t spooled_reports(const Spool& spool, const std::string& benchmark_id,
+                            const std::set<std::pair<std::string, int>>& stored = {});
 
 }  // namespace runner

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "adapters/log/redactor.hpp"
+#include "adapters/text/utf8.hpp"
 
 namespace runner {
 namespace {
@@ -75,7 +76,10 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     // Redaction happens first and once: every destination gets the redacted text.
-    std::string text = global_redactor().redact(std::string_view(msg.payload.data(), msg.payload.size()));
+    // Then the text is made safe for a terminal: whatever an engine, a playbook or an
+    // agent printed can colour a line at most.
+    std::string text =
+        terminal_text(global_redactor().redact(std::string_view(msg.payload.data(), msg.payload.size())));
     const bool is_info = msg.level == spdlog::level::info;
     std::FILE* stream = is_info ? out_ : err_;
     const bool colour = is_info ? out_colour_ : err_colour_;

@@ -52,6 +52,15 @@ struct Walk {
           files.push_back(e.path());
         else
           cat.errors.push_back({e.path().string(), "(file)", e.is_symlink(ec) ? "a symlink to nothing" : "not a regular file"});
+      } else if (std::error_code lc; e.is_symlink(lc)) {
+        // A link that leads nowhere (or round in a loop) may have been meant as a
+        // scenario folder: say so rather than skip it silently.
+        std::error_code sc;
+        const auto target = fs::status(e.path(), sc);
+        if (sc || !fs::exists(target))
+          cat.warnings.push_back({e.path().string(), "(folder)",
+                                  "a symlink that leads nowhere" + (sc ? " (" + sc.message() + ")" : std::string()) +
+                                      "; not walked"});
       }
     }
   }

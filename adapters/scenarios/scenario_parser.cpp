@@ -326,8 +326,24 @@ std::string number_location(std::string_view json, simdjson::error_code err) {
     const std::string what = e.what();
     const auto at = what.find("at line ");
     if (at != std::string::npos) return " (" + what.substr(at, what.find(':', at) - at) + ")";
-    const auto num = what.find("number overflow");
-    if (num != std::string::npos) return " (" + what.substr(num) + ")";
+    const auto num = what.find("number overflow parsing '");
+    if (num != std::string::npos) {
+      // Name the field: the key right before the literal's first occurrence.
+      const auto lit_at = num + std::string_view("number overflow parsing '").size();
+      const std::string literal = what.substr(lit_at, what.find('\'', lit_at) - lit_at);
+      const auto pos = json.find(literal);
+      std::string key;
+      if (pos != std::string_view::npos) {
+        auto i = json.find_last_not_of(" \t\r\n", pos == 0 ? 0 : pos - 1);
+        if (i != std::string_view::npos && json[i] == ':') {
+          const auto close = json.find_last_not_of(" \t\r\n", i - 1);
+          const auto open = close == std::string_view::npos || close == 0 ? close : json.rfind('"', close - 1);
+          if (close != std::string_view::npos && json[close] == '"' && open != std::string_view::npos)
+            key = std::string(json.substr(open + 1, close - open - 1));
+        }
+      }
+      return " (" + (key.empty() ? std::string() : "at " + key + ": ") + literal + " is out of range)";
+    }
   }
   // nlohmann holds it (as a double): name the first number no integer field can take.
   std::string where;

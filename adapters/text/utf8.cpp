@@ -116,6 +116,40 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+std::string terminal_text(std::string_view s) {
+  const std::string clean = utf8_clean(s);
+  std::string out;
+  out.reserve(clean.size());
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(clean[i]);
+    if (c == 0x1B) {
+      std::size_t j = i + 1;
+      if (j < clean.size() && clean[j] == '[') {
+        ++j;
+        while (j < clean.size() && (std::isdigit(static_cast<unsigned char>(clean[j])) || clean[j] == ';')) ++j;
+        if (j < clean.size() && clean[j] == 'm') {
+          out.append(clean, i, j - i + 1);  // colour only
+          i = j;
+          continue;
+        }
+      }
+      out += "\\x1b";
+    } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else if (c == 0xC2 && i + 1 < clean.size() && static_cast<unsigned char>(clean[i + 1]) <= 0x9F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(clean[i + 1]));
+      out += buf;
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string file_safe(std::string_view key) {
   std::string out(key);
   for (char& c : out)

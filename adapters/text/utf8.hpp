@@ -24,6 +24,13 @@ std::string utf8_clean(std::string_view s);
 // visible escapes (`\x1b`); tab stays, CR/LF become `\r`/`\n`.
 std::string printable(std::string_view s);
 
+// What every console and --log-file line goes through: `s` as valid UTF-8 in which
+// only colour (SGR: ESC [ digits ; m), newline and tab stay as they are; every other
+// control character, ESC that starts any other sequence (cursor moves, OSC window
+// titles, ...) included, is written as a visible escape. Text from an engine, a
+// playbook or an agent can colour a line at most, never rewrite the terminal.
+std::string terminal_text(std::string_view s);
+
 // A file name for `key`: letters, digits, '-', '_' and '.' kept, anything else '_'.
 std::string file_safe(std::string_view key);
 

@@ -167,6 +167,7 @@ start_engine_sim oracle "$SCEN" 1000
 ORIG=$(q "SELECT main_engine FROM agents LIMIT 1")
 "$BIN/2501-runner" run --source fs --env-file "$TMP/env" -p "$SCEN" -s $KEY -i 2 --main-engine engine-A >"$TMP/outA" 2>&1 &
 A=$!
+wait_job_read 0 || bad "two runners: the first run's job was never read"  # the first run holds the host now
 "$BIN/2501-runner" run --source fs --env-file "$TMP/env" -p "$SCEN" -s $KEY -i 2 --main-engine engine-B >"$TMP/outB" 2>&1 &
 Bp=$!
 wait $A; rcA=$?

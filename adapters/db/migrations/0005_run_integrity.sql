@@ -13,3 +13,6 @@ ALTER TABLE benchmarks DROP CONSTRAINT IF EXISTS benchmarks_status_check;
 ALTER TABLE benchmarks ADD CONSTRAINT benchmarks_status_check
   CHECK (status IN ('running', 'completed', 'interrupted', 'failed', 'aborted'));
 ALTER TABLE benchmarks ADD COLUMN aborted_found_at timestamptz;
+-- A run's sign of life, set every few seconds: a run whose database session was cut
+-- (a restart) is still alive while it was seen within the last minute.
+ALTER TABLE benchmarks ADD COLUMN last_seen timestamptz;
