@@ -25,38 +25,21 @@
 #include "app/durability.hpp"
 #include "tests/support/actor_system.hpp"
 #include "tests/support/pg.hpp"
+#include "tests/support/results_db.hpp"
 
 using namespace runner;
+using test::benchmark_record;
+using test::scalar;
+using test::seed_results_org;
 using namespace std::chrono_literals;
 
 namespace {
 
-const std::string org = "00000000-0000-4000-8000-000000000001";
 const std::string bench_a = "a0000000-0000-4000-8000-00000000000a";
 const std::string bench_b = "b0000000-0000-4000-8000-00000000000b";
 
-void seed(const std::string& url) {
-  pqxx::connection c(url);
-  pqxx::work w(c);
-  w.exec("INSERT INTO organizations VALUES ('" + org + "', 'o')");
-  w.commit();
-}
 
-std::string scalar(const std::string& url, const std::string& sql) {
-  pqxx::connection c(url);
-  pqxx::work w(c);
-  auto r = w.exec(sql);
-  return r[0][0].is_null() ? "" : r[0][0].c_str();
-}
 
-BenchmarkRecord benchmark(const std::string& id) {
-  BenchmarkRecord b;
-  b.id = id;
-  b.organization_id = b.tenant_id = b.user_id = org;
-  b.started_at = "2026-11-27T10:00:00Z";
-  b.runner_version = "test";
-  return b;
-}
 
 ScenarioReport report(const std::string& bench, int i) {
   ScenarioReport r;
@@ -161,11 +144,11 @@ TEST_CASE("integrity: random Unicode, invalid bytes and NUL in every text field 
           "[integrity][db]") {
   test::TestDatabase db;
   migrate_database(db.url());
-  seed(db.url());
+  seed_results_org(db.url());
   test::TempDir dir;
   Spool spool(dir.str());
   ReportStore store(db.url());
-  store.start_benchmark(benchmark(bench_a));
+  store.start_benchmark(benchmark_record(bench_a));
   const std::vector<std::string> pieces = {"a", "Z", " ", "é", "●", "└─", "😀", "\xFF", "\xC3", "\xED\xA0\x80",
                                            std::string(1, '\0'), "\x1b[31m", "\"", "\\", "\n", "'"};
   std::mt19937 rng(12);
@@ -253,13 +236,13 @@ TEST_CASE("integrity: database stopped and spool on a full disk: reports wait in
           "[integrity][reporter][db]") {
   test::PrivateCluster pg;
   migrate_database(pg.url());
-  seed(pg.url());
+  seed_results_org(pg.url());
   Tmpfs fs(64);
   std::filesystem::create_directories(fs.dir / "spool");
   pg.stop();
   fs.fill();
   Reporter r(pg.url(), (fs.dir / "spool").string());
-  CHECK_FALSE(r.send(caf::make_message(bench_start_atom::value, benchmark(bench_a))));
+  CHECK_FALSE(r.send(caf::make_message(bench_start_atom::value, benchmark_record(bench_a))));
   for (int i = 1; i <= 5; ++i) CHECK_FALSE(r.send(caf::make_message(report_atom::value, report(bench_a, i))));
   auto l = r.ledger();  // the reporter is alive and knows where everything is
   CHECK(l.lost == 5);
@@ -285,12 +268,12 @@ TEST_CASE("integrity: database stopped and spool on a full disk: reports wait in
 TEST_CASE("integrity: a spool folder that cannot be created does not kill the reporter", "[integrity][reporter][db]") {
   test::PrivateCluster pg;
   migrate_database(pg.url());
-  seed(pg.url());
+  seed_results_org(pg.url());
   test::TempDir dir;
   test::write_file(dir / "a-file", "x");
   pg.stop();
   Reporter r(pg.url(), (dir / "a-file" / "spool").string());
-  CHECK_FALSE(r.send(caf::make_message(bench_start_atom::value, benchmark(bench_a))));
+  CHECK_FALSE(r.send(caf::make_message(bench_start_atom::value, benchmark_record(bench_a))));
   for (int i = 1; i <= 3; ++i) CHECK_FALSE(r.send(caf::make_message(report_atom::value, report(bench_a, i))));
   CHECK(r.ledger().lost == 3);
   pg.start();
@@ -309,10 +292,10 @@ TEST_CASE("integrity: a frozen database (SIGSTOP) costs a bounded wait, reports 
   // runner_tests run with RUNNER_DB_STATEMENT_TIMEOUT_S=2 and RUNNER_DB_WAIT_S=8 (tests/test_main.cpp).
   test::PrivateCluster pg;
   migrate_database(pg.url());
-  seed(pg.url());
+  seed_results_org(pg.url());
   test::TempDir dir;
   Reporter r(pg.url(), dir.str());
-  CHECK(r.send(caf::make_message(bench_start_atom::value, benchmark(bench_a))));
+  CHECK(r.send(caf::make_message(bench_start_atom::value, benchmark_record(bench_a))));
   CHECK(r.send(caf::make_message(report_atom::value, report(bench_a, 1))));
   pg.freeze();
   const auto t0 = std::chrono::steady_clock::now();
@@ -383,8 +366,8 @@ TEST_CASE("integrity: a host is held by one iteration across sessions, and live 
   migrate_database(db.url());
   const std::string tenant = "00000000-0000-4000-8000-000000000002";
   const std::string host = "00000000-0000-4000-8000-000000000101", agent = "00000000-0000-4000-8000-000000000201";
-  db.query("INSERT INTO organizations VALUES ('" + org + "', 'org')");
-  db.query("INSERT INTO tenants (id, organization_id, name) VALUES ('" + tenant + "', '" + org + "', 't')");
+  db.query("INSERT INTO organizations VALUES ('" + test::results_org + "', 'org')");
+  db.query("INSERT INTO tenants (id, organization_id, name) VALUES ('" + tenant + "', '" + test::results_org + "', 't')");
   db.query("INSERT INTO hosts (id, tenant_id, name, connection) VALUES ('" + host + "', '" + tenant + "', 'h', 'local')");
   db.query("INSERT INTO agents (id, tenant_id, host_id, name, main_engine) VALUES ('" + agent + "', '" + tenant + "', '" +
            host + "', 'a', 'main-0')");
@@ -411,11 +394,11 @@ TEST_CASE("integrity: a benchmark left running by a run that died is marked abor
           "[integrity][db]") {
   test::TestDatabase db;
   migrate_database(db.url());
-  seed(db.url());
+  seed_results_org(db.url());
   ReportStore store(db.url());
-  store.start_benchmark(benchmark(bench_a));  // its run died: nobody holds its lock
+  store.start_benchmark(benchmark_record(bench_a));  // its run died: nobody holds its lock
   store.upsert_report(report(bench_a, 1));
-  store.start_benchmark(benchmark(bench_b));
+  store.start_benchmark(benchmark_record(bench_b));
   PlatformStore live(db.url());
   live.hold_run_lock(bench_b);  // its run is alive
   CHECK(PlatformStore(db.url()).mark_abandoned_runs() == 1);

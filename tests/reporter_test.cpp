@@ -11,28 +11,17 @@
 #include "adapters/db/spool.hpp"
 #include "tests/support/actor_system.hpp"
 #include "tests/support/pg.hpp"
+#include "tests/support/results_db.hpp"
 
 using namespace runner;
+using test::benchmark_record;
+using test::scalar;
+using test::seed_results_org;
 
 namespace {
 
-const std::string org = "00000000-0000-4000-8000-000000000001";
 
-void seed(const std::string& url) {
-  pqxx::connection c(url);
-  pqxx::work w(c);
-  w.exec("INSERT INTO organizations VALUES ('" + org + "', 'o')");
-  w.commit();
-}
 
-BenchmarkRecord benchmark(const std::string& id) {
-  BenchmarkRecord b;
-  b.id = id;
-  b.organization_id = b.tenant_id = b.user_id = org;
-  b.started_at = "2026-11-26T10:00:00Z";
-  b.runner_version = "test";
-  return b;
-}
 
 ScenarioReport report(const std::string& bench, int i) {
   ScenarioReport r;
@@ -60,25 +49,19 @@ uint64_t spooled(caf::scoped_actor& self, const reporter_actor& rep) {
   return n;
 }
 
-std::string scalar(const std::string& url, const std::string& sql) {
-  pqxx::connection c(url);
-  pqxx::work w(c);
-  auto r = w.exec(sql);
-  return r[0][0].is_null() ? "" : r[0][0].c_str();
-}
 
 }  // namespace
 
 TEST_CASE("reporter: benchmark and reports reach the database", "[reporter][db]") {
   test::TestDatabase db;
   migrate_database(db.url());
-  seed(db.url());
+  seed_results_org(db.url());
   test::TempDir spool;
   test::ActorSystem as;
   auto rep = spawn_reporter(*as.sys, {db.url(), spool.str(), std::chrono::milliseconds(100), true});
   caf::scoped_actor self{*as.sys};
   const std::string id = "22222222-2222-4222-8222-222222222222";
-  CHECK(ask(self, rep, caf::make_message(bench_start_atom::value, benchmark(id))));
+  CHECK(ask(self, rep, caf::make_message(bench_start_atom::value, benchmark_record(id))));
   for (int i = 0; i < 10; ++i) CHECK(ask(self, rep, caf::make_message(report_atom::value, report(id, i))));
   CHECK(ask(self, rep, caf::make_message(bench_finish_atom::value, id, std::string("completed"),
                                          std::string("2026-11-26T10:10:00Z"), std::string())));
@@ -90,7 +73,7 @@ TEST_CASE("reporter: benchmark and reports reach the database", "[reporter][db]"
 TEST_CASE("reporter: the database stopped mid-run loses nothing and duplicates nothing", "[reporter][db]") {
   test::PrivateCluster pg;
   migrate_database(pg.url());
-  seed(pg.url());
+  seed_results_org(pg.url());
   test::TempDir spool;
   test::ActorSystem as;
   auto rep = spawn_reporter(*as.sys, {pg.url(), spool.str(), std::chrono::milliseconds(200), true});
@@ -98,7 +81,7 @@ TEST_CASE("reporter: the database stopped mid-run loses nothing and duplicates n
   const std::string id = "33333333-3333-4333-8333-333333333333";
   const int total = 120;
   int stored_directly = 0, spooled_writes = 0;
-  CHECK(ask(self, rep, caf::make_message(bench_start_atom::value, benchmark(id))));
+  CHECK(ask(self, rep, caf::make_message(bench_start_atom::value, benchmark_record(id))));
   for (int i = 0; i < total; ++i) {
     if (i == 30) pg.stop();
     if (i == 80) pg.start();

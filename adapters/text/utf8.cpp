@@ -91,16 +91,38 @@ std::string utf8_clean(std::string_view s) {
   return out;
 }
 
-std::string printable(std::string_view s) {
+namespace {
+
+// Length of an SGR (colour) sequence at s[i] (ESC [ digits ; m), or 0.
+std::size_t sgr_length(const std::string& s, std::size_t i) {
+  std::size_t j = i + 1;
+  if (j >= s.size() || s[j] != '[') return 0;
+  ++j;
+  while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == ';')) ++j;
+  return j < s.size() && s[j] == 'm' ? j - i + 1 : 0;
+}
+
+// utf8_clean, then every control character as a visible escape; for a terminal
+// (`terminal`), colour sequences and newlines stay as they are.
+std::string escape_controls(std::string_view s, bool terminal) {
   const std::string clean = utf8_clean(s);
   std::string out;
   out.reserve(clean.size());
+  char buf[8];
   for (std::size_t i = 0; i < clean.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(clean[i]);
-    char buf[8];
-    if (c == '\n') {
+    if (terminal && c == 0x1B) {
+      if (const std::size_t n = sgr_length(clean, i); n > 0) {
+        out.append(clean, i, n);  // colour only
+        i += n - 1;
+        continue;
+      }
+    }
+    if (c == '\n' && terminal) {
+      out += '\n';
+    } else if (c == '\n') {
       out += "\\n";
-    } else if (c == '\r') {
+    } else if (c == '\r' && !terminal) {
       out += "\\r";
     } else if ((c < 0x20 && c != '\t') || c == 0x7F) {
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
@@ -116,39 +138,11 @@ std::string printable(std::string_view s) {
   return out;
 }
 
-std::string terminal_text(std::string_view s) {
-  const std::string clean = utf8_clean(s);
-  std::string out;
-  out.reserve(clean.size());
-  for (std::size_t i = 0; i < clean.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(clean[i]);
-    if (c == 0x1B) {
-      std::size_t j = i + 1;
-      if (j < clean.size() && clean[j] == '[') {
-        ++j;
-        while (j < clean.size() && (std::isdigit(static_cast<unsigned char>(clean[j])) || clean[j] == ';')) ++j;
-        if (j < clean.size() && clean[j] == 'm') {
-          out.append(clean, i, j - i + 1);  // colour only
-          i = j;
-          continue;
-        }
-      }
-      out += "\\x1b";
-    } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else if (c == 0xC2 && i + 1 < clean.size() && static_cast<unsigned char>(clean[i + 1]) <= 0x9F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(clean[i + 1]));
-      out += buf;
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string printable(std::string_view s) { return escape_controls(s, false); }
+
+std::string terminal_text(std::string_view s) { return escape_controls(s, true); }
 
 std::string file_safe(std::string_view key) {
   std::string out(key);
