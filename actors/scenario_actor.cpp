@@ -80,6 +80,7 @@ void provisioned(scenario_pointer self, Provisioned hosts) {
   st.hosts = std::move(hosts);
   const auto place = inventory_place(sc(self), st.log_path);
   st.inventory = place.path;
+  st.inventory_generated = place.generated;
   if (place.generated) std::ofstream(st.inventory) << inventory_json(st.hosts.hosts);
   end(self, "ok", std::to_string(st.hosts.hosts.size()) + " host(s), " + std::to_string(st.hosts.agent_ids.size()) +
                       " agent(s)");

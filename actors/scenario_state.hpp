@@ -31,6 +31,7 @@ struct scenario_state {
   PhaseLog phases;
   Provisioned hosts;
   std::string inventory, log_path;
+  bool inventory_generated = false;  // ours (it may hold connection secrets): deleted at the end
   Clock::time_point started = Clock::now();
   bool interrupted = false;
   // What wind_down must still undo, in its order:

@@ -4,6 +4,8 @@
 // make the report durable and answer the supervisor. Never changes the verdict.
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "actors/scenario_state.hpp"
 #include "actors/system_config.hpp"
 
@@ -80,6 +82,10 @@ void destroy_clones(scenario_pointer self) {
 // --- report: durable (database or spool) before the supervisor hears of it ---------------
 void report_and_quit(scenario_pointer self) {
   auto& st = self->state;
+  if (st.inventory_generated) {
+    std::error_code ec;  // whatever the outcome, the generated inventory goes
+    std::filesystem::remove(st.inventory, ec);
+  }
   finalize_report(st.report, st.phases, st.hosts, st.log_path, st.started, Clock::now());
   then_next<bool>(self, st.actors.reporter, reply_and_quit, report_atom::value, st.report);
 }

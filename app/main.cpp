@@ -7,6 +7,7 @@
 #include "adapters/env/env_file.hpp"
 #include "adapters/env/env_number.hpp"
 #include "adapters/log/logging.hpp"
+#include "adapters/process/command.hpp"
 #include "adapters/scenarios/scenario_loader.hpp"
 #include "app/cli.hpp"
 #include "app/commands/db_command.hpp"
@@ -32,6 +33,11 @@ int main(int argc, char** argv) {
   }
   const Command& cmd = *cli.command;
   const CommonOptions& common = cmd.common();
+  // Output reaches a pipe or a file line by line (a CI log of a killed run keeps
+  // everything printed before it died).
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  std::setvbuf(stderr, nullptr, _IOLBF, 0);
+  restrict_umask();  // logs, inventories and the spool are the runner's alone
   try {
     setup_logging({common.verbosity, common.log_file});
   } catch (const std::exception& e) {

@@ -52,8 +52,8 @@ int main(int argc, char** argv) {
   const std::string sim = argc > 2 ? argv[2] : "build/bin/2501-engine-sim";
   const int port = 20000 + (::getpid() % 20000);
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
-  const std::string sim_cmd = sim + " --listen 127.0.0.1:" + std::to_string(port) +
-                              " --api-key bench --behavior noop --pickup-delay-ms 1000 --job-duration-ms 5000"
+  const std::string sim_cmd = "ENGINE_SIM_API_KEY=bench " + sim + " --listen 127.0.0.1:" + std::to_string(port) +
+                              " --behavior noop --pickup-delay-ms 1000 --job-duration-ms 5000"
                               " --http-threads 32 >/dev/null 2>&1 & echo $!";
   const std::string sim_pid = sh_out(sim_cmd);
   for (int i = 0; i < 50 && sh_out("curl -s " + url + "/_sim/counters").empty(); ++i) ::usleep(100'000);

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "adapters/env/config.hpp"
+
+#include <algorithm>
 #include "tests/support/temp_dir.hpp"
 
 using namespace runner;
@@ -53,4 +55,17 @@ TEST_CASE("config: secrets include the database password, raw and decoded", "[co
   auto s = secret_values(cfg);
   for (const char* want : {"key-123", "ghp_abc", "snow!", "p%40ss", "p@ss"})
     CHECK(std::find(s.begin(), s.end(), want) != s.end());
+}
+
+TEST_CASE("config: secrets are found where libpq and URLs keep them; weak ones are named", "[secrets]") {
+  runner::Config cfg;
+  cfg.vars["DATABASE_URL"] = "postgresql://runner@db/x?password=QueryPass-91&sslmode=disable";
+  cfg.vars["ENGINE_API_URL"] = "https://bot:UrlPass-77@engine.example/api";
+  cfg.vars["SERVICENOW_API_URL"] = "https://instance.example";
+  auto s = runner::secret_values(cfg);
+  CHECK(std::find(s.begin(), s.end(), "QueryPass-91") != s.end());
+  CHECK(std::find(s.begin(), s.end(), "UrlPass-77") != s.end());
+  CHECK(runner::weak_secret("ab1") == "shorter than 4 characters");
+  CHECK(runner::weak_secret("Demo") == "a common word");
+  CHECK(runner::weak_secret("e2e-engine-key") == "");
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "adapters/env/env_file.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using runner::EnvFileError;
 using runner::parse_env_text;
@@ -47,4 +48,11 @@ TEST_CASE("env file: malformed lines name file and line", "[env]") {
 
 TEST_CASE("env file: unreadable file is an error naming it", "[env]") {
   REQUIRE_THROWS_WITH(runner::parse_env_file("/nonexistent/env"), "/nonexistent/env: cannot read env file");
+}
+
+TEST_CASE("env file: a byte-order mark is not part of the first key, a folder is named as one", "[env]") {
+  auto m = runner::parse_env_text("\xEF\xBB\xBFORG_ID=abc\nB=2\n", "f");
+  CHECK(m.at("ORG_ID") == "abc");
+  test::TempDir dir;
+  CHECK_THROWS_WITH(runner::parse_env_file(dir.str()), dir.str() + ": is a folder, not an env file");
 }

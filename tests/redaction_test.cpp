@@ -63,3 +63,16 @@ TEST_CASE("terminal text: colour stays, every other control sequence becomes vis
   CHECK(runner::terminal_text("\xC2\x9B" "2J") == "\\u009b2J");
   CHECK(runner::utf8_valid(runner::terminal_text("bad \xFF byte")));
 }
+
+TEST_CASE("redaction: every form a secret takes is masked", "[secrets]") {
+  runner::Redactor r;
+  REQUIRE(r.add_secret("p@ss\"w%rd\\é"));
+  CHECK(r.redact("raw p@ss\"w%rd\\é") == "raw ***");
+  CHECK(r.redact(R"(json "p@ss\"w%rd\\é")") == R"(json "***")");
+  CHECK(r.redact("url p%40ss%22w%25rd%5C%C3%A9") == "url ***");
+  r.add_basic_auth("admin", "p@ss\"w%rd\\é");
+  CHECK(r.redact("Authorization: Basic YWRtaW46cEBzcyJ3JXJkXMOp") == "Authorization: Basic ***");
+  runner::Redactor q;
+  REQUIRE(q.add_secret("Top%2FSecret"));  // given encoded: the decoded form is masked too
+  CHECK(q.redact("a Top/Secret b") == "a *** b");
+}

@@ -4,7 +4,12 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <sys/prctl.h>
+
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <csignal>
+#include <sstream>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,21 +18,41 @@
 namespace bp = boost::process;
 namespace fs = std::filesystem;
 
+#include "adapters/log/redactor.hpp"
+#include "adapters/process/child_guard.hpp"
+#include "adapters/process/command.hpp"
+
+extern char** environ;
+
 namespace runner {
 extern const char* const runner_json_callback_source;  // generated from runner_json_callback.py
 namespace {
 
-std::string temp_path(const char* stem, const char* ext) {
-  static std::atomic<unsigned> counter{0};
-  return (fs::temp_directory_path() /
-          (std::string(stem) + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ext))
-      .string();
+// The process's private folder for files Ansible reads (extra vars, its JSON output,
+// the callback plugin): made once with mkdtemp (0700, an unguessable name), so no
+// other user can plant a symlink where the runner writes.
+const std::string& private_dir() {
+  static const std::string dir = [] {
+    std::string tmpl = (fs::temp_directory_path() / "2501-runner-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a private temporary folder: " + tmpl);
+    return tmpl;
+  }();
+  return dir;
+}
+
+// A new, empty file of our own in the private folder (mkstemp: 0600, O_EXCL).
+std::string private_file(const char* stem) {
+  std::string tmpl = (fs::path(private_dir()) / (std::string(stem) + "XXXXXX")).string();
+  const int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) throw std::runtime_error("cannot create a temporary file in " + private_dir());
+  ::close(fd);
+  return tmpl;
 }
 
 // Writes the embedded callback plugin once per process; returns its folder.
 const std::string& callback_dir() {
   static const std::string dir = [] {
-    fs::path d = fs::temp_directory_path() / ("2501-runner-ansible-" + std::to_string(::getpid()));
+    fs::path d = fs::path(private_dir()) / "callback";
     fs::create_directories(d);
     std::ofstream(d / "runner_json.py") << runner_json_callback_source;
     return d.string();
@@ -35,15 +60,51 @@ const std::string& callback_dir() {
   return dir;
 }
 
+// What Ansible must not inherit: the runner's own secrets, whatever their name.
+// The names go to `env -u` (names only: no value ever reaches an argv).
+std::vector<std::string> scrubbed_variables() {
+  std::vector<std::string> out = {"DATABASE_URL", "ENGINE_API_KEY", "GIT_RUNNER_PAT", "SERVICENOW_PASSWORD",
+                                  "PGPASSWORD",   "ENGINE_SIM_API_KEY", "ENGINE_SIM_SERVICENOW_PASSWORD",
+                                  "ENGINE_SIM_DATABASE_URL"};
+  for (char** e = environ; e && *e; ++e) {
+    const std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string_view value = entry.substr(eq + 1);
+    if (global_redactor().redact(value) != value) out.emplace_back(entry.substr(0, eq));  // holds a secret
+  }
+  return out;
+}
+
+// Masks every registered secret in what the playbook wrote to the log since `from`
+// (a playbook that prints its variables must not put a secret on disk).
+void redact_log_tail(const std::string& path, long from) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(from);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string tail = ss.str();
+  const std::string clean = global_redactor().redact(tail);
+  if (clean == tail) return;
+  in.close();
+  fs::resize_file(path, static_cast<std::uintmax_t>(from));
+  std::ofstream(path, std::ios::binary | std::ios::app) << clean;
+}
+
 }  // namespace
 
 PlaybookResult run_playbook(const PlaybookRun& run) {
   PlaybookResult result;
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string vars_file = temp_path("runner-vars-", ".json");
-  const std::string json_file = temp_path("runner-ansible-", ".json");
-  { std::ofstream(vars_file) << run.extra_vars_json; }
-  fs::permissions(vars_file, fs::perms::owner_read | fs::perms::owner_write);
+  std::string vars_file, json_file;
+  try {
+    vars_file = private_file("vars-");
+    json_file = private_file("output-");
+  } catch (const std::exception& e) {
+    result.error = e.what();
+    return result;
+  }
+  { std::ofstream(vars_file, std::ios::trunc) << run.extra_vars_json; }
 
   if (!run.log_path.empty()) fs::create_directories(fs::path(run.log_path).parent_path());
   std::FILE* log = std::fopen(run.log_path.empty() ? "/dev/null" : run.log_path.c_str(), "a");
@@ -72,17 +133,26 @@ PlaybookResult run_playbook(const PlaybookRun& run) {
     return result;
   }
   const auto env_exe = bp::search_path("env");
-  std::vector<std::string> args = settings;
+  std::vector<std::string> args;
+  for (const auto& name : scrubbed_variables()) args.insert(args.end(), {"-u", name});
+  args.insert(args.end(), settings.begin(), settings.end());
   args.insert(args.end(), {exe.string(), "-i", run.inventory, "-e", "@" + vars_file, run.playbook});
   try {
     bp::group group;
     std::unique_ptr<bp::child> child;
+    // The playbook dies with the runner, even on SIGKILL (the kernel sends it
+    // SIGKILL when its parent thread goes).
+    ChildGuard guard;  // the playbook and what it starts die with the runner, even on SIGKILL
+    auto die_with_parent = bp::extend::on_exec_setup([&guard](auto&) {
+      guard.in_child();  // after `group` made the child its process group's leader
+      ::umask(child_umask());  // the playbook's files are made as without the runner
+    });
     if (run.capture_json)
       child = std::make_unique<bp::child>(env_exe, args, bp::start_dir(run.workdir), bp::std_in < bp::null,
-                                          bp::std_out > json_file, bp::std_err > log, group);
+                                          bp::std_out > json_file, bp::std_err > log, group, die_with_parent);
     else
       child = std::make_unique<bp::child>(env_exe, args, bp::start_dir(run.workdir), bp::std_in < bp::null,
-                                          bp::std_out > log, bp::std_err > log, group);
+                                          bp::std_out > log, bp::std_err > log, group, die_with_parent);
     result.started = true;
     const auto deadline = t0 + run.timeout;
     while (child->running()) {
@@ -94,6 +164,7 @@ PlaybookResult run_playbook(const PlaybookRun& run) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a worker thread, not the scheduler
     }
     child->wait();
+    guard.release();
     result.exit_code = result.timed_out ? -1 : child->exit_code();
   } catch (const std::exception& e) {
     result.error = e.what();
@@ -109,6 +180,7 @@ PlaybookResult run_playbook(const PlaybookRun& run) {
   std::fprintf(log, "=== exit %d%s after %.1f s\n", result.exit_code, result.timed_out ? " (timed out, killed)" : "",
                result.seconds);
   std::fclose(log);
+  if (!run.log_path.empty()) redact_log_tail(run.log_path, output_start);
   // -vv shows the playbook's output too (the log file always has it).
   if (spdlog::should_log(spdlog::level::debug) && !run.log_path.empty()) {
     std::ifstream in(run.log_path);

@@ -5,6 +5,7 @@
 #include "adapters/db/database.hpp"
 #include "adapters/db/watchdog.hpp"
 #include "adapters/json/json_text.hpp"
+#include "adapters/log/redactor.hpp"
 #include "adapters/text/utf8.hpp"
 
 namespace runner {
@@ -14,10 +15,11 @@ namespace {
 std::string opt_text(const std::optional<double>& v) { return v ? std::to_string(*v) : std::string(); }
 std::string opt_text(const std::optional<int>& v) { return v ? std::to_string(*v) : std::string(); }
 
-// Every text reaches PostgreSQL as valid UTF-8 without NUL, and every JSON column as
-// jsonb-safe JSON: a report is never refused for the agent's output.
-std::string t(const std::string& s) { return utf8_clean(s); }
-std::string j(const std::string& s) { return json_for_database(s); }
+// Every text reaches PostgreSQL with every registered secret masked (an engine may
+// echo a key into an error body), as valid UTF-8 without NUL, and every JSON column
+// as jsonb-safe JSON: a report is never refused for the agent's output.
+std::string t(const std::string& s) { return utf8_clean(global_redactor().redact(s)); }
+std::string j(const std::string& s) { return json_for_database(global_redactor().redact(s)); }
 
 }  // namespace
 

@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/env/state_dir.hpp"
+#include "adapters/log/redactor.hpp"
 
 namespace fs = std::filesystem;
 
@@ -142,7 +143,7 @@ void Spool::write_line(const std::string& name, const std::string& line) {
     }
     by_fd.st_size += 1;
   }
-  const std::string data = line + "\n";
+  const std::string data = global_redactor().redact(line) + "\n";  // secrets never reach the disk
   int err = 0;
   if (!write_all(fd, data) || ::fsync(fd) != 0) {
     err = errno;

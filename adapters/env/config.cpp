@@ -1,5 +1,9 @@
 #include "adapters/env/config.hpp"
 
+#include <libpq-fe.h>
+
+#include <cctype>
+
 #include <filesystem>
 
 #include "adapters/log/redactor.hpp"
@@ -82,14 +86,58 @@ std::vector<std::string> missing_variables(const Config& cfg, const std::string&
   return missing;
 }
 
+namespace {
+
+// The password of a libpq connection string, as libpq itself reads it: userinfo,
+// `?password=` in a URI, or `password=` in key=value form.
+std::string conninfo_password(const std::string& url) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (err) PQfreemem(err);
+  if (!opts) return "";
+  std::string out;
+  for (PQconninfoOption* o = opts; o->keyword; ++o)
+    if (std::string_view(o->keyword) == "password" && o->val) out = o->val;
+  PQconninfoFree(opts);
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> secret_values(const Config& cfg) {
   std::vector<std::string> out;
   for (const char* k : {"ENGINE_API_KEY", "GIT_RUNNER_PAT", "SERVICENOW_PASSWORD"})
     if (cfg.has(k)) out.push_back(cfg.get(k));
-  if (auto pw = url_password(cfg.get("DATABASE_URL")); !pw.empty()) {
-    out.push_back(pw);
-    if (auto dec = percent_decode(pw); dec != pw) out.push_back(dec);
-  }
+  const std::string db = cfg.get("DATABASE_URL");
+  // libpq's reading, and ours of the raw text (a URL libpq cannot parse still has a
+  // password that must not be printed in the parse error).
+  for (const auto& pw : {conninfo_password(db), url_password(db)})
+    if (!pw.empty()) out.push_back(pw);
+  // user:password inside the engine's or the instance's URL.
+  for (const char* k : {"ENGINE_API_URL", "SERVICENOW_API_URL"})
+    if (auto pw = url_password(cfg.get(k)); !pw.empty()) out.push_back(pw);
+  return out;
+}
+
+std::string weak_secret(const std::string& value) {
+  if (value.size() < 4) return "shorter than 4 characters";
+  std::string lower;
+  for (unsigned char c : value) lower += static_cast<char>(std::tolower(c));
+  static const char* const common[] = {"demo",   "test",    "testing", "password", "passw0rd", "secret",  "admin",
+                                       "changeme", "example", "default", "token",    "apikey",   "api-key", "letmein",
+                                       "qwerty", "123456",  "1234",    "12345",    "root",     "toor",    "guest",
+                                       "postgres", "user",  "pass",    "key"};
+  for (const char* w : common)
+    if (lower == w) return "a common word";
+  return "";
+}
+
+std::vector<std::pair<std::string, std::string>> basic_auth_pairs(const Config& cfg) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (cfg.has("SERVICENOW_PASSWORD")) out.emplace_back(cfg.get("SERVICENOW_USERNAME"), cfg.get("SERVICENOW_PASSWORD"));
+  if (cfg.has("GIT_RUNNER_PAT"))
+    out.emplace_back(cfg.has("GIT_RUNNER_USERNAME") ? cfg.get("GIT_RUNNER_USERNAME") : "x-access-token",
+                     cfg.get("GIT_RUNNER_PAT"));
   return out;
 }
 

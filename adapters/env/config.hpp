@@ -4,6 +4,7 @@
 // over the same variable in the env file.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "adapters/env/env_file.hpp"
@@ -43,5 +44,13 @@ std::vector<std::string> missing_variables(const Config& cfg, const std::string&
 // The secrets among the configuration's values: ENGINE_API_KEY, GIT_RUNNER_PAT,
 // SERVICENOW_PASSWORD and the password inside DATABASE_URL (raw and percent-decoded).
 std::vector<std::string> secret_values(const Config& cfg);
+// (user, password) of the HTTP basic authentication the runner will send
+// (ServiceNow, the git source): their base64 form is a secret too.
+std::vector<std::pair<std::string, std::string>> basic_auth_pairs(const Config& cfg);
+
+// Why a secret is too weak to be masked safely ("" when it is not): shorter than
+// 4 characters, or a common word (masking "demo" would garble every line holding
+// the word, and such a value protects nothing).
+std::string weak_secret(const std::string& value);
 
 }  // namespace runner

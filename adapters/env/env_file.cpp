@@ -1,5 +1,7 @@
 #include "adapters/env/env_file.hpp"
 
+#include <filesystem>
+
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -64,8 +66,11 @@ std::string parse_value(const std::string& raw, const std::string& origin, std::
 
 }  // namespace
 
-EnvMap parse_env_text(const std::string& text, const std::string& origin) {
+EnvMap parse_env_text(const std::string& text_in, const std::string& origin) {
   EnvMap out;
+  // A UTF-8 byte-order mark (editors on Windows write one) is not part of the first key.
+  const std::string_view bom = "\xEF\xBB\xBF";
+  const std::string text = text_in.rfind(bom, 0) == 0 ? text_in.substr(bom.size()) : text_in;
   std::istringstream in(text);
   std::string raw;
   std::size_t line_no = 0;
@@ -84,10 +89,13 @@ EnvMap parse_env_text(const std::string& text, const std::string& origin) {
 }
 
 EnvMap parse_env_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw EnvFileError(path + ": is a folder, not an env file");
   std::ifstream f(path, std::ios::binary);
   if (!f) throw EnvFileError(path + ": cannot read env file");
   std::stringstream ss;
   ss << f.rdbuf();
+  if (f.bad()) throw EnvFileError(path + ": cannot read env file");
   return parse_env_text(ss.str(), path);
 }
 

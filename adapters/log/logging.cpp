@@ -1,6 +1,8 @@
 #include "adapters/log/logging.hpp"
 
 #include <spdlog/sinks/base_sink.h>
+
+#include <filesystem>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -68,8 +70,17 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
       : out_(out), err_(err), out_colour_(colour_enabled(out)), err_colour_(colour_enabled(err)),
         out_tty_(out && ::isatty(::fileno(out))) {
     if (log_file) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(*log_file, ec))
+        throw std::runtime_error("--log-file: '" + *log_file + "' is a folder");
       file_.open(*log_file, std::ios::app);
       if (!file_) throw std::runtime_error("--log-file: cannot open '" + *log_file + "' for writing");
+      // A file that opens but cannot be written (/dev/full, a full disk) is found now,
+      // not after the run: one line saying who starts writing, flushed.
+      file_ << utc_timestamp(std::chrono::system_clock::now()) << " info === 2501-runner (pid " << ::getpid()
+            << ") ===" << '\n';
+      file_.flush();
+      if (!file_) throw std::runtime_error("--log-file: cannot write to '" + *log_file + "'");
     }
   }
 

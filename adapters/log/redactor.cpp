@@ -2,17 +2,92 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 namespace runner {
 
+namespace {
+
+// The secret as it appears inside a JSON string.
+std::string json_escaped(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+// The secret percent-encoded as in a URL (RFC 3986 unreserved characters kept).
+std::string percent_encoded(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string base64(const std::string& in) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                       static_cast<unsigned char>(in[i + 2]);
+    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
+  }
+  if (i + 1 == in.size()) {
+    const unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
+  } else if (i + 2 == in.size()) {
+    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
+  }
+  return out;
+}
+
+}  // namespace
+
 bool Redactor::add_secret(std::string secret) {
   if (secret.size() < min_secret_length) return false;
+  std::vector<std::string> forms = {secret, json_escaped(secret), percent_encoded(secret), percent_decode(secret)};
   std::unique_lock lock(mutex_);
-  if (std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return true;
-  secrets_.push_back(std::move(secret));
+  for (auto& f : forms) {
+    if (f.size() < min_secret_length || std::find(secrets_.begin(), secrets_.end(), f) != secrets_.end()) continue;
+    secrets_.push_back(std::move(f));
+  }
   std::sort(secrets_.begin(), secrets_.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   return true;
+}
+
+void Redactor::add_basic_auth(const std::string& user, const std::string& password) {
+  if (password.size() < min_secret_length) return;
+  const std::string encoded = base64(user + ":" + password);
+  std::unique_lock lock(mutex_);
+  if (std::find(secrets_.begin(), secrets_.end(), encoded) != secrets_.end()) return;
+  secrets_.push_back(encoded);
+  std::sort(secrets_.begin(), secrets_.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
 std::string Redactor::redact(std::string_view text) const {

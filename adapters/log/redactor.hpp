@@ -17,8 +17,13 @@ class Redactor {
   // secret is no secret; the caller warns about it.
   static constexpr std::size_t min_secret_length = 4;
 
-  // Returns false when the value is too short to be masked.
+  // Returns false when the value is too short to be masked. Registers the forms the
+  // secret takes in text the runner handles too: JSON-escaped, percent-encoded and
+  // percent-decoded.
   bool add_secret(std::string secret);
+  // HTTP basic authentication: the base64 of "user:password" (as an Authorization
+  // header echoed back would show it).
+  void add_basic_auth(const std::string& user, const std::string& password);
   // Copy of `text` with every registered secret replaced by the mask.
   std::string redact(std::string_view text) const;
   void clear();

@@ -1,6 +1,12 @@
 #include "adapters/process/command.hpp"
 
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include <atomic>
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <csignal>
 #include <future>
 #include <thread>
 
@@ -16,6 +22,13 @@ std::string CommandResult::describe() const {
   if (auto nl = last.rfind('\n'); nl != std::string::npos) last = last.substr(nl + 1);
   return "exit " + std::to_string(exit_code) + (last.empty() ? "" : ": " + last);
 }
+
+namespace {
+std::atomic<unsigned> g_child_umask{022};
+}  // namespace
+
+void restrict_umask() { g_child_umask = ::umask(077); }
+unsigned child_umask() { return g_child_umask; }
 
 std::string find_program(const std::string& program) {
   if (program.find('/') != std::string::npos) return program;
@@ -40,7 +53,11 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     bp::group group;
     std::vector<std::string> args(argv.begin() + 1, argv.end());
     bp::child child(exe, args, bp::std_in < boost::asio::buffer(input), bp::std_out > out, bp::std_err > err, ios,
-                    group);
+                    group,
+                    bp::extend::on_exec_setup([](auto&) {
+                      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the runner, even on SIGKILL
+                      ::umask(child_umask());
+                    }));
     r.started = true;
     // The io_context pumps stdin/stdout/stderr; run it on this (worker) thread with a
     // deadline, then kill the group if the command is still going. A command that

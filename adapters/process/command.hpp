@@ -26,4 +26,11 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 // The full path of `program` on PATH, or "" when it is not there.
 std::string find_program(const std::string& program);
 
+// The runner creates its own files private (umask 077: logs, inventories, the spool
+// are 0600 in 0700 folders); its children get the umask it started with back, so a
+// playbook's files on a local host are made as they would be without the runner.
+// restrict_umask() is called once by main; child_umask() is what children get.
+void restrict_umask();
+unsigned child_umask();
+
 }  // namespace runner

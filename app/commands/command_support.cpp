@@ -19,6 +19,7 @@ Config load_command_config(const CommonOptions& opts) {
     if (!global_redactor().add_secret(std::move(s)))
       spdlog::warn("a secret (API key, token or password) is shorter than {} characters and cannot be masked in output",
                    Redactor::min_secret_length);
+  for (const auto& [user, password] : basic_auth_pairs(cfg)) global_redactor().add_basic_auth(user, password);
   spdlog::debug("env file: {}", cfg.env_file.empty() ? "(none; process environment only)" : cfg.env_file);
   for (const char* k : {"DATABASE_URL", "ORG_ID", "TENANT_ID", "USER_ID", "ENGINE_API_URL", "ENGINE_API_KEY",
                         "SERVICENOW_API_URL", "SERVICENOW_USERNAME", "SERVICENOW_PASSWORD",

@@ -8,6 +8,7 @@
 
 #include "adapters/db/database.hpp"
 #include "adapters/engine/engine_api.hpp"
+#include "adapters/log/redactor.hpp"
 #include "adapters/text/utf8.hpp"
 #include "adapters/servicenow/servicenow_api.hpp"
 #include "adapters/vm/vm_lifecycle.hpp"
@@ -79,6 +80,15 @@ std::optional<RunPreflight> run_preflight(const RunOptions& opts, const Config& 
   pf.run("configuration", [&]() -> CheckResult {
     auto missing = missing_variables(cfg, to_string(opts.gateway), opts.common.source);
     if (!missing.empty()) return {false, "missing " + join(missing)};
+    // A weak secret cannot be kept out of the output: masking it garbles every line
+    // holding the word, and not masking it prints it.
+    std::vector<std::string> weak;
+    for (const char* k : {"ENGINE_API_KEY", "GIT_RUNNER_PAT", "SERVICENOW_PASSWORD"})
+      if (cfg.has(k))
+        if (auto why = weak_secret(cfg.get(k)); !why.empty()) weak.push_back(std::string(k) + " (" + why + ")");
+    if (auto pw = url_password(cfg.get("DATABASE_URL")); !pw.empty())
+      if (auto why = weak_secret(percent_decode(pw)); !why.empty()) weak.push_back("the DATABASE_URL password (" + why + ")");
+    if (!weak.empty()) return {false, "too weak to keep out of logs, use a real secret: " + join(weak)};
     return {true, cfg.env_file.empty() ? "process environment" : "env file " + cfg.env_file};
   });
   const bool config_ok = pf.all_ok();

@@ -15,10 +15,11 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:8080";
   CLI::App app{"2501-engine-sim: simulator of the 2501 engine API", "2501-engine-sim"};
   app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)");
-  app.add_option("--api-key", cfg.api_key, "The API key clients must present (Bearer); or ENGINE_SIM_API_KEY")
-      ->envname("ENGINE_SIM_API_KEY")
-      ->required();
-  app.add_option("--database-url", cfg.database_url, "PostgreSQL with the hosts and agents tables");
+  // Secrets come from the environment or a file, never argv (where `ps` shows them).
+  std::string api_key_file, database_url_file, servicenow_password_file;
+  app.add_option("--api-key-file", api_key_file, "File holding the API key clients must present (or ENGINE_SIM_API_KEY)");
+  app.add_option("--database-url-file", database_url_file,
+                 "File holding the PostgreSQL URL with the hosts and agents tables (or ENGINE_SIM_DATABASE_URL)");
   app.add_option("--scenarios-path", cfg.scenarios_path, "Scenarios root, to find solution.yml/solution.json by key");
   app.add_option("--behavior", cfg.behavior, "oracle | noop | fail | hang")
       ->check(CLI::IsMember({"oracle", "noop", "fail", "hang"}));
@@ -36,11 +37,23 @@ int main(int argc, char** argv) {
   app.add_option("--http-threads", cfg.http_threads, "HTTP worker threads");
   app.add_option("--servicenow-url", cfg.servicenow_url, "ServiceNow mode: the instance to poll for incidents");
   app.add_option("--servicenow-username", cfg.servicenow_username, "ServiceNow user");
-  app.add_option("--servicenow-password", cfg.servicenow_password, "ServiceNow password; or ENGINE_SIM_SERVICENOW_PASSWORD")
-      ->envname("ENGINE_SIM_SERVICENOW_PASSWORD");
+  app.add_option("--servicenow-password-file", servicenow_password_file,
+                 "File holding the ServiceNow password (or ENGINE_SIM_SERVICENOW_PASSWORD)");
   app.add_option("--servicenow-assignment-group", cfg.servicenow_assignment_group,
                  "Incidents of this assignment group become jobs");
   CLI11_PARSE(app, argc, argv);
+  try {
+    cfg.api_key = runner::sim::secret_setting(api_key_file, "ENGINE_SIM_API_KEY");
+    cfg.database_url = runner::sim::secret_setting(database_url_file, "ENGINE_SIM_DATABASE_URL");
+    cfg.servicenow_password = runner::sim::secret_setting(servicenow_password_file, "ENGINE_SIM_SERVICENOW_PASSWORD");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  }
+  if (cfg.api_key.empty()) {
+    std::fprintf(stderr, "error: the API key is required: ENGINE_SIM_API_KEY or --api-key-file\n");
+    return 2;
+  }
 
   auto at = runner::sim::parse_listen(listen);
   if (!at) {

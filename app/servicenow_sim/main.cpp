@@ -13,14 +13,23 @@ int main(int argc, char** argv) {
   CLI::App app{"2501-servicenow-sim: simulator of the ServiceNow Table API (incidents)", "2501-servicenow-sim"};
   app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)");
   app.add_option("--username", cfg.username, "Basic-auth user")->required();
-  app.add_option("--password", cfg.password, "Basic-auth password; or SERVICENOW_SIM_PASSWORD")
-      ->envname("SERVICENOW_SIM_PASSWORD")
-      ->required();
+  std::string password_file;
+  app.add_option("--password-file", password_file, "File holding the basic-auth password (or SERVICENOW_SIM_PASSWORD)");
   app.add_option("--fault-401", cfg.fault_401, "Rate of injected 401 answers")->check(CLI::Range(0.0, 1.0));
   app.add_option("--fault-429", cfg.fault_429, "Rate of 429 answers with Retry-After")->check(CLI::Range(0.0, 1.0));
   app.add_option("--fault-5xx", cfg.fault_5xx, "Rate of 503 answers")->check(CLI::Range(0.0, 1.0));
   app.add_option("--seed", cfg.seed, "Seed of the fault dice and sys_ids");
   CLI11_PARSE(app, argc, argv);
+  try {
+    cfg.password = runner::sim::secret_setting(password_file, "SERVICENOW_SIM_PASSWORD");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  }
+  if (cfg.password.empty()) {
+    std::fprintf(stderr, "error: the password is required: SERVICENOW_SIM_PASSWORD or --password-file\n");
+    return 2;
+  }
   auto at = runner::sim::parse_listen(listen);
   if (!at) {
     std::fprintf(stderr, "error: --listen: expected HOST:PORT, got '%s'\n", listen.c_str());

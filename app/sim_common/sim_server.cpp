@@ -1,5 +1,11 @@
 #include "app/sim_common/sim_server.hpp"
 
+#include <stdexcept>
+
+#include <cstdlib>
+
+#include <fstream>
+
 #include <httplib.h>
 
 #include <pthread.h>
@@ -65,6 +71,18 @@ void stop_on_signals(std::function<void()> stop) {
 void announce(const std::string& host, int port) {
   std::printf("listening on %s:%d\n", host.c_str(), port);
   std::fflush(stdout);
+}
+
+std::string secret_setting(const std::string& file, const char* env) {
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) throw std::runtime_error(file + ": cannot read");
+    std::string line;
+    std::getline(in, line);
+    return line;
+  }
+  const char* v = std::getenv(env);
+  return v ? v : "";
 }
 
 }  // namespace runner::sim

@@ -34,4 +34,8 @@ void stop_on_signals(std::function<void()> stop);
 // Prints the ready line tests wait for: "listening on HOST:PORT".
 void announce(const std::string& host, int port);
 
+// A simulator's secret: the first line of `file` when given, else the environment
+// variable `env`, else "". Never an option value: argv is visible to every user.
+std::string secret_setting(const std::string& file, const char* env);
+
 }  // namespace runner::sim

@@ -91,6 +91,16 @@ grep -q 'ENGINE_API_KEY=\*\*\*' "$TMP/all" && grep -q 'postgresql://runner:\*\*\
 grep -q 'configuration: env file' "$TMP/run.log" && ok || bad "log file does not mirror the console (rc=$rc)"
 if grep -q $'\x1b' "$TMP/all"; then bad "ANSI codes without a TTY"; else ok; fi
 
+# A --log-file that cannot be written is an error at start, not after the run.
+expect 2 1 "--log-file: '$TMP' is a folder" -- list --source fs -p "$TMP/scen" --log-file "$TMP"
+expect 2 1 "--log-file: cannot write to '/dev/full'" -- list --source fs -p "$TMP/scen" --log-file /dev/full
+# An env file that is a folder is named as one; a weak secret fails pre-flight.
+expect 2 1 "is a folder, not an env file" -- run --check --source fs -p "$TMP/scen" -s demo --env-file "$TMP"
+sed 's/^ENGINE_API_KEY=.*/ENGINE_API_KEY=demo/' "$TMP/full.env" >"$TMP/weak.env"
+"$BIN" run --check --source fs -p "$SRC/examples/scenarios" -s demo --env-file "$TMP/weak.env" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ "$rc" = 3 ] && grep -q 'too weak to keep out of logs, use a real secret: ENGINE_API_KEY (a common word)' "$TMP/out" "$TMP/err" && ok || bad "weak secret: exit $rc $(cat "$TMP/out" "$TMP/err")"
+
 # Colour only on a TTY, never with NO_COLOR.
 if command -v script >/dev/null; then
   script -qec "$BIN list --source fs -p $TMP/scen -s demo" /dev/null </dev/null >"$TMP/tty" 2>&1

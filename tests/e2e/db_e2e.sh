@@ -30,7 +30,7 @@ INSERT INTO tenants (id, organization_id, name) VALUES ('$TEN', '$ORG', 'e2e');
 INSERT INTO users VALUES ('$USR', '$TEN', 'e2e@example.invalid');
 SQL
 # The gateway probe needs an engine: the simulator.
-"$(dirname "$BIN")/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior noop >"$TMP/sim.out" 2>&1 &
+ENGINE_SIM_API_KEY=e2e-engine-key "$(dirname "$BIN")/2501-engine-sim" --listen 127.0.0.1:0 --behavior noop >"$TMP/sim.out" 2>&1 &
 SIM_PID=$!
 SIM_URL=$(wait_listen "$TMP/sim.out")
 check() {  # check ORG TENANT USER URL -> exit code of run --check

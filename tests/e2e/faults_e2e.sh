@@ -122,7 +122,7 @@ start_engine_sim oracle "$SCEN" 200
 
 # 4. An engine streaming a job body forever: an error naming the cap, bounded memory.
 stop_engine_sim
-"$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior oracle --database-url "$URL" \
+ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_DATABASE_URL=$URL "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --behavior oracle \
   --scenarios-path "$SCEN" --pickup-delay-ms 100 --job-duration-ms 200 --work-dir "$TMP/engine" --misbehave endless-job \
   >"$TMP/sim.out" 2>&1 &
 SIM_PID=$!
@@ -140,7 +140,7 @@ q "SELECT error_message FROM scenario_reports WHERE benchmark_id = '$B'" | grep 
 # 5. Unknown job status, bad token counts, an HTML page for whoami.
 misbehaving() {
   stop_engine_sim
-  "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior oracle --database-url "$URL" \
+  ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_DATABASE_URL=$URL "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --behavior oracle \
     --scenarios-path "$SCEN" --pickup-delay-ms 100 --job-duration-ms 200 --work-dir "$TMP/engine" --misbehave "$1" \
     >"$TMP/sim.out" 2>&1 &
   SIM_PID=$!

@@ -55,7 +55,7 @@ SIM_PID=
 stop_engine_sim() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null; SIM_PID=; }
 start_engine_sim() {
   stop_engine_sim
-  "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --api-key e2e-engine-key --behavior "$1" --database-url "$URL" \
+  ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_DATABASE_URL=$URL "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --behavior "$1" \
     --scenarios-path "$2" --pickup-delay-ms "${4:-100}" --job-duration-ms "${3:-200}" --work-dir "$TMP/engine" \
     >"$TMP/sim.out" 2>&1 &
   SIM_PID=$!

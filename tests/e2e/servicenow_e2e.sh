@@ -27,8 +27,8 @@ start_sims() {  # start_sims BEHAVIOR SCENARIOS_PATH [servicenow-sim flags...]
   SERVICENOW_SIM_PASSWORD=snow-pw-XYZ "$BIN/2501-servicenow-sim" --listen 127.0.0.1:0 --username runner "$@" >"$TMP/snow.out" 2>&1 &
   PIDS+=($!)
   SNOW_URL=$(wait_listen "$TMP/snow.out")
-  ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_SERVICENOW_PASSWORD=snow-pw-XYZ \
-    "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --behavior "$behavior" --database-url "$URL" \
+  ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_SERVICENOW_PASSWORD=snow-pw-XYZ ENGINE_SIM_DATABASE_URL=$URL \
+    "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --behavior "$behavior" \
     --scenarios-path "$scenarios" --pickup-delay-ms 100 --job-duration-ms 200 --work-dir "$TMP/engine" \
     --servicenow-url "$SNOW_URL" --servicenow-username runner \
     --servicenow-assignment-group grp-2501 >"$TMP/engine.out" 2>&1 &

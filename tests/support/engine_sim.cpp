@@ -1,12 +1,13 @@
 #include "tests/support/engine_sim.hpp"
 
+#include <cstdlib>
 #include <regex>
 
 namespace test {
 
 std::vector<std::string> EngineSimProcess::argv(const std::vector<std::string>& flags) {
-  std::vector<std::string> a = {std::string(RUNNER_BIN_DIR) + "/2501-engine-sim", "--listen", "127.0.0.1:0",
-                                "--api-key", api_key};
+  ::setenv("ENGINE_SIM_API_KEY", api_key, 1);  // secrets reach the simulator by the environment
+  std::vector<std::string> a = {std::string(RUNNER_BIN_DIR) + "/2501-engine-sim", "--listen", "127.0.0.1:0"};
   a.insert(a.end(), flags.begin(), flags.end());
   return a;
 }
