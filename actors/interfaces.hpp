@@ -72,7 +72,7 @@ using provisioner_actor = caf::typed_actor<
     caf::replies_to<unregister_atom, std::vector<std::string>, std::vector<std::string>>::with<bool>,
     // Internal: the timer that retries requests waiting for the database.
     caf::reacts_to<retry_atom>,
-    // Internal: the run's heartbeat (lock and benchmarks.last_seen), every 10 s.
+    // Internal: the run's heartbeat (lock and benchmarks.last_seen), every 3 s.
     caf::reacts_to<tick_atom>>;
 
 /// A VM WORKER: the provider's blocking commands (incus/limactl) for one scenario

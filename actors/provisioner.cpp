@@ -118,9 +118,9 @@ caf::typed_response_promise<T> waiting_for(provisioner_pointer self, std::functi
 
 caf::expected<Provisioned> database_error(const std::string& what) { return caf::make_error(runner_errc::database, what); }
 
-// The run's sign of life every 10 s (see PlatformStore::heartbeat); a failure is
+// The run's sign of life every 3 s (see PlatformStore::heartbeat); a failure is
 // only logged: the waits above deal with an absent database.
-constexpr auto heartbeat_interval = std::chrono::seconds(10);
+constexpr auto heartbeat_interval = std::chrono::seconds(3);
 
 provisioner_actor::behavior_type provisioner(provisioner_pointer self, std::string database_url, std::string run_id) {
   self->state.store = std::make_unique<PlatformStore>(database_url);

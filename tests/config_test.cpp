@@ -57,7 +57,7 @@ TEST_CASE("config: secrets include the database password, raw and decoded", "[co
     CHECK(std::find(s.begin(), s.end(), want) != s.end());
 }
 
-TEST_CASE("config: secrets are found where libpq and URLs keep them; weak ones are named", "[secrets]") {
+TEST_CASE("config: secrets are found where libpq and URLs keep them, and weak ones are named", "[secrets]") {
   runner::Config cfg;
   cfg.vars["DATABASE_URL"] = "postgresql://runner@db/x?password=QueryPass-91&sslmode=disable";
   cfg.vars["ENGINE_API_URL"] = "https://bot:UrlPass-77@engine.example/api";

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -21,6 +22,10 @@ long long run_lock_key(const std::string& benchmark_id) {
   for (unsigned char c : benchmark_id) h = (h ^ c) * 1099511628211ull;
   return static_cast<long long>(h);
 }
+
+// How long after its last heartbeat a run whose lock is free still counts as alive:
+// longer than a heartbeat interval plus a reconnect.
+constexpr int run_grace_s = 15;
 
 // A host's advisory lock: the two-key space (apart from the runs' one-key locks).
 const std::string host_lock = "2501, hashtext($1)";
@@ -90,17 +95,22 @@ struct PlatformStore::Impl {
     return *conn;
   }
 
-  // Is the run of `id` alive: its lock held by some session, or seen within the last
-  // minute (a run whose session was cut takes its lock again at its next heartbeat)?
-  bool alive(pqxx::transaction_base& t, const std::string& id) {
-    if (held.count(id)) return true;
+  // Is the run of `id` alive: its lock held by some session, or seen within the grace
+  // (a run whose session was cut takes its lock again at its next heartbeat)?
+  bool alive(pqxx::transaction_base& t, const std::string& id) { return seconds_to_dead(t, id) != 0; }
+
+  // 0 when the run of `id` is dead; -1 when its lock is held; else how many seconds
+  // of its grace are left (its lock is free but it was seen a moment ago).
+  int seconds_to_dead(pqxx::transaction_base& t, const std::string& id) {
+    if (held.count(id)) return -1;
     const std::string key = std::to_string(run_lock_key(id));
-    if (!t.exec("SELECT pg_try_advisory_lock(" + key + ")")[0][0].as<bool>()) return true;
+    if (!t.exec("SELECT pg_try_advisory_lock(" + key + ")")[0][0].as<bool>()) return -1;
     t.exec("SELECT pg_advisory_unlock(" + key + ")");
-    return t.exec_params("SELECT EXISTS (SELECT 1 FROM benchmarks WHERE id::text = $1 AND last_seen > now() - "
-                         "interval '60 seconds')",
-                         id)[0][0]
-        .as<bool>();
+    auto r = t.exec_params("SELECT ceil(extract(epoch FROM last_seen + interval '" + std::to_string(run_grace_s) +
+                               " seconds' - now()))::int FROM benchmarks WHERE id::text = $1 AND last_seen IS NOT NULL",
+                           id);
+    if (r.empty() || r[0][0].is_null()) return 0;
+    return std::max(0, r[0][0].as<int>());
   }
 
   template <class Fn>
@@ -319,10 +329,18 @@ std::size_t PlatformStore::delete_ephemeral_hosts_named(const std::vector<std::s
 }
 
 bool PlatformStore::run_alive(const std::string& benchmark_id) {
-  return impl_->guarded([&](pqxx::connection& c) {
-    pqxx::nontransaction nt(c);
-    return impl_->alive(nt, benchmark_id);
-  });
+  // A run whose lock is free but which was seen a moment ago may only have lost its
+  // session: wait out its grace (at most run_grace_s) and ask again.
+  for (;;) {
+    const int left = impl_->guarded([&](pqxx::connection& c) {
+      pqxx::nontransaction nt(c);
+      return impl_->seconds_to_dead(nt, benchmark_id);
+    });
+    if (left <= 0) return left < 0;
+    spdlog::info("run {} was alive {} s ago; waiting out its grace before calling it dead", benchmark_id,
+                 run_grace_s - left);
+    std::this_thread::sleep_for(std::chrono::seconds(left));  // a command's own thread, never the scheduler
+  }
 }
 
 std::size_t PlatformStore::repair_overrides() {

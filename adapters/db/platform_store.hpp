@@ -30,7 +30,8 @@ class PlatformStore {
   bool hold_run_lock(const std::string& benchmark_id);
   // The run's sign of life, every few seconds: (re)connects, takes the run lock again
   // if it was lost, and sets benchmarks.last_seen. A run is alive while some session
-  // holds its lock or it was seen within the last minute.
+  // holds its lock or it was seen within the last 15 s (a grace for a session a
+  // database restart cut; run_alive() waits that grace out before it says "dead").
   void heartbeat(const std::string& benchmark_id);
 
   // Saves the agents' settings (once: a leftover record keeps the true originals),

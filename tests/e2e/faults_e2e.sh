@@ -70,6 +70,10 @@ B=$(last_bench)
 [ "$(rows "$B")" = "4 4 4" ] && ok || bad "restart: rows (count, distinct, passed) $(rows "$B")"
 [ "$(q "SELECT status || ' ' || total FROM benchmarks WHERE id = '$B'")" = "completed 4" ] && ok || bad "restart: benchmark row"
 grep -q 'reports: 4 stored in the database' "$TMP/out1" && ok || bad "restart: last lines: $(tail -5 "$TMP/out1")"
+# The runner's own files are private: logs 0600 in a 0700 folder, no inventory left.
+RUNS="$TMP/state/2501-runner/runs/$B"
+[ "$(stat -c %a "$RUNS")" = 700 ] && [ "$(stat -c %a "$RUNS/$KEY-1.log")" = 600 ] && ok || bad "run files: $(ls -la "$RUNS")"
+[ -z "$(ls "$RUNS" | grep inventory)" ] && ok || bad "generated inventories left: $(ls "$RUNS")"
 
 # 2. Frozen for 6 s while the run goes on: it waits within its bound and finishes.
 "$BIN/2501-runner" run --source fs --env-file "$TMP/env" -p "$SCEN" -s $KEY -i 3 >"$TMP/out2" 2>&1 &
