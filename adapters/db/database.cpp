@@ -6,24 +6,12 @@
 #include <map>
 #include <pqxx/pqxx>
 
+#include "adapters/env/conninfo.hpp"
 #include "adapters/env/env_number.hpp"
 #include "adapters/log/redactor.hpp"
 
 namespace runner {
 namespace {
-
-// Value of a keyword in a parsed connection string, or "".
-std::string conninfo_value(const std::string& url, const char* keyword) {
-  char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
-  if (err) PQfreemem(err);
-  if (!opts) return "";
-  std::string out;
-  for (PQconninfoOption* o = opts; o->keyword; ++o)
-    if (std::string(o->keyword) == keyword && o->val) out = o->val;
-  PQconninfoFree(opts);
-  return out;
-}
 
 // A libpq key=value value, quoted.
 std::string quoted(const std::string& v) {

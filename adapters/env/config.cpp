@@ -1,6 +1,6 @@
 #include "adapters/env/config.hpp"
 
-#include <libpq-fe.h>
+#include "adapters/env/conninfo.hpp"
 
 #include <cctype>
 
@@ -86,24 +86,6 @@ std::vector<std::string> missing_variables(const Config& cfg, const std::string&
   return missing;
 }
 
-namespace {
-
-// The password of a libpq connection string, as libpq itself reads it: userinfo,
-// `?password=` in a URI, or `password=` in key=value form.
-std::string conninfo_password(const std::string& url) {
-  char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
-  if (err) PQfreemem(err);
-  if (!opts) return "";
-  std::string out;
-  for (PQconninfoOption* o = opts; o->keyword; ++o)
-    if (std::string_view(o->keyword) == "password" && o->val) out = o->val;
-  PQconninfoFree(opts);
-  return out;
-}
-
-}  // namespace
-
 std::vector<std::string> secret_values(const Config& cfg) {
   std::vector<std::string> out;
   for (const char* k : {"ENGINE_API_KEY", "GIT_RUNNER_PAT", "SERVICENOW_PASSWORD"})
@@ -111,7 +93,7 @@ std::vector<std::string> secret_values(const Config& cfg) {
   const std::string db = cfg.get("DATABASE_URL");
   // libpq's reading, and ours of the raw text (a URL libpq cannot parse still has a
   // password that must not be printed in the parse error).
-  for (const auto& pw : {conninfo_password(db), url_password(db)})
+  for (const auto& pw : {conninfo_value(db, "password"), url_password(db)})
     if (!pw.empty()) out.push_back(pw);
   // user:password inside the engine's or the instance's URL.
   for (const char* k : {"ENGINE_API_URL", "SERVICENOW_API_URL"})

@@ -42,7 +42,9 @@ std::vector<std::string> missing_variables(const Config& cfg, const std::string&
                                            const std::string& source);
 
 // The secrets among the configuration's values: ENGINE_API_KEY, GIT_RUNNER_PAT,
-// SERVICENOW_PASSWORD and the password inside DATABASE_URL (raw and percent-decoded).
+// SERVICENOW_PASSWORD, the password of DATABASE_URL (as libpq reads it, and as the raw
+// text holds it) and a password inside ENGINE_API_URL or SERVICENOW_API_URL. The
+// Redactor adds their encoded forms.
 std::vector<std::string> secret_values(const Config& cfg);
 // (user, password) of the HTTP basic authentication the runner will send
 // (ServiceNow, the git source): their base64 form is a secret too.

@@ -1,5 +1,7 @@
 #include "adapters/log/redactor.hpp"
 
+#include "adapters/http/basic_auth.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -46,24 +48,6 @@ std::string percent_encoded(const std::string& s) {
   return out;
 }
 
-std::string base64(const std::string& in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    const unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -82,7 +66,7 @@ bool Redactor::add_secret(std::string secret) {
 
 void Redactor::add_basic_auth(const std::string& user, const std::string& password) {
   if (password.size() < min_secret_length) return;
-  const std::string encoded = base64(user + ":" + password);
+  const std::string encoded = base64_encode(user + ":" + password);
   std::unique_lock lock(mutex_);
   if (std::find(secrets_.begin(), secrets_.end(), encoded) != secrets_.end()) return;
   secrets_.push_back(encoded);
