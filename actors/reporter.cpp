@@ -173,8 +173,9 @@ ReportLedger ledger(reporter_pointer self) {
   l.rejected = st.refused.size();
   l.spool_dir = st.spool->dir();
   try {
-    l.spooled = spooled_reports(*st.spool, st.stream, st.stored);
-    l.spool_lines = st.spool->pending();
+    const SpoolCount waiting = count_spooled(*st.spool, st.stream, st.stored);
+    l.spooled = waiting.reports;
+    l.spool_lines = waiting.lines;
   } catch (const std::exception& e) {
     spdlog::warn("could not read the spool {}: {}", st.spool->dir(), e.what());
   }

@@ -15,10 +15,6 @@
 namespace fs = std::filesystem;
 
 namespace runner {
-namespace {
-
-}  // namespace
-
 std::string iteration_name(const std::string& key, int iteration) { return key + " #" + std::to_string(iteration); }
 
 std::string iteration_log_path(const RunSettings& run, const Scenario& s, int iteration) {

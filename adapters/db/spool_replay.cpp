@@ -41,10 +41,12 @@ Spool::ReplayResult replay_spool(ReportStore& store, Spool& spool, const ReplayO
   return result;
 }
 
-std::size_t spooled_reports(const Spool& spool, const std::string& benchmark_id,
-                            const std::set<std::pair<std::string, int>>& stored) {
+SpoolCount count_spooled(const Spool& spool, const std::string& benchmark_id,
+                         const std::set<std::pair<std::string, int>>& stored) {
   std::set<std::pair<std::string, int>> waiting;
+  std::size_t lines = 0;
   spool.for_each_pending([&](const std::string& line) {
+    ++lines;
     auto op = decode_op(line);
     if (!op) return;
     if (const auto* r = std::get_if<ScenarioReport>(&*op); r && r->benchmark_id == benchmark_id) {
@@ -52,7 +54,7 @@ std::size_t spooled_reports(const Spool& spool, const std::string& benchmark_id,
       if (!stored.count(key)) waiting.insert(std::move(key));
     }
   });
-  return waiting.size();
+  return {waiting.size(), lines};
 }
 
 }  // namespace runner

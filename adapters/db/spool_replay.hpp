@@ -22,9 +22,14 @@ void apply_report_op(ReportStore& store, const ReportOp& op);
 using ReplayObserver = std::function<void(const ReportOp&, bool stored)>;
 Spool::ReplayResult replay_spool(ReportStore& store, Spool& spool, const ReplayObserver& observe = {});
 
-// This benchmark's ScenarioReports waiting in the spool, by (key, iteration), leaving
-// out those in `stored` (a line already applied, kept by a compaction that failed).
-std::size_t spooled_reports(const Spool& spool, const std::string& benchmark_id,
-                            const std::set<std::pair<std::string, int>>& stored = {});
+// What waits in the spool, read in one pass: every line, and this benchmark's
+// ScenarioReports by (key, iteration), leaving out those in `stored` (a line already
+// applied, kept by a compaction that failed).
+struct SpoolCount {
+  std::size_t reports = 0;
+  std::size_t lines = 0;
+};
+SpoolCount count_spooled(const Spool& spool, const std::string& benchmark_id,
+                         const std::set<std::pair<std::string, int>>& stored = {});
 
 }  // namespace runner
