@@ -65,6 +65,7 @@ struct poller_state {
   bool ended = false;       // the execute is over; the strategy concludes
   bool cancelling = false;  // the job's cancel is on its way
   bool replied = false;
+  int interrupts = 0;       // 1: cancel the job and finish; 2: stop waiting on the engine
   static inline const char* name = "gateway-poller";
 };
 
@@ -169,23 +170,45 @@ void finish(poller_pointer self) {
   st.gateway->conclude(*st.host);
 }
 
+// What became of the cancel, after the failure's message: the row says whether the
+// engine took it, so an operator knows whether a job may still be running.
+void note_cancel(poller_pointer self, const std::string& what) {
+  auto& st = self->state;
+  if (st.failure && *st.failure != runner_errc::gateway) st.failure_message += "; " + what;
+}
+
 // Cancels the job (when there is one), then finishes with the outcome as it stands.
+// On an interrupt the cancel is bounded tighter (two tries of at most 10 s), so an
+// engine that never answers it holds the run for seconds, not minutes.
 void cancel_job_then_finish(poller_pointer self) {
   auto& st = self->state;
   if (st.cancelling) return;
   st.cancelling = true;
-  if (st.outcome.job_id.empty()) return finish(self);
+  if (st.outcome.job_id.empty()) {
+    note_cancel(self, "no job was created");
+    return finish(self);
+  }
   auto req = engine_api::cancel_job(endpoint(self), st.outcome.job_id);
-  req.timeout_ms = st.settings.http_timeout_ms;
-  req.max_attempts = 3;
-  self->request(st.http, std::chrono::seconds(60), std::move(req))
+  const bool interrupt = st.interrupts > 0;
+  req.timeout_ms = interrupt ? std::min<std::uint32_t>(st.settings.http_timeout_ms, 10'000) : st.settings.http_timeout_ms;
+  req.max_attempts = interrupt ? 2 : 3;
+  const auto bound = std::chrono::milliseconds(std::uint64_t{req.timeout_ms} * req.max_attempts + 5'000);
+  const std::string job = st.outcome.job_id;
+  self->request(st.http, bound, std::move(req))
       .then(
           [=](const HttpResponse& r) {
-            if (r.status < 200 || r.status >= 300)
-              spdlog::warn("cancel of job {}: {}", self->state.outcome.job_id, describe(r));
+            if (r.status < 200 || r.status >= 300) {
+              spdlog::warn("cancel of job {}: {}", job, describe(r));
+              note_cancel(self, "the cancel of job " + job + " failed (" + describe(r) + ")");
+            } else {
+              note_cancel(self, "job " + job + " cancelled");
+            }
             finish(self);
           },
-          [=](const caf::error&) { finish(self); });
+          [=](const caf::error& e) {
+            note_cancel(self, "the cancel of job " + job + " got no answer (" + error_text(self->system(), e) + ")");
+            finish(self);
+          });
 }
 
 void schedule_poll(poller_pointer self) {
@@ -237,9 +260,19 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
         return st.promise;
       },
       [=](cancel_atom) {
-        if (self->state.ended) return;
-        set_failure(self, runner_errc::interrupted, "run interrupted; job cancelled");
-        cancel_job_then_finish(self);
+        auto& st = self->state;
+        if (st.replied) return;
+        if (++st.interrupts == 1) {
+          if (st.ended) return;  // already concluding: its last word is short and bounded
+          set_failure(self, runner_errc::interrupted, "run interrupted");
+          return cancel_job_then_finish(self);
+        }
+        // A second interrupt: the engine is not waited for any longer (the cancel or the
+        // strategy's last word may still be in flight; their answers are dropped).
+        set_failure(self, runner_errc::interrupted, "run interrupted");
+        if (!st.outcome.job_id.empty()) note_cancel(self, "not waited for the engine after a second interrupt");
+        st.ended = true;
+        st.host->concluded();
       },
       [=](poll_atom) {
         auto& st = self->state;
@@ -256,7 +289,7 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
         if (st.ended) return;
         set_failure(self, runner_errc::timeout,
                     "the job did not finish within " + std::to_string(st.request.timeout_ms / 1000) + " s" +
-                        (st.outcome.job_id.empty() ? " (no job was created)" : "; cancelled"));
+                        std::string());
         cancel_job_then_finish(self);
       },
   };

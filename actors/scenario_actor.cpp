@@ -168,6 +168,8 @@ void run_prepare(scenario_pointer self) {
             fail(self, "prepare", "prepare.yml failed (" + describe(o) + "); see " + self->state.log_path, "failed");
           },
           [=](const caf::error& e) {
+            if (is_runner_error(e, runner_errc::interrupted))
+              return fail(self, "interrupted", "prepare.yml " + error_text(self->system(), e));
             fail(self, "prepare",
                  "prepare.yml failed (" + error_text(self->system(), e) + "); see " + self->state.log_path, "failed");
           });
@@ -268,6 +270,9 @@ void validate(scenario_pointer self, const ExecuteOutcome& outcome) {
             judged(self);
           },
           [=](const caf::error& e) {
+            // A second interrupt killed validate.yml: no verdict, the iteration was interrupted.
+            if (is_runner_error(e, runner_errc::interrupted))
+              return fail(self, "interrupted", "validate.yml " + error_text(self->system(), e));
             record_verdict(self->state.report, outcome, judgement, std::nullopt, error_text(self->system(), e));
             judged(self);
           });
@@ -292,6 +297,9 @@ scenario_actor::behavior_type scenario(scenario_detail::scenario_pointer self, S
         lease(self);
         return st.promise;
       },
+      // The first interrupt cancels the job; a second one (another cancel) tells the
+      // poller to stop waiting on the engine. Playbooks are stopped by the process-wide
+      // flag (adapters/process/stop_children), as they wait on worker threads.
       [=](cancel_atom) {
         auto& st = self->state;
         st.interrupted = true;

@@ -124,9 +124,17 @@ supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<
       },
       [=](interrupt_atom) {
         auto& st = self->state;
-        if (st.interrupted) return;
+        if (st.interrupted) {
+          // The second interrupt: the scenario actors tell their pollers to stop waiting
+          // on the engine (the playbooks were already killed by the signal watcher).
+          spdlog::warn("second interrupt: not waiting for the engine any more; playbooks killed, agent "
+                       "settings restored, reports written (a third interrupt exits at once)");
+          for (auto& [addr, entry] : st.live) self->send(entry.first, cancel_atom::value);
+          return;
+        }
         st.interrupted = true;
-        spdlog::warn("interrupted: no new scenarios start; cancelling running jobs, restoring hosts");
+        spdlog::warn("interrupted: no new scenarios start; cancelling running jobs, restoring hosts (interrupt again to stop "
+                     "waiting for the engine and playbooks)");
         self->send(st.actors.broker, close_atom::value);
         for (auto& [addr, entry] : st.live) self->send(entry.first, cancel_atom::value);
         maybe_done(self);

@@ -1,5 +1,7 @@
 #include "app/signal_watch.hpp"
 
+#include "adapters/process/stop_children.hpp"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -14,7 +16,7 @@ namespace runner {
 struct SignalWatch::Impl {
   sigset_t set{};
   std::atomic<bool> stop{false};
-  std::atomic<bool> fired{false};
+  std::atomic<int> count{0};
   std::thread thread;
 };
 
@@ -30,21 +32,24 @@ SignalWatch::~SignalWatch() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-void SignalWatch::start(std::function<void()> on_first) {
-  impl_->thread = std::thread([im = impl_.get(), on_first = std::move(on_first)] {
+void SignalWatch::start(std::function<void(int)> on_signal) {
+  impl_->thread = std::thread([im = impl_.get(), on_signal = std::move(on_signal)] {
     const timespec tick{0, 200'000'000};
     while (!im->stop) {
       if (sigtimedwait(&im->set, nullptr, &tick) < 0) continue;
-      if (im->fired.exchange(true)) {
-        static const char msg[] = "\nsecond signal: exiting now (hosts may need restore.yml)\n";
+      const int n = ++im->count;
+      if (n >= 3) {
+        static const char msg[] =
+            "\nthird interrupt: exiting now (the next run restores agent settings; hosts may need restore.yml)\n";
         (void)!::write(2, msg, sizeof msg - 1);
         std::_Exit(130);
       }
-      on_first();
+      if (n == 2) stop_children();  // before the actors hear of it: no playbook is waited for
+      on_signal(n);
     }
   });
 }
 
-bool SignalWatch::signalled() const { return impl_->fired; }
+bool SignalWatch::signalled() const { return impl_->count > 0; }
 
 }  // namespace runner

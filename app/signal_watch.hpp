@@ -1,7 +1,11 @@
 #pragma once
-// SIGINT/SIGTERM for a run: the first signal calls `on_first` (from a watcher thread),
-// a second one exits the process at once with 130. Signals are blocked in every other
-// thread, so the actor system's threads never see them.
+// SIGINT/SIGTERM for a run, in three steps (README "Stopping a run"):
+//   1st: `on_signal(1)`: no new iteration starts, jobs are cancelled, hosts restored;
+//   2nd: children are killed and none starts (stop_children), then `on_signal(2)`:
+//        the engine is not waited for; overrides are still restored, reports written;
+//   3rd: the process exits at once with 130.
+// The callback runs on the watcher thread. Signals are blocked in every other thread,
+// so the actor system's threads never see them.
 #include <functional>
 #include <memory>
 
@@ -12,7 +16,7 @@ class SignalWatch {
   // Blocks the signals in the calling thread (call before starting other threads).
   SignalWatch();
   ~SignalWatch();
-  void start(std::function<void()> on_first);
+  void start(std::function<void(int)> on_signal);
   bool signalled() const;
 
  private:

@@ -31,10 +31,11 @@ caf::actor holder(TestSystem& ts, ram_broker_actor broker, LeaseRequest req, std
 // The poller's reply either way: the outcome, or the error's kind, ticket and job.
 struct Executed {
   bool ok = false;
-  std::string error_kind, job_id;
-  static Executed of(const ExecuteOutcome& o) { return {true, "", o.job_id}; }
+  std::string error_kind, job_id, message;
+  static Executed of(const ExecuteOutcome& o) { return {true, "", o.job_id, ""}; }
   static Executed of(const caf::error& e) {
-    return {false, is_runner_error(e) ? to_string(static_cast<runner_errc>(e.code())) : "?", error_field(e, 2)};
+    return {false, is_runner_error(e) ? to_string(static_cast<runner_errc>(e.code())) : "?", error_field(e, 2),
+            error_field(e, 0)};
   }
 };
 
@@ -43,12 +44,20 @@ struct FakeEngine {
   int job_reads = 0;
   int cancels = 0;
   int creates = 0;
+  int cancel_status = 200;   // what a cancel gets
+  bool deaf_cancel = false;  // a cancel is never answered
+  std::vector<caf::typed_response_promise<HttpResponse>> unanswered;
 };
 
 http_client_actor fake_http(TestSystem& ts, FakeEngine& fe) {
-  return ts.sys->spawn([&fe](http_client_actor::pointer) -> http_client_actor::behavior_type {
+  return ts.sys->spawn([&fe](http_client_actor::pointer self) -> http_client_actor::behavior_type {
     return {
-        [&fe](HttpRequest& req) -> HttpResponse {
+        [&fe, self](HttpRequest& req) -> caf::result<HttpResponse> {
+          if (fe.deaf_cancel && req.url.find("/cancel") != std::string::npos) {
+            ++fe.cancels;
+            fe.unanswered.push_back(self->make_response_promise<HttpResponse>());
+            return fe.unanswered.back();
+          }
           HttpResponse r;
           r.attempts = 1;
           r.status = 200;
@@ -60,6 +69,7 @@ http_client_actor fake_http(TestSystem& ts, FakeEngine& fe) {
             r.body = R"({"id":"tkt_1","job_id":"job_1"})";
           } else if (req.url.find("/cancel") != std::string::npos) {
             ++fe.cancels;
+            r.status = fe.cancel_status;
             r.body = R"({"id":"job_1","status":"cancelled"})";
           } else {
             ++fe.job_reads;
@@ -167,8 +177,51 @@ TEST_CASE("poller: an interrupt cancels the job and answers at once", "[actors]"
   ts.run();
   REQUIRE(outcome);
   CHECK(outcome->error_kind == "interrupted");
+  CHECK(outcome->message == "run interrupted; job job_1 cancelled");
   CHECK(fe.cancels == 1);
   caf::anon_send_exit(http, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
   ts.run();
+}
+
+// The three steps of stopping a run, as the poller sees them: the interrupt's row
+// names what became of the cancel, and a second interrupt does not wait for it.
+TEST_CASE("poller: a refused cancel is named, a second interrupt does not wait for a deaf engine", "[actors]") {
+  for (const bool deaf : {false, true}) {
+    TestSystem ts;
+    FakeEngine fe;
+    fe.cancel_status = 503;
+    fe.deaf_cancel = deaf;
+    auto http = fake_http(ts, fe);
+    auto poller = spawn_gateway_poller(*ts.sys, http, PollerSettings::engine("http://engine", "key", 1000));
+    ExecuteRequest req;
+    req.ticket.scenario_key = "k";
+    req.poll_initial_ms = 100;
+    std::optional<Executed> outcome;
+    auto client = ts.sys->spawn([&](caf::event_based_actor* self) {
+      self->request(poller, caf::infinite, execute_atom::value, req)
+          .then([&](ExecuteOutcome& o) { outcome = Executed::of(o); }, [&](caf::error& e) { outcome = Executed::of(e); });
+    });
+    ts.run();
+    ts.advance(std::chrono::milliseconds(300));
+    caf::anon_send(poller, cancel_atom::value);
+    ts.run();
+    CHECK(fe.cancels == 1);
+    if (!deaf) {
+      REQUIRE(outcome);
+      CHECK(outcome->error_kind == "interrupted");
+      CHECK(outcome->message == "run interrupted; the cancel of job job_1 failed (HTTP 503 after 1 attempt(s))");
+    } else {
+      CHECK_FALSE(outcome);  // the first interrupt waits for the cancel (within its bound)
+      caf::anon_send(poller, cancel_atom::value);
+      ts.run();
+      REQUIRE(outcome);
+      CHECK(outcome->error_kind == "interrupted");
+      CHECK(outcome->message == "run interrupted; not waited for the engine after a second interrupt");
+      CHECK(outcome->job_id == "job_1");
+    }
+    caf::anon_send_exit(http, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
+    ts.run();
+  }
 }

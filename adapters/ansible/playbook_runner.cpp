@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 #include "adapters/log/redactor.hpp"
 #include "adapters/process/child_guard.hpp"
 #include "adapters/process/command.hpp"
+#include "adapters/process/stop_children.hpp"
 
 extern char** environ;
 
@@ -137,6 +138,15 @@ PlaybookResult run_playbook(const PlaybookRun& run) {
   for (const auto& name : scrubbed_variables()) args.insert(args.end(), {"-u", name});
   args.insert(args.end(), settings.begin(), settings.end());
   args.insert(args.end(), {exe.string(), "-i", run.inventory, "-e", "@" + vars_file, run.playbook});
+  if (children_stopped()) {  // the run's second interrupt: nothing new starts
+    result.error = "not started: the run was stopped by a second interrupt";
+    std::fprintf(log, "=== %s\n", result.error.c_str());
+    std::fclose(log);
+    std::error_code ec;
+    fs::remove(vars_file, ec);
+    fs::remove(json_file, ec);
+    return result;
+  }
   try {
     bp::group group;
     std::unique_ptr<bp::child> child;
@@ -161,11 +171,16 @@ PlaybookResult run_playbook(const PlaybookRun& run) {
         group.terminate();  // the playbook and every process it started
         break;
       }
+      if (children_stopped()) {  // a second interrupt: killed, not waited for
+        result.stopped = true;
+        group.terminate();
+        break;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a worker thread, not the scheduler
     }
     child->wait();
     guard.release();
-    result.exit_code = result.timed_out ? -1 : child->exit_code();
+    result.exit_code = result.timed_out || result.stopped ? -1 : child->exit_code();
   } catch (const std::exception& e) {
     result.error = e.what();
   }
@@ -177,7 +192,7 @@ PlaybookResult run_playbook(const PlaybookRun& run) {
     std::fprintf(log, "%s\n", result.json.c_str());
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::fprintf(log, "=== exit %d%s after %.1f s\n", result.exit_code, result.timed_out ? " (timed out, killed)" : "",
+  std::fprintf(log, "=== exit %d%s after %.1f s\n", result.exit_code, result.timed_out ? " (timed out, killed)" : result.stopped ? " (killed by a second interrupt)" : "",
                result.seconds);
   std::fclose(log);
   if (!run.log_path.empty()) redact_log_tail(run.log_path, output_start);

@@ -21,11 +21,12 @@ struct PlaybookRun {
 struct PlaybookResult {
   int exit_code = -1;
   bool timed_out = false;
+  bool stopped = false;         // killed by the run's second interrupt
   bool started = false;
   std::string error;            // why it could not start
   std::string json;             // capture_json: the callback's document
   double seconds = 0;
-  bool ok() const { return started && !timed_out && exit_code == 0; }
+  bool ok() const { return started && !timed_out && !stopped && exit_code == 0; }
 };
 
 PlaybookResult run_playbook(const PlaybookRun& run);

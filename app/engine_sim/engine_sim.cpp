@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <set>
+#include <thread>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -410,6 +411,18 @@ struct EngineSim::Impl {
     }));
     server.Post(R"(/api/v1/jobs/([^/]+)/cancel)", api("cancel_job", [this](const httplib::Request& req,
                                                                            httplib::Response& res) {
+      if (cfg.misbehave == "deaf-cancel") {
+        // An engine that never answers a cancel: the request hangs (up to 2 minutes,
+        // or until the simulator stops) and the job goes on.
+        for (int i = 0; i < 1200; ++i) {
+          {
+            std::lock_guard lock(mu);
+            if (stopping) break;  // the pool is joined after stop(): do not hold it up
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return;
+      }
       std::lock_guard lock(mu);
       auto it = jobs.find(req.matches[1]);
       if (it == jobs.end()) return not_found(res, "job");

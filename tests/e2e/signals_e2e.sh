@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Stopping a run, in its three steps (README "Stopping a run"), through the real
+# binary with real ansible-playbook, PostgreSQL and the engine simulator:
+#  1. An engine that never answers a cancel: one SIGINT still ends the run within a
+#     bounded time; the row says interrupted and names the failed cancel.
+#  2. A second SIGINT during a long prepare.yml: the playbook and what it started are
+#     killed, the run's agent override is restored, the benchmark is interrupted and
+#     its row written, exit 130, in seconds.
+#  3. A second SIGINT while the cancel hangs: the engine is not waited for.
+#  4. A third SIGINT: the process exits at once (130), its children die with it.
+# usage: signals_e2e.sh path/to/bin-dir source-dir   (needs RUNNER_TEST_DATABASE_URL)
+set -uo pipefail
+BIN=$(realpath "$1")
+SRC=$(realpath "$2")
+TMP=$(mktemp -d)
+source "$SRC/tests/e2e/lib.sh"
+make_test_database signals_e2e
+cleanup() {
+  [ -n "${RUN_PID:-}" ] && kill -9 "$RUN_PID" 2>/dev/null
+  stop_engine_sim
+  drop_test_database
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+cd "$TMP"
+export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
+seed_test_database
+isolate_demo_host
+KEY=demo-broken-app-config
+
+# The example scenario, its prepare.yml replaced by one that sleeps (a marker number
+# in the command line finds the sleep among the processes).
+SLOW="$TMP/slow"
+mkdir -p "$SLOW"
+cp -r "$SRC/examples/scenarios/config/001-broken-app-config" "$SLOW/"
+cat >"$SLOW/001-broken-app-config/prepare.yml" <<'YML'
+- name: A prepare that takes its time
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Sleep
+      ansible.builtin.command: sleep 4217
+YML
+sleeping() { pgrep -f '[s]leep 4217' >/dev/null; }
+
+# The engine simulator with a misbehaviour (or none).
+engine() {
+  stop_engine_sim
+  ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_DATABASE_URL=$URL "$BIN/2501-engine-sim" --listen 127.0.0.1:0 \
+    --behavior "$1" --scenarios-path "$SRC/examples/scenarios" --pickup-delay-ms 100 --job-duration-ms 200 \
+    --work-dir "$TMP/engine" ${2:+--misbehave "$2"} >"$TMP/sim.out" 2>&1 &
+  SIM_PID=$!
+  SIM_URL=$(wait_listen "$TMP/sim.out")
+  cat >"$TMP/env" <<ENV
+DATABASE_URL=$URL
+ORG_ID=00000000-0000-4000-8000-000000000001
+TENANT_ID=00000000-0000-4000-8000-000000000002
+USER_ID=00000000-0000-4000-8000-000000000003
+ENGINE_API_URL=$SIM_URL
+ENGINE_API_KEY=e2e-engine-key
+ENV
+}
+start_run() {
+  "$BIN/2501-runner" run --source fs --env-file "$TMP/env" "$@" >"$TMP/out" 2>"$TMP/err" &
+  RUN_PID=$!
+}
+# wait_for PATTERN: up to 60 s for a line of the run's output.
+wait_for() {
+  for _ in $(seq 600); do grep -q "$1" "$TMP/out" && return 0; sleep 0.1; done
+  echo "no '$1' in the output: $(tail -5 "$TMP/out")" >&2
+  return 1
+}
+# ended_within SECONDS: the run exited within the time; its exit code in $rc.
+ended_within() {
+  for _ in $(seq $(($1 * 10))); do kill -0 "$RUN_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$RUN_PID" 2>/dev/null; then
+    rc=running
+    kill -9 "$RUN_PID"
+  else
+    wait "$RUN_PID"
+    rc=$?
+  fi
+  RUN_PID=
+}
+last_bench() { q "SELECT id FROM benchmarks ORDER BY started_at DESC LIMIT 1"; }
+row() { q "SELECT error_kind || ': ' || error_message FROM scenario_reports WHERE benchmark_id = '$1'"; }
+
+# 1. A deaf engine: one SIGINT, the cancel fails within its bound (2 x 10 s).
+engine hang deaf-cancel
+start_run -p "$SRC/examples/scenarios" -s $KEY
+wait_for "$KEY #1: flush ok" || bad "deaf cancel: the job never started"
+sleep 1
+T0=$(date +%s)
+kill -INT "$RUN_PID"
+ended_within 40
+B=$(last_bench)
+[ "$rc" = 130 ] && ok || bad "deaf cancel: exit $rc after $(($(date +%s) - T0)) s: $(tail -5 "$TMP/out")"
+[ $(($(date +%s) - T0)) -le 35 ] && ok || bad "deaf cancel: took $(($(date +%s) - T0)) s"
+row "$B" | grep -q '^interrupted: run interrupted; the cancel of job .* \(failed\|got no answer\)' && ok ||
+  bad "deaf cancel: row '$(row "$B")'"
+[ "$(q "SELECT status FROM benchmarks WHERE id = '$B'")" = interrupted ] && ok || bad "deaf cancel: benchmark status"
+
+# 2. A second SIGINT during a long prepare.yml, with an agent override in place.
+engine oracle
+AGENT=00000000-0000-4000-8000-000000000201
+ORIG=$(q "SELECT main_engine FROM agents WHERE id = '$AGENT'")
+start_run -p "$SLOW" -s $KEY --main-engine engine-under-test
+for _ in $(seq 300); do sleeping && break; sleep 0.1; done
+sleeping && ok || bad "slow prepare: the sleep never started: $(tail -5 "$TMP/out")"
+[ "$(q "SELECT main_engine FROM agents WHERE id = '$AGENT'")" = engine-under-test ] && ok || bad "the override was not applied"
+kill -INT "$RUN_PID"
+sleep 2
+kill -0 "$RUN_PID" 2>/dev/null && sleeping && ok || bad "first SIGINT: the run did not wait for prepare.yml"
+cat "$TMP/out" "$TMP/err" | grep -q 'interrupt again to stop waiting' && ok || bad "first SIGINT: no hint of the second step"
+T0=$(date +%s)
+kill -INT "$RUN_PID"
+ended_within 20
+B=$(last_bench)
+[ "$rc" = 130 ] && ok || bad "second SIGINT: exit $rc: $(tail -5 "$TMP/out") $(cat "$TMP/err")"
+[ $(($(date +%s) - T0)) -le 10 ] && ok || bad "second SIGINT: took $(($(date +%s) - T0)) s"
+sleeping && bad "second SIGINT: the playbook's sleep survived" || ok
+[ "$(q "SELECT main_engine FROM agents WHERE id = '$AGENT'")" = "$ORIG" ] && ok || bad "second SIGINT: override not restored"
+[ "$(q "SELECT count(*) FROM host_holds")" = 0 ] && ok || bad "second SIGINT: host holds left"
+[ "$(q "SELECT status FROM benchmarks WHERE id = '$B'")" = interrupted ] && ok || bad "second SIGINT: benchmark status"
+[ "$(row "$B")" = "interrupted: prepare.yml killed by the run's second interrupt" ] && ok || bad "second SIGINT: row '$(row "$B")'"
+cat "$TMP/out" "$TMP/err" | grep -q 'second interrupt: not waiting for the engine' && ok || bad "second SIGINT: not said on the console"
+
+# 3. A second SIGINT while the cancel hangs: not waited for.
+engine hang deaf-cancel
+start_run -p "$SRC/examples/scenarios" -s $KEY
+wait_for "$KEY #1: flush ok" || bad "deaf cancel 2: the job never started"
+sleep 1
+kill -INT "$RUN_PID"
+sleep 1
+T0=$(date +%s)
+kill -INT "$RUN_PID"
+ended_within 10
+B=$(last_bench)
+[ "$rc" = 130 ] && ok || bad "deaf cancel, second SIGINT: exit $rc: $(tail -5 "$TMP/out")"
+[ $(($(date +%s) - T0)) -le 5 ] && ok || bad "deaf cancel, second SIGINT: took $(($(date +%s) - T0)) s"
+row "$B" | grep -q 'not waited for the engine after a second interrupt' && ok || bad "deaf cancel, second SIGINT: row '$(row "$B")'"
+
+# 4. A third SIGINT: gone at once, and the playbook with it.
+engine oracle
+start_run -p "$SLOW" -s $KEY
+for _ in $(seq 300); do sleeping && break; sleep 0.1; done
+sleeping || bad "third SIGINT: the sleep never started"
+# Apart enough to be three signals (two pending ones would merge), close enough that
+# the second step has not finished yet.
+kill -INT "$RUN_PID"; sleep 0.02; kill -INT "$RUN_PID"; sleep 0.02; kill -INT "$RUN_PID"
+ended_within 3
+[ "$rc" = 130 ] && ok || bad "third SIGINT: exit $rc"
+cat "$TMP/out" "$TMP/err" | grep -q 'third interrupt: exiting now' && ok || bad "third SIGINT: not said"
+for _ in $(seq 30); do sleeping || break; sleep 0.1; done
+sleeping && bad "third SIGINT: the playbook's sleep survived" || ok
+
+finish signals_e2e
