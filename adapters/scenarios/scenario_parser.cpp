@@ -274,9 +274,10 @@ void parse_validation(Reader& r, object root, Scenario& s) {
   }
   s.validation.allowed_agents = r.str_array(v, "allowedAgents", "validation");
   s.validation.allowed_hosts = r.str_array(v, "allowedHosts", "validation");
-  for (auto [name, scope] : {std::pair{"gateway", RuleScope::gateway}, std::pair{"job", RuleScope::job},
+  for (const auto& entry : {std::pair{"gateway", RuleScope::gateway}, std::pair{"job", RuleScope::job},
                              std::pair{"tasks", RuleScope::tasks}}) {
-    r.objects(v, name, "validation", [&](object o, const std::string& path, std::size_t i) {
+    const RuleScope scope = entry.second;  // a plain variable: clang 14 cannot capture a structured binding
+    r.objects(v, entry.first, "validation", [&](object o, const std::string& path, std::size_t i) {
       if (auto rule = parse_rule(r, o, path, scope, i)) s.validation.rules.push_back(std::move(*rule));
     });
   }
