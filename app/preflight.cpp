@@ -1,5 +1,7 @@
 #include "app/preflight.hpp"
 
+#include "adapters/process/command.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include "adapters/db/database.hpp"
@@ -73,15 +75,9 @@ CheckResult check_ansible() {
     }
   }
   if (found.empty()) return {false, "ansible-playbook not found on PATH (install ansible-core)"};
-  // The path comes from PATH and is quoted; no user text reaches the shell.
-  std::string cmd = "'" + found.string() + "' --version 2>/dev/null";
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  std::string first;
-  if (p) {
-    std::array<char, 256> buf{};
-    if (std::fgets(buf.data(), buf.size(), p)) first = buf.data();
-    ::pclose(p);
-  }
+  // Like every child, without the runner's secrets in its environment.
+  const CommandResult v = run_command({found.string(), "--version"}, "", std::chrono::seconds(60));
+  std::string first = v.ok() ? v.out.substr(0, v.out.find('\n')) : "";
   while (!first.empty() && (first.back() == '\n' || first.back() == '\r')) first.pop_back();
   if (first.empty()) return {false, found.string() + " does not run (--version failed)"};
   return {true, first + " (" + found.string() + ")"};

@@ -3,6 +3,10 @@
 
 #include <chrono>
 
+#include <cstdlib>
+
+#include "adapters/log/redactor.hpp"
+#include "adapters/process/child_env.hpp"
 #include "adapters/process/command.hpp"
 
 using namespace runner;
@@ -37,4 +41,22 @@ TEST_CASE("command: a missing program is a start error naming it", "[process]") 
   auto r = run_command({"no-such-program-2501"});
   CHECK_FALSE(r.started);
   CHECK(r.describe().find("no-such-program-2501") != std::string::npos);
+}
+
+TEST_CASE("command: a child never inherits the runner's secrets, and scrubbing the runner's own environment removes them",
+          "[process][secrets]") {
+  global_redactor().add_secret("Canary-Cmd-Secret-41!");
+  ::setenv("ENGINE_API_KEY", "engine-key-canary-5", 1);
+  ::setenv("SOME_TOOL_TOKEN", "x-Canary-Cmd-Secret-41!-y", 1);  // holds a registered secret
+  ::setenv("HARMLESS_SETTING", "kept", 1);
+  auto r = run_command({"sh", "-c", "env"});
+  REQUIRE(r.ok());
+  CHECK(r.out.find("HARMLESS_SETTING=kept") != std::string::npos);
+  CHECK(r.out.find("engine-key-canary-5") == std::string::npos);
+  CHECK(r.out.find("Canary-Cmd-Secret-41!") == std::string::npos);
+  CHECK(scrub_own_environment() >= 2);
+  CHECK(std::getenv("ENGINE_API_KEY") == nullptr);
+  CHECK(std::getenv("SOME_TOOL_TOKEN") == nullptr);
+  CHECK(std::string(std::getenv("HARMLESS_SETTING")) == "kept");
+  ::unsetenv("HARMLESS_SETTING");
 }

@@ -19,6 +19,7 @@ namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 #include "adapters/log/redactor.hpp"
+#include "adapters/process/child_env.hpp"
 #include "adapters/process/child_guard.hpp"
 #include "adapters/process/command.hpp"
 #include "adapters/process/stop_children.hpp"
@@ -59,22 +60,6 @@ const std::string& callback_dir() {
     return d.string();
   }();
   return dir;
-}
-
-// What Ansible must not inherit: the runner's own secrets, whatever their name.
-// The names go to `env -u` (names only: no value ever reaches an argv).
-std::vector<std::string> scrubbed_variables() {
-  std::vector<std::string> out = {"DATABASE_URL", "ENGINE_API_KEY", "GIT_RUNNER_PAT", "SERVICENOW_PASSWORD",
-                                  "PGPASSWORD",   "ENGINE_SIM_API_KEY", "ENGINE_SIM_SERVICENOW_PASSWORD",
-                                  "ENGINE_SIM_DATABASE_URL"};
-  for (char** e = environ; e && *e; ++e) {
-    const std::string_view entry(*e);
-    const auto eq = entry.find('=');
-    if (eq == std::string_view::npos) continue;
-    const std::string_view value = entry.substr(eq + 1);
-    if (global_redactor().redact(value) != value) out.emplace_back(entry.substr(0, eq));  // holds a secret
-  }
-  return out;
 }
 
 // Masks every registered secret in what the playbook wrote to the log since `from`
@@ -134,8 +119,7 @@ PlaybookResult run_playbook(const PlaybookRun& run) {
     return result;
   }
   const auto env_exe = bp::search_path("env");
-  std::vector<std::string> args;
-  for (const auto& name : scrubbed_variables()) args.insert(args.end(), {"-u", name});
+  std::vector<std::string> args = env_unset_args();  // the runner's secrets stay with it
   args.insert(args.end(), settings.begin(), settings.end());
   args.insert(args.end(), {exe.string(), "-i", run.inventory, "-e", "@" + vars_file, run.playbook});
   if (children_stopped()) {  // the run's second interrupt: nothing new starts

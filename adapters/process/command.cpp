@@ -1,5 +1,7 @@
 #include "adapters/process/command.hpp"
 
+#include "adapters/process/child_env.hpp"
+
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
@@ -47,12 +49,16 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     r.error = argv[0] + " not found on PATH";
     return r;
   }
+  static const std::string env_exe = find_program("env");
   try {
     boost::asio::io_context ios;
     std::future<std::string> out, err;
     bp::group group;
-    std::vector<std::string> args(argv.begin() + 1, argv.end());
-    bp::child child(exe, args, bp::std_in < boost::asio::buffer(input), bp::std_out > out, bp::std_err > err, ios,
+    // `env -u NAME... exe args`: the runner's secrets stay out of the child's environment.
+    std::vector<std::string> args = env_unset_args();
+    args.push_back(exe);
+    args.insert(args.end(), argv.begin() + 1, argv.end());
+    bp::child child(env_exe, args, bp::std_in < boost::asio::buffer(input), bp::std_out > out, bp::std_err > err, ios,
                     group,
                     bp::extend::on_exec_setup([](auto&) {
                       ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the runner, even on SIGKILL

@@ -9,6 +9,7 @@
 #include "adapters/db/spool.hpp"
 #include "adapters/db/spool_replay.hpp"
 #include "adapters/log/redactor.hpp"
+#include "adapters/process/child_env.hpp"
 
 namespace runner {
 
@@ -20,6 +21,9 @@ Config load_command_config(const CommonOptions& opts) {
       spdlog::warn("a secret (API key, token or password) is shorter than {} characters and cannot be masked in output",
                    Redactor::min_secret_length);
   for (const auto& [user, password] : basic_auth_pairs(cfg)) global_redactor().add_basic_auth(user, password);
+  // Read and registered: the secrets leave the process environment, so no child
+  // inherits them, even between fork and exec.
+  scrub_own_environment();
   spdlog::debug("env file: {}", cfg.env_file.empty() ? "(none; process environment only)" : cfg.env_file);
   for (const char* k : {"DATABASE_URL", "ORG_ID", "TENANT_ID", "USER_ID", "ENGINE_API_URL", "ENGINE_API_KEY",
                         "SERVICENOW_API_URL", "SERVICENOW_USERNAME", "SERVICENOW_PASSWORD",

@@ -129,7 +129,10 @@ struct EngineSim::Impl {
   }
 
   bool authorized(const httplib::Request& req, httplib::Response& res) {
-    if (req.get_header_value("Authorization") == "Bearer " + cfg.api_key) return true;
+    // cpp-httplib 0.11 percent-decodes header values as it parses them, so a key
+    // holding "%2F" arrives as "/": compare against the key decoded the same way.
+    const std::string expected = httplib::detail::decode_url("Bearer " + cfg.api_key, false);
+    if (req.get_header_value("Authorization") == expected) return true;
     {
       std::lock_guard lock(mu);
       ++counters["unauthorized"];
@@ -145,9 +148,16 @@ struct EngineSim::Impl {
     return [this, endpoint, fn](const httplib::Request& req, httplib::Response& res) {
       if (!authorized(req, res)) return;
       Fault f = roll(endpoint);
-      if (pre_fault(f, res)) return;
-      fn(req, res);
-      post_fault(f, res);
+      if (!pre_fault(f, res)) {
+        fn(req, res);
+        post_fault(f, res);
+      }
+      if (cfg.misbehave == "echo-auth" && res.status >= 400) {
+        // A careless engine: its error bodies echo the request's credentials.
+        res.set_content(json_dump({{"error", "request failed"},
+                                   {"request", {{"authorization", req.get_header_value("Authorization")}}}}),
+                        "application/json");
+      }
     };
   }
 

@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
   app.add_option("--fault-slow", cfg.fault_slow, "Rate of responses delayed by --slow-ms")->check(CLI::Range(0.0, 1.0));
   app.add_option("--slow-ms", cfg.slow_ms, "Delay of a slow response");
   app.add_option("--seed", cfg.seed, "Seed of the fault dice");
-  app.add_option("--misbehave", cfg.misbehave, "Break the contract: endless-job | bad-status | bad-tokens | html | deaf-cancel")
-      ->check(CLI::IsMember({"endless-job", "bad-status", "bad-tokens", "html", "deaf-cancel"}));
+  app.add_option("--misbehave", cfg.misbehave, "Break the contract: endless-job | bad-status | bad-tokens | html | deaf-cancel | echo-auth")
+      ->check(CLI::IsMember({"endless-job", "bad-status", "bad-tokens", "html", "deaf-cancel", "echo-auth"}));
   app.add_option("--work-dir", cfg.work_dir, "Where oracle logs and inventories go");
   app.add_option("--http-threads", cfg.http_threads, "HTTP worker threads");
   app.add_option("--servicenow-url", cfg.servicenow_url, "ServiceNow mode: the instance to poll for incidents");
