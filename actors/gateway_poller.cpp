@@ -185,7 +185,10 @@ void cancel_job_then_finish(poller_pointer self) {
   if (st.cancelling) return;
   st.cancelling = true;
   if (st.outcome.job_id.empty()) {
-    note_cancel(self, "no job was created");
+    // Nothing to cancel yet; say what may still exist, not that nothing does.
+    note_cancel(self, st.outcome.ticket_id.empty()
+                          ? "no ticket was confirmed created (a create under way may still make one)"
+                          : "ticket " + st.outcome.ticket_id + " had no job yet (a job started later is not cancelled)");
     return finish(self);
   }
   auto req = engine_api::cancel_job(endpoint(self), st.outcome.job_id);
@@ -263,14 +266,20 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
         auto& st = self->state;
         if (st.replied) return;
         if (++st.interrupts == 1) {
-          if (st.ended) return;  // already concluding: its last word is short and bounded
+          // Already concluding, or a cancel (timeout, guard) already under way: that
+          // ends on its own bound and keeps its own verdict.
+          if (st.ended || st.cancelling) return;
           set_failure(self, runner_errc::interrupted, "run interrupted");
           return cancel_job_then_finish(self);
         }
-        // A second interrupt: the engine is not waited for any longer (the cancel or the
-        // strategy's last word may still be in flight; their answers are dropped).
+        // A second interrupt: nothing remote is waited for any longer (a cancel or the
+        // strategy's last exchanges may still be in flight; their answers are dropped).
+        const bool was_cancelling = st.cancelling && !st.ended;
         set_failure(self, runner_errc::interrupted, "run interrupted");
-        if (!st.outcome.job_id.empty()) note_cancel(self, "not waited for the engine after a second interrupt");
+        if (was_cancelling)
+          note_cancel(self, "the cancel of job " + st.outcome.job_id + " was not waited for (second interrupt)");
+        else if (st.ended)
+          note_cancel(self, "the gateway's last exchanges were not waited for (second interrupt)");
         st.ended = true;
         st.host->concluded();
       },

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -17,6 +18,8 @@ struct SignalWatch::Impl {
   sigset_t set{};
   std::atomic<bool> stop{false};
   std::atomic<int> count{0};
+  std::mutex mu;
+  std::function<void(int)> handler;  // set once the run's iterations are about to start
   std::thread thread;
 };
 
@@ -32,12 +35,22 @@ SignalWatch::~SignalWatch() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-void SignalWatch::start(std::function<void(int)> on_signal) {
-  impl_->thread = std::thread([im = impl_.get(), on_signal = std::move(on_signal)] {
+void SignalWatch::start() {
+  impl_->thread = std::thread([im = impl_.get()] {
     const timespec tick{0, 200'000'000};
     while (!im->stop) {
       if (sigtimedwait(&im->set, nullptr, &tick) < 0) continue;
       const int n = ++im->count;
+      std::function<void(int)> handler;
+      {
+        std::lock_guard lock(im->mu);
+        handler = im->handler;
+      }
+      if (!handler) {
+        static const char msg[] = "\ninterrupted before the first iteration started: exiting\n";
+        (void)!::write(2, msg, sizeof msg - 1);
+        std::_Exit(130);
+      }
       if (n >= 3) {
         static const char msg[] =
             "\nthird interrupt: exiting now (the next run restores agent settings; hosts may need restore.yml)\n";
@@ -45,9 +58,14 @@ void SignalWatch::start(std::function<void(int)> on_signal) {
         std::_Exit(130);
       }
       if (n == 2) stop_children();  // before the actors hear of it: no playbook is waited for
-      on_signal(n);
+      handler(n);
     }
   });
+}
+
+void SignalWatch::on_signal(std::function<void(int)> handler) {
+  std::lock_guard lock(impl_->mu);
+  impl_->handler = std::move(handler);
 }
 
 bool SignalWatch::signalled() const { return impl_->count > 0; }

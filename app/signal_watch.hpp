@@ -4,7 +4,8 @@
 //   2nd: children are killed and none starts (stop_children), then `on_signal(2)`:
 //        the engine is not waited for; overrides are still restored, reports written;
 //   3rd: the process exits at once with 130.
-// The callback runs on the watcher thread. Signals are blocked in every other thread,
+// Before the run has a handler (pre-flight, reaping, template builds) the first signal
+// exits at once: nothing needs undoing yet. The callback runs on the watcher thread. Signals are blocked in every other thread,
 // so the actor system's threads never see them.
 #include <functional>
 #include <memory>
@@ -16,7 +17,10 @@ class SignalWatch {
   // Blocks the signals in the calling thread (call before starting other threads).
   SignalWatch();
   ~SignalWatch();
-  void start(std::function<void(int)> on_signal);
+  // Starts watching. Until on_signal() gives a handler (the run's first iteration is
+  // about to start), the first signal exits the process at once with 130.
+  void start();
+  void on_signal(std::function<void(int)> handler);
   bool signalled() const;
 
  private:

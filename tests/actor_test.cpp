@@ -217,7 +217,7 @@ TEST_CASE("poller: a refused cancel is named, a second interrupt does not wait f
       ts.run();
       REQUIRE(outcome);
       CHECK(outcome->error_kind == "interrupted");
-      CHECK(outcome->message == "run interrupted; not waited for the engine after a second interrupt");
+      CHECK(outcome->message == "run interrupted; the cancel of job job_1 was not waited for (second interrupt)");
       CHECK(outcome->job_id == "job_1");
     }
     caf::anon_send_exit(http, caf::exit_reason::user_shutdown);

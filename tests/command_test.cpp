@@ -60,3 +60,9 @@ TEST_CASE("command: a child never inherits the runner's secrets, and scrubbing t
   CHECK(std::string(std::getenv("HARMLESS_SETTING")) == "kept");
   ::unsetenv("HARMLESS_SETTING");
 }
+
+TEST_CASE("command: a program path that is not executable is a start error naming it", "[process]") {
+  auto r = run_command({"/nonexistent/incus", "list"});
+  CHECK_FALSE(r.started);
+  CHECK(r.error == "/nonexistent/incus is not an executable program");
+}

@@ -10,7 +10,8 @@
 namespace runner {
 
 // The fixed names (DATABASE_URL, ENGINE_API_KEY, ...) and every variable whose value
-// holds a secret registered with the redactor.
+// holds a secret registered with the redactor, except the system's own (PATH, HOME,
+// USER, the locale, XDG_*).
 std::vector<std::string> scrubbed_variables();
 
 // {"-u", NAME, "-u", NAME, ...}: the arguments of `env` before the program.
@@ -20,7 +21,8 @@ std::vector<std::string> env_unset_args();
 // leaves the runner's own environment. Its value is overwritten in place first,
 // because /proc/<pid>/environ shows the block the process started with, and a child
 // shows its parent's until it execs. Single-threaded callers only (before the actor
-// system starts). Returns how many variables went.
+// system starts). PGPASSWORD stays (libpq reads it at every connect); children never
+// get it. Returns how many variables went.
 std::size_t scrub_own_environment();
 
 }  // namespace runner

@@ -3,6 +3,7 @@
 #include "adapters/process/child_env.hpp"
 
 #include <sys/prctl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -49,16 +50,24 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     r.error = argv[0] + " not found on PATH";
     return r;
   }
+  // Checked here: through `env` a missing program would be a start with exit 127.
+  if (::access(exe.c_str(), X_OK) != 0) {
+    r.error = exe + " is not an executable program";
+    return r;
+  }
   static const std::string env_exe = find_program("env");
   try {
     boost::asio::io_context ios;
     std::future<std::string> out, err;
     bp::group group;
     // `env -u NAME... exe args`: the runner's secrets stay out of the child's environment.
-    std::vector<std::string> args = env_unset_args();
-    args.push_back(exe);
+    // A path with '=' would be read by env as an assignment: such a program runs
+    // directly (the runner's own environment is already scrubbed, see child_env).
+    const bool via_env = exe.find('=') == std::string::npos;
+    std::vector<std::string> args = via_env ? env_unset_args() : std::vector<std::string>{};
+    if (via_env) args.push_back(exe);
     args.insert(args.end(), argv.begin() + 1, argv.end());
-    bp::child child(env_exe, args, bp::std_in < boost::asio::buffer(input), bp::std_out > out, bp::std_err > err, ios,
+    bp::child child(via_env ? env_exe : exe, args, bp::std_in < boost::asio::buffer(input), bp::std_out > out, bp::std_err > err, ios,
                     group,
                     bp::extend::on_exec_setup([](auto&) {
                       ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the runner, even on SIGKILL

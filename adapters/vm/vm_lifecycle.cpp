@@ -1,5 +1,7 @@
 #include "adapters/vm/vm_lifecycle.hpp"
 
+#include "adapters/process/stop_children.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -85,6 +87,7 @@ VmEndpoint wait_ready(VmProvider& provider, const std::string& name, std::chrono
     if (auto ep = provider.ready(name)) return *ep;
     if (std::chrono::steady_clock::now() >= deadline)
       throw VmError(name + " was not reachable within " + std::to_string(timeout.count()) + " s");
+    if (children_stopped()) throw VmError(name + ": the wait for it ended at the run's second interrupt");
     std::this_thread::sleep_for(std::chrono::seconds(1));  // a worker thread, never the scheduler
   }
 }

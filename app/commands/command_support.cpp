@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "adapters/db/database.hpp"
@@ -21,6 +22,8 @@ Config load_command_config(const CommonOptions& opts) {
       spdlog::warn("a secret (API key, token or password) is shorter than {} characters and cannot be masked in output",
                    Redactor::min_secret_length);
   for (const auto& [user, password] : basic_auth_pairs(cfg)) global_redactor().add_basic_auth(user, password);
+  // libpq's own environment password is a secret like the one in DATABASE_URL.
+  if (const char* pg = std::getenv("PGPASSWORD"); pg && *pg) global_redactor().add_secret(pg);
   // Read and registered: the secrets leave the process environment, so no child
   // inherits them, even between fork and exec.
   scrub_own_environment();

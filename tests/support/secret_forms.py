@@ -9,7 +9,8 @@ CANARIES is a JSON file: {"secrets": {"NAME": "value", ...},
 
 `watch` reads, every 10 ms, the cmdline and environ of every process descended from
 PID (and the cmdline of PID itself: its environment is where the test put the
-secrets), and writes {"seen": [argv0...], "hits": [...]} to OUT when PID is gone.
+secrets), and writes {"seen": [command lines...], "hits": [...]} to OUT when PID is
+gone.
 `scan` prints one line per hit ("PATH: NAME (form)") and exits 1 when there is any.
 """
 import base64
@@ -90,7 +91,7 @@ def watch(pid, canaries, out_path):
         for child in children_of(pid):
             cmd = read(f"/proc/{child}/cmdline")
             if cmd:
-                seen.add(os.path.basename(cmd.split(b"\0")[0].decode(errors="replace")))
+                seen.add(cmd.replace(b"\0", b" ").decode(errors="replace").strip()[:200])
             for what in ("cmdline", "environ"):
                 data = cmd if what == "cmdline" else read(f"/proc/{child}/{what}")
                 for name, form in search(data, all_forms):
