@@ -83,6 +83,16 @@ http_client_actor fake_http(TestSystem& ts, FakeEngine& fe) {
   });
 }
 
+// A client that asks the poller to execute `req` and keeps its reply in `outcome`.
+caf::actor execute(TestSystem& ts, gateway_poller_actor poller, const ExecuteRequest& req,
+                   std::optional<Executed>& outcome) {
+  return ts.sys->spawn([poller, req, &outcome](caf::event_based_actor* self) {
+    self->request(poller, caf::infinite, execute_atom::value, req)
+        .then([&outcome](ExecuteOutcome& o) { outcome = Executed::of(o); },
+              [&outcome](caf::error& e) { outcome = Executed::of(e); });
+  });
+}
+
 }  // namespace
 
 TEST_CASE("broker: never two leases on one host, what fits passes what waits, a dead holder's lease returns",
@@ -137,10 +147,7 @@ TEST_CASE("poller: polls back off to the ceiling, the timeout cancels the job", 
   req.poll_initial_ms = 100;
   req.poll_max_ms = 1'000;
   std::optional<Executed> outcome;
-  auto client = ts.sys->spawn([&](caf::event_based_actor* self) {
-    self->request(poller, caf::infinite, execute_atom::value, req)
-        .then([&](ExecuteOutcome& o) { outcome = Executed::of(o); }, [&](caf::error& e) { outcome = Executed::of(e); });
-  });
+  auto client = execute(ts, poller, req, outcome);
   ts.run();
   CHECK(fe.creates == 1);
   for (int i = 0; i < 100 && !outcome; ++i) ts.advance(std::chrono::milliseconds(100));
@@ -166,10 +173,7 @@ TEST_CASE("poller: an interrupt cancels the job and answers at once", "[actors]"
   req.ticket.scenario_key = "k";
   req.poll_initial_ms = 100;
   std::optional<Executed> outcome;
-  auto client = ts.sys->spawn([&](caf::event_based_actor* self) {
-    self->request(poller, caf::infinite, execute_atom::value, req)
-        .then([&](ExecuteOutcome& o) { outcome = Executed::of(o); }, [&](caf::error& e) { outcome = Executed::of(e); });
-  });
+  auto client = execute(ts, poller, req, outcome);
   ts.run();
   ts.advance(std::chrono::milliseconds(300));
   CHECK_FALSE(outcome);
@@ -198,10 +202,7 @@ TEST_CASE("poller: a refused cancel is named, a second interrupt does not wait f
     req.ticket.scenario_key = "k";
     req.poll_initial_ms = 100;
     std::optional<Executed> outcome;
-    auto client = ts.sys->spawn([&](caf::event_based_actor* self) {
-      self->request(poller, caf::infinite, execute_atom::value, req)
-          .then([&](ExecuteOutcome& o) { outcome = Executed::of(o); }, [&](caf::error& e) { outcome = Executed::of(e); });
-    });
+    auto client = execute(ts, poller, req, outcome);
     ts.run();
     ts.advance(std::chrono::milliseconds(300));
     caf::anon_send(poller, cancel_atom::value);

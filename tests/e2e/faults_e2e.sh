@@ -17,11 +17,9 @@ BIN=$(realpath "$1")
 SRC=$(realpath "$2")
 TMP=$(mktemp -d)
 chmod 755 "$TMP"
-PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-pg() { "$SRC/scripts/pg-cluster" "$1" "$TMP/pg" $PGPORT faults-pw >/dev/null; }
-pg start
-export RUNNER_TEST_DATABASE_URL="postgresql://postgres:faults-pw@127.0.0.1:$PGPORT/postgres"
 source "$SRC/tests/e2e/lib.sh"
+start_private_cluster faults-pw
+pg() { "$SRC/scripts/pg-cluster" "$1" "$TMP/pg" $PGPORT faults-pw >/dev/null; }
 make_test_database faults
 cleanup() {
   pkill -CONT -F "$TMP/pg/postmaster.pid" 2>/dev/null
@@ -52,8 +50,6 @@ wait_rows() {
 read_jobs() { curl -s "$SIM_URL/_sim/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("requests.read_job", 0))'; }
 # Waits (up to 30 s) until the engine has been asked for a job more often than $1.
 wait_job_read() { for _ in $(seq 300); do [ "$(read_jobs)" -gt "$1" ] && return 0; sleep 0.1; done; return 1; }
-freeze() { local p; p=$(head -1 "$TMP/pg/postmaster.pid"); kill -STOP "$p"; pkill -STOP -P "$p"; }
-thaw() { local p; p=$(head -1 "$TMP/pg/postmaster.pid"); pkill -CONT -P "$p"; kill -CONT "$p"; }
 
 start_engine_sim oracle "$SCEN" 1500
 

@@ -13,6 +13,22 @@ finish() {
   [ "$failed" -eq 0 ]
 }
 
+# A private PostgreSQL cluster in $TMP/pg on a free port (PGPORT), for the tests that
+# stop or freeze the database: start_private_cluster PASSWORD sets
+# RUNNER_TEST_DATABASE_URL; freeze/thaw SIGSTOP/SIGCONT the server and its backends;
+# stop_private_cluster thaws and stops it.
+start_private_cluster() {
+  PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$SRC/scripts/pg-cluster" start "$TMP/pg" "$PGPORT" "$1" >/dev/null
+  export RUNNER_TEST_DATABASE_URL="postgresql://postgres:$1@127.0.0.1:$PGPORT/postgres"
+}
+freeze() { local p; p=$(head -1 "$TMP/pg/postmaster.pid"); kill -STOP "$p"; pkill -STOP -P "$p"; }
+thaw() { local p; p=$(head -1 "$TMP/pg/postmaster.pid"); pkill -CONT -P "$p"; kill -CONT "$p"; }
+stop_private_cluster() {
+  thaw 2>/dev/null
+  "$SRC/scripts/pg-cluster" stop "$TMP/pg" >/dev/null 2>&1
+}
+
 # Creates database $DB on the cluster of RUNNER_TEST_DATABASE_URL; sets ADMIN and URL.
 make_test_database() {
   : "${RUNNER_TEST_DATABASE_URL:?run through scripts/test, which starts PostgreSQL}"
@@ -50,14 +66,15 @@ wait_listen() {
 
 # The engine simulator on a free port against the test database, and $TMP/env for
 # the runner pointing at it: start_engine_sim BEHAVIOR SCENARIOS_PATH [JOB_MS [PICKUP_MS]].
-# Sets SIM_PID and SIM_URL; a running one is stopped first.
+# Sets SIM_PID and SIM_URL; a running one is stopped first. Extra simulator flags
+# (a misbehaviour, faults) come from $ENGINE_SIM_FLAGS.
 SIM_PID=
 stop_engine_sim() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null; SIM_PID=; }
 start_engine_sim() {
   stop_engine_sim
   ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_DATABASE_URL=$URL "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --behavior "$1" \
     --scenarios-path "$2" --pickup-delay-ms "${4:-100}" --job-duration-ms "${3:-200}" --work-dir "$TMP/engine" \
-    >"$TMP/sim.out" 2>&1 &
+    ${ENGINE_SIM_FLAGS:-} >"$TMP/sim.out" 2>&1 &
   SIM_PID=$!
   SIM_URL=$(wait_listen "$TMP/sim.out")
   cat >"$TMP/env" <<ENV

@@ -17,18 +17,13 @@ BIN=$(realpath "$1")
 SRC=$(realpath "$2")
 TMP=$(mktemp -d)
 chmod 755 "$TMP"
-PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$SRC/scripts/pg-cluster" start "$TMP/pg" "$PGPORT" signals-pw >/dev/null
-export RUNNER_TEST_DATABASE_URL="postgresql://postgres:signals-pw@127.0.0.1:$PGPORT/postgres"
 source "$SRC/tests/e2e/lib.sh"
+start_private_cluster signals-pw
 make_test_database signals_e2e
-freeze() { local p; p=$(head -1 "$TMP/pg/postmaster.pid"); kill -STOP "$p"; pkill -STOP -P "$p"; }
-thaw() { local p; p=$(head -1 "$TMP/pg/postmaster.pid"); pkill -CONT -P "$p"; kill -CONT "$p"; }
 cleanup() {
   [ -n "${RUN_PID:-}" ] && kill -9 "$RUN_PID" 2>/dev/null
-  thaw 2>/dev/null
   stop_engine_sim
-  "$SRC/scripts/pg-cluster" stop "$TMP/pg" >/dev/null 2>&1
+  stop_private_cluster
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -54,22 +49,7 @@ YML
 sleeping() { pgrep -f '[s]leep 4217' >/dev/null; }
 
 # The engine simulator with a misbehaviour (or none).
-engine() {
-  stop_engine_sim
-  ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_DATABASE_URL=$URL "$BIN/2501-engine-sim" --listen 127.0.0.1:0 \
-    --behavior "$1" --scenarios-path "$SRC/examples/scenarios" --pickup-delay-ms 100 --job-duration-ms 200 \
-    --work-dir "$TMP/engine" ${2:+--misbehave "$2"} >"$TMP/sim.out" 2>&1 &
-  SIM_PID=$!
-  SIM_URL=$(wait_listen "$TMP/sim.out")
-  cat >"$TMP/env" <<ENV
-DATABASE_URL=$URL
-ORG_ID=00000000-0000-4000-8000-000000000001
-TENANT_ID=00000000-0000-4000-8000-000000000002
-USER_ID=00000000-0000-4000-8000-000000000003
-ENGINE_API_URL=$SIM_URL
-ENGINE_API_KEY=e2e-engine-key
-ENV
-}
+engine() { ENGINE_SIM_FLAGS=${2:+--misbehave $2} start_engine_sim "$1" "$SRC/examples/scenarios"; }
 start_run() {
   "$BIN/2501-runner" run --source fs --env-file "$TMP/env" "$@" >"$TMP/out" 2>"$TMP/err" &
   RUN_PID=$!
