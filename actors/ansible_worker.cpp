@@ -4,7 +4,6 @@
 
 #include "actors/interfaces.hpp"
 #include "adapters/ansible/playbook_runner.hpp"
-#include "adapters/process/stop_children.hpp"
 
 namespace runner {
 namespace {
@@ -21,8 +20,8 @@ ansible_worker_actor::behavior_type ansible_worker(ansible_worker_actor::pointer
         run.timeout = std::chrono::seconds(req.timeout_s);
         PlaybookResult r = run_playbook(run);  // blocking: this actor has its own thread
         // Killed or refused by the run's second interrupt: the iteration was interrupted.
-        if (r.stopped || (!r.started && children_stopped()))
-          return caf::make_error(runner_errc::interrupted, r.stopped ? "killed by the run's second interrupt"
+        if (r.stopped)
+          return caf::make_error(runner_errc::interrupted, r.started ? "killed by the run's second interrupt"
                                                                      : "not run after the run's second interrupt");
         // Not started, or lost while waiting for it: no outcome to judge.
         if (!r.started || !r.error.empty()) return caf::make_error(runner_errc::playbook, r.error);

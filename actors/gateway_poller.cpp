@@ -297,8 +297,7 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
         auto& st = self->state;
         if (st.ended) return;
         set_failure(self, runner_errc::timeout,
-                    "the job did not finish within " + std::to_string(st.request.timeout_ms / 1000) + " s" +
-                        std::string());
+                    "the job did not finish within " + std::to_string(st.request.timeout_ms / 1000) + " s");
         cancel_job_then_finish(self);
       },
   };

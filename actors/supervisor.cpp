@@ -129,13 +129,12 @@ supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<
           // on the engine (the playbooks were already killed by the signal watcher).
           spdlog::warn("second interrupt: not waiting for the engine any more; playbooks killed, agent "
                        "settings restored, reports written (a third interrupt exits at once)");
-          for (auto& [addr, entry] : st.live) self->send(entry.first, cancel_atom::value);
-          return;
+        } else {
+          st.interrupted = true;
+          spdlog::warn("interrupted: no new scenarios start; cancelling running jobs, restoring hosts (interrupt "
+                       "again to stop waiting for the engine and playbooks)");
+          self->send(st.actors.broker, close_atom::value);
         }
-        st.interrupted = true;
-        spdlog::warn("interrupted: no new scenarios start; cancelling running jobs, restoring hosts (interrupt again to stop "
-                     "waiting for the engine and playbooks)");
-        self->send(st.actors.broker, close_atom::value);
         for (auto& [addr, entry] : st.live) self->send(entry.first, cancel_atom::value);
         maybe_done(self);
       },

@@ -1,15 +1,12 @@
 #include "app/preflight.hpp"
 
-#include "adapters/process/command.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include "adapters/db/database.hpp"
 #include "adapters/db/identity_check.hpp"
 #include "adapters/db/migrator.hpp"
+#include "adapters/process/command.hpp"
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -78,7 +75,7 @@ CheckResult check_ansible() {
   // Like every child, without the runner's secrets in its environment.
   const CommandResult v = run_command({found.string(), "--version"}, "", std::chrono::seconds(60));
   std::string first = v.ok() ? v.out.substr(0, v.out.find('\n')) : "";
-  while (!first.empty() && (first.back() == '\n' || first.back() == '\r')) first.pop_back();
+  if (!first.empty() && first.back() == '\r') first.pop_back();
   if (first.empty()) return {false, found.string() + " does not run (--version failed)"};
   return {true, first + " (" + found.string() + ")"};
 }

@@ -19,7 +19,7 @@ struct SignalWatch::Impl {
   std::atomic<bool> stop{false};
   std::atomic<int> count{0};
   std::mutex mu;
-  std::function<void(int)> handler;  // set once the run's iterations are about to start
+  std::function<void()> handler;  // set once the run's iterations are about to start
   std::thread thread;
 };
 
@@ -41,7 +41,7 @@ void SignalWatch::start() {
     while (!im->stop) {
       if (sigtimedwait(&im->set, nullptr, &tick) < 0) continue;
       const int n = ++im->count;
-      std::function<void(int)> handler;
+      std::function<void()> handler;
       {
         std::lock_guard lock(im->mu);
         handler = im->handler;
@@ -58,12 +58,12 @@ void SignalWatch::start() {
         std::_Exit(130);
       }
       if (n == 2) stop_children();  // before the actors hear of it: no playbook is waited for
-      handler(n);
+      handler();
     }
   });
 }
 
-void SignalWatch::on_signal(std::function<void(int)> handler) {
+void SignalWatch::on_signal(std::function<void()> handler) {
   std::lock_guard lock(impl_->mu);
   impl_->handler = std::move(handler);
 }

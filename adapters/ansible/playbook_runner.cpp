@@ -4,11 +4,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <sys/prctl.h>
-
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
-#include <csignal>
 #include <sstream>
 #include <cstdio>
 #include <filesystem>
@@ -23,8 +20,6 @@ namespace fs = std::filesystem;
 #include "adapters/process/child_guard.hpp"
 #include "adapters/process/command.hpp"
 #include "adapters/process/stop_children.hpp"
-
-extern char** environ;
 
 namespace runner {
 extern const char* const runner_json_callback_source;  // generated from runner_json_callback.py
@@ -81,6 +76,11 @@ void redact_log_tail(const std::string& path, long from) {
 
 PlaybookResult run_playbook(const PlaybookRun& run) {
   PlaybookResult result;
+  if (children_stopped()) {  // the run's second interrupt: nothing new starts
+    result.stopped = true;
+    result.error = "not started: the run was stopped by a second interrupt";
+    return result;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   std::string vars_file, json_file;
   try {
@@ -122,20 +122,9 @@ PlaybookResult run_playbook(const PlaybookRun& run) {
   std::vector<std::string> args = env_unset_args();  // the runner's secrets stay with it
   args.insert(args.end(), settings.begin(), settings.end());
   args.insert(args.end(), {exe.string(), "-i", run.inventory, "-e", "@" + vars_file, run.playbook});
-  if (children_stopped()) {  // the run's second interrupt: nothing new starts
-    result.error = "not started: the run was stopped by a second interrupt";
-    std::fprintf(log, "=== %s\n", result.error.c_str());
-    std::fclose(log);
-    std::error_code ec;
-    fs::remove(vars_file, ec);
-    fs::remove(json_file, ec);
-    return result;
-  }
   try {
     bp::group group;
     std::unique_ptr<bp::child> child;
-    // The playbook dies with the runner, even on SIGKILL (the kernel sends it
-    // SIGKILL when its parent thread goes).
     ChildGuard guard;  // the playbook and what it starts die with the runner, even on SIGKILL
     auto die_with_parent = bp::extend::on_exec_setup([&guard](auto&) {
       guard.in_child();  // after `group` made the child its process group's leader

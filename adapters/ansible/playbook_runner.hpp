@@ -21,7 +21,7 @@ struct PlaybookRun {
 struct PlaybookResult {
   int exit_code = -1;
   bool timed_out = false;
-  bool stopped = false;         // killed by the run's second interrupt
+  bool stopped = false;         // the run's second interrupt: killed, or (not started) refused
   bool started = false;
   std::string error;            // why it could not start
   std::string json;             // capture_json: the callback's document

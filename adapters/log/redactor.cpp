@@ -1,75 +1,43 @@
 #include "adapters/log/redactor.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/http/basic_auth.hpp"
+#include "adapters/http/percent_encoding.hpp"
+#include "adapters/json/json_text.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <cstdio>
 
 namespace runner {
 
 namespace {
 
-// The secret as it appears inside a JSON string.
+// The secret as it appears inside a JSON string the runner writes (the same
+// serializer, so the same escapes).
 std::string json_escaped(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
+  const std::string quoted = json_dump(nlohmann::json(s));
+  return quoted.substr(1, quoted.size() - 2);
 }
-
-// The secret percent-encoded as in a URL (RFC 3986 unreserved characters kept).
-std::string percent_encoded(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 
 }  // namespace
 
 bool Redactor::add_secret(std::string secret) {
   if (secret.size() < min_secret_length) return false;
-  std::vector<std::string> forms = {secret, json_escaped(secret), percent_encoded(secret), percent_decode(secret)};
-  std::unique_lock lock(mutex_);
-  for (auto& f : forms) {
-    if (f.size() < min_secret_length || std::find(secrets_.begin(), secrets_.end(), f) != secrets_.end()) continue;
-    secrets_.push_back(std::move(f));
-  }
-  std::sort(secrets_.begin(), secrets_.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  add_forms({json_escaped(secret), percent_encode(secret), percent_decode(secret), std::move(secret)});
   return true;
 }
 
 void Redactor::add_basic_auth(const std::string& user, const std::string& password) {
   if (password.size() < min_secret_length) return;
-  const std::string encoded = base64_encode(user + ":" + password);
+  add_forms({base64_encode(user + ":" + password)});
+}
+
+void Redactor::add_forms(std::vector<std::string> forms) {
   std::unique_lock lock(mutex_);
-  if (std::find(secrets_.begin(), secrets_.end(), encoded) != secrets_.end()) return;
-  secrets_.push_back(encoded);
+  for (auto& f : forms) {
+    if (f.size() < min_secret_length || std::find(secrets_.begin(), secrets_.end(), f) != secrets_.end()) continue;
+    secrets_.push_back(std::move(f));
+  }
   std::sort(secrets_.begin(), secrets_.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
@@ -127,20 +95,6 @@ std::string url_password(const std::string& url) {
   auto [b, e] = password_span(url);
   if (b == std::string::npos || e <= b) return "";
   return url.substr(b, e - b);
-}
-
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 std::string redact_url(const std::string& url) {

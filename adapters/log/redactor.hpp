@@ -29,6 +29,7 @@ class Redactor {
   void clear();
 
  private:
+  void add_forms(std::vector<std::string> forms);  // the masks, longest first, no repeats
   mutable std::shared_mutex mutex_;
   std::vector<std::string> secrets_;  // longest first, so overlapping secrets mask fully
 };
@@ -39,7 +40,6 @@ Redactor& global_redactor();
 // The password part of a URL's userinfo ("postgres://u:PW@h/db" -> "PW"), or "".
 // Also understands libpq key=value strings ("... password=PW ...").
 std::string url_password(const std::string& url);
-std::string percent_decode(const std::string& s);
 // The URL with its password replaced by the mask, for display.
 std::string redact_url(const std::string& url);
 

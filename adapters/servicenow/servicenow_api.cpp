@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "adapters/http/basic_auth.hpp"
+#include "adapters/http/percent_encoding.hpp"
 #include <nlohmann/json.hpp>
 
 #include "adapters/json/json_text.hpp"
@@ -17,20 +18,6 @@ HttpRequest base(const Instance& in, const char* method, const std::string& path
   r.headers = {basic_auth_header(in.username, in.password), "Accept: application/json"};
   r.label = label;
   return r;
-}
-
-std::string url_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-      out += static_cast<char>(c);
-    else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 std::string str(simdjson::dom::object o, const char* key) {
@@ -64,7 +51,7 @@ HttpRequest create_incident(const Instance& in, const TicketSpec& t, const std::
 
 HttpRequest find_by_correlation(const Instance& in, const std::string& correlation) {
   return base(in, "GET",
-              "/api/now/table/incident?sysparm_query=" + url_encode("correlation_id=" + correlation) +
+              "/api/now/table/incident?sysparm_query=" + percent_encode("correlation_id=" + correlation) +
                   "&sysparm_limit=1&sysparm_fields=sys_id,number,correlation_id",
               "find incident");
 }
@@ -77,7 +64,7 @@ HttpRequest read_incident(const Instance& in, const std::string& sys_id) {
 HttpRequest read_journal(const Instance& in, const std::string& sys_id) {
   return base(in, "GET",
               "/api/now/table/sys_journal_field?sysparm_query=" +
-                  url_encode("element_id=" + sys_id + "^elementINwork_notes,comments") +
+                  percent_encode("element_id=" + sys_id + "^elementINwork_notes,comments") +
                   "&sysparm_fields=element,value,sys_created_on",
               "read work notes");
 }

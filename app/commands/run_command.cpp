@@ -220,7 +220,7 @@ RunOutcome run_benchmark(caf::actor_system& sys, const RunOptions& opts, const R
   const std::size_t window = opts.parallel ? std::min<std::size_t>(jobs.size(), 4096) : 1;
   auto sup = spawn_supervisor(sys, std::move(jobs), run, actors, window);
   stop.add(caf::actor_cast<caf::actor>(sup));
-  signals.on_signal([sup](int) { caf::anon_send(sup, interrupt_atom::value); });
+  signals.on_signal([sup] { caf::anon_send(sup, interrupt_atom::value); });
   self->request(sup, caf::infinite, run_atom::value)
       .receive([&](std::vector<ScenarioReport>& r) { out.reports = std::move(r); },
                [&](caf::error& e) { spdlog::error("the run failed: {}", sys.render(e)); });

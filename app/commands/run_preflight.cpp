@@ -8,6 +8,7 @@
 
 #include "adapters/db/database.hpp"
 #include "adapters/engine/engine_api.hpp"
+#include "adapters/http/percent_encoding.hpp"
 #include "adapters/log/redactor.hpp"
 #include "adapters/text/utf8.hpp"
 #include "adapters/servicenow/servicenow_api.hpp"

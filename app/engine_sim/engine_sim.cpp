@@ -57,6 +57,9 @@ void not_found(httplib::Response& res, const std::string& what) {
 
 struct EngineSim::Impl {
   EngineSimConfig cfg;
+  // cpp-httplib 0.11 percent-decodes header values as it parses them, so a key holding
+  // "%2F" arrives as "/": requests are compared against the key decoded the same way.
+  const std::string expected_authorization = httplib::detail::decode_url("Bearer " + cfg.api_key, false);
   httplib::Server server;
   std::mutex mu;
   std::mt19937_64 rng;
@@ -129,10 +132,7 @@ struct EngineSim::Impl {
   }
 
   bool authorized(const httplib::Request& req, httplib::Response& res) {
-    // cpp-httplib 0.11 percent-decodes header values as it parses them, so a key
-    // holding "%2F" arrives as "/": compare against the key decoded the same way.
-    const std::string expected = httplib::detail::decode_url("Bearer " + cfg.api_key, false);
-    if (req.get_header_value("Authorization") == expected) return true;
+    if (req.get_header_value("Authorization") == expected_authorization) return true;
     {
       std::lock_guard lock(mu);
       ++counters["unauthorized"];
