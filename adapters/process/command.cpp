@@ -28,6 +28,20 @@ std::string CommandResult::describe() const {
 
 namespace {
 std::atomic<unsigned> g_child_umask{022};
+
+// Boost.Asio keeps one process-wide self-pipe for signals (Boost.Process watches
+// SIGCHLD through it), opened when the first signal_set_service appears and closed when
+// the last one goes, which happened at the end of every command. Its signal handler
+// writes to that pipe without a lock (a handler cannot take one), so a SIGCHLD arriving
+// while another command's io_context closed the pipe raced with the close (ThreadSanitizer
+// reported it in the incus tests), and a descriptor reused meanwhile could have taken
+// the handler's bytes. One service lives for the whole process, so the pipe is opened
+// once and never closed under a handler (deliberately never destroyed).
+void keep_signal_pipe_open() {
+  static auto* keeper = new boost::asio::io_context;
+  static auto* set = new boost::asio::signal_set(*keeper);
+  (void)set;
+}
 }  // namespace
 
 void restrict_umask() { g_child_umask = ::umask(077); }
@@ -56,6 +70,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     return r;
   }
   static const std::string env_exe = find_program("env");
+  keep_signal_pipe_open();
   try {
     boost::asio::io_context ios;
     std::future<std::string> out, err;
