@@ -16,6 +16,7 @@
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/http/retry_policy.hpp"
 #include "core/guards.hpp"
+#include "core/trajectory.hpp"
 #include "adapters/text/utf8.hpp"
 
 namespace runner {
@@ -61,6 +62,7 @@ struct poller_state {
   // is then this error instead of the outcome. The first cause wins.
   std::optional<runner_errc> failure;
   std::string failure_message;
+  std::string job_body;  // the engine's last job answer, for the trajectory
   std::uint32_t interval_ms = 0;  // current poll interval
   bool ended = false;       // the execute is over; the strategy concludes
   bool cancelling = false;  // the job's cancel is on its way
@@ -151,8 +153,13 @@ void Host::concluded() {
   auto& st = self_->state;
   if (st.replied) return;
   st.replied = true;
+  st.outcome.trajectory_json =
+      trajectory_json({st.settings.gateway == GatewayKind::servicenow ? "servicenow" : "runner", st.job_body,
+                       &st.outcome.job, st.outcome.ticket_record_json});
+  st.outcome.ticket_record_json.clear();  // folded into the trajectory
   if (st.failure)
-    st.promise.deliver(caf::make_error(*st.failure, st.failure_message, st.outcome.ticket_id, st.outcome.job_id));
+    st.promise.deliver(caf::make_error(*st.failure, st.failure_message, st.outcome.ticket_id, st.outcome.job_id,
+                                       st.outcome.trajectory_json));
   else
     st.promise.deliver(st.outcome);
   self_->quit();
@@ -231,6 +238,7 @@ void poll_job(poller_pointer self) {
       return st.host->fail("the engine returned job status '" + utf8_truncate(printable(job->status), 60) +
                            "', which the contract does not know (queued, in_progress, completed, failed, cancelled)");
     st.outcome.job = std::move(*job);
+    st.job_body = r.body;
     if (auto v = guard_violation(st.request.allowed_agents, st.request.allowed_hosts, st.outcome.job); !v.empty()) {
       // The job ran; the verdict (failed) belongs to validation.
       st.outcome.guard_violation = true;

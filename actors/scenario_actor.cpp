@@ -241,6 +241,7 @@ void execute(scenario_pointer self) {
             st.poller = nullptr;
             st.report.ticket_id = error_field(e, 1);
             st.report.job_id = error_field(e, 2);
+            st.report.trajectory_json = error_field(e, 3);  // what the agent did before the end
             if (!is_runner_error(e))
               return fail(self, "internal", "gateway poller failed: " + error_text(self->system(), e));
             fail(self, to_string(static_cast<runner_errc>(e.code())), error_text(self->system(), e));

@@ -66,6 +66,21 @@ double parse_gigabytes(const std::string& raw) {
   return v;
 }
 
+// "30d", "12h", "90m", "2w": seconds.
+long long parse_age(const std::string& raw) {
+  std::size_t used = 0;
+  long long n = -1;
+  try {
+    n = std::stoll(raw, &used);
+  } catch (...) {
+  }
+  const std::string unit = raw.substr(std::min(used, raw.size()));
+  static const std::pair<const char*, long long> units[] = {{"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 604800}};
+  for (const auto& [u, seconds] : units)
+    if (n > 0 && unit == u && n <= 36500LL * 86400 / seconds) return n * seconds;
+  throw UsageError{"--older-than: '" + raw + "' is not an age such as 30d, 12h, 90m or 2w"};
+}
+
 void check_run(RunOptions& r, const std::string& mode_raw, const std::string& gateway_raw, const std::string& iter_raw,
                const std::optional<std::string>& cap_raw) {
   expect_one_of("--source", r.common.source, {"git", "fs"});
@@ -123,6 +138,27 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   list->add_option("-s,--scenarios", l.scenarios, "Scenario keys, tags or key globs (default: all)");
   add_common(list, l.common);
   list->add_flag("--json", l.json, "Print one JSON array instead of a table");
+
+  ValidateOptions& v = cmd.validate;
+  CLI::App* validate = app.add_subcommand(
+      "validate", "Lint scenarios (exit 2 on errors), or re-score a stored benchmark with --benchmark");
+  validate->add_option("-s,--scenarios", v.scenarios, "Scenario keys, tags or key globs (default: all)");
+  add_common(validate, v.common);
+  validate->add_flag("--json", v.json, "Print one JSON document instead of lines");
+  validate->add_flag("--strict", v.strict, "Warnings fail too (exit 2)");
+  validate->add_option("--benchmark", v.benchmark,
+                       "Re-score this benchmark (ID, unique ID prefix or latest) with the current rules");
+  validate->add_flag("--write", v.write, "With --benchmark: store the new scores as a new benchmark linked to it");
+
+  FlushOptions& f = cmd.flush;
+  std::optional<std::string> older_raw;
+  CLI::App* flush = app.add_subcommand("flush", "Delete benchmarks: their reports, run logs and spooled reports");
+  flush->add_option("--benchmark", f.benchmarks, "Benchmark to delete (ID, unique ID prefix or latest); repeatable");
+  flush->add_option("--older-than", older_raw, "Delete benchmarks started longer ago than this (30d, 12h, 90m, 2w)");
+  flush->add_flag("-y,--yes", f.yes, "Delete without asking (needed when stdin is not a terminal)");
+  flush->add_flag("--dry-run", f.dry_run, "Say what would be deleted, delete nothing");
+  flush->add_option("--spool-dir", f.spool_dir, "Spool folder of this database (default: as for run)");
+  add_output_options(flush, f.common);
 
   DbOptions& d = cmd.db;
   CLI::App* db = app.add_subcommand("db", "Database maintenance");
@@ -185,6 +221,15 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     } else if (run->parsed()) {
       cmd.kind = Command::Kind::run;
       check_run(r, mode_raw, gateway_raw, iter_raw, cap_raw);
+    } else if (validate->parsed()) {
+      cmd.kind = Command::Kind::validate;
+      expect_one_of("--source", v.common.source, {"git", "fs"});
+      if (v.write && !v.benchmark) throw UsageError{"--write requires --benchmark"};
+    } else if (flush->parsed()) {
+      cmd.kind = Command::Kind::flush;
+      if (f.benchmarks.empty() == !older_raw)
+        throw UsageError{"flush needs exactly one of --benchmark or --older-than"};
+      if (older_raw) f.older_than_s = parse_age(*older_raw);
     } else if (migrate->parsed()) {
       cmd.kind = Command::Kind::db_migrate;
     } else {

@@ -41,6 +41,26 @@ struct ListOptions {
   bool json = false;
 };
 
+// `validate`: lint scenarios, or re-score a stored benchmark (runner-reference.md 3.7).
+struct ValidateOptions {
+  CommonOptions common;
+  std::string scenarios;                 // optional selection (default: all)
+  bool json = false;
+  bool strict = false;                   // warnings fail too
+  std::optional<std::string> benchmark;  // re-score this benchmark instead of linting
+  bool write = false;                    // store the re-score as a new benchmark
+};
+
+// `flush`: delete what runs produced (runner-reference.md 3.7).
+struct FlushOptions {
+  CommonOptions common;
+  std::vector<std::string> benchmarks;   // --benchmark (ID, prefix or latest), repeatable
+  std::optional<long long> older_than_s; // --older-than 30d|12h|90m|2w
+  bool yes = false;                      // no question, for scripts
+  bool dry_run = false;                  // say what would go, delete nothing
+  std::optional<std::string> spool_dir;
+};
+
 struct DbOptions {
   CommonOptions common;
   std::optional<std::string> spool_dir;
@@ -59,14 +79,24 @@ struct SandboxOptions {
 };
 
 struct Command {
-  enum class Kind { run, list, db_migrate, sandbox } kind = Kind::run;
+  enum class Kind { run, list, db_migrate, sandbox, validate, flush } kind = Kind::run;
   RunOptions run;
   ListOptions list;
   DbOptions db;
   SandboxOptions sandbox;
+  ValidateOptions validate;
+  FlushOptions flush;
 
   const CommonOptions& common() const {
-    return kind == Kind::run ? run.common : kind == Kind::list ? list.common : kind == Kind::sandbox ? sandbox.common : db.common;
+    switch (kind) {
+      case Kind::run: return run.common;
+      case Kind::list: return list.common;
+      case Kind::sandbox: return sandbox.common;
+      case Kind::validate: return validate.common;
+      case Kind::flush: return flush.common;
+      case Kind::db_migrate: break;
+    }
+    return db.common;
   }
 };
 

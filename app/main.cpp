@@ -11,9 +11,11 @@
 #include "adapters/scenarios/scenario_loader.hpp"
 #include "app/cli.hpp"
 #include "app/commands/db_command.hpp"
+#include "app/commands/flush_command.hpp"
 #include "app/commands/list_command.hpp"
 #include "app/commands/run_command.hpp"
 #include "app/commands/sandbox_command.hpp"
+#include "app/commands/validate_command.hpp"
 #include "messages/exit_codes.hpp"
 
 namespace {
@@ -50,6 +52,8 @@ int main(int argc, char** argv) {
       case Command::Kind::list: return run_list_command(cmd.list);
       case Command::Kind::db_migrate: return run_db_migrate_command(cmd.db);
       case Command::Kind::sandbox: return run_sandbox_command(cmd.sandbox);
+      case Command::Kind::validate: return run_validate_command(cmd.validate);
+      case Command::Kind::flush: return run_flush_command(cmd.flush);
     }
   } catch (const EnvFileError& e) {
     spdlog::error("{}", e.what());

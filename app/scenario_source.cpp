@@ -28,6 +28,13 @@ ScenarioRoot resolve_scenario_root(const std::string& source, const std::optiona
     }
     throw DiscoveryError("no scenarios folder found (looked for ./scenarios and /etc/2501/runner/scenarios); pass -p");
   }
+  // The git source is the default: a user without git settings most likely wants a folder.
+  if (auto missing = missing_source_variables(cfg, "git"); !missing.empty()) {
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+    throw DiscoveryError("--source git (the default) needs " + names +
+                         "; to use a scenarios folder instead, pass --source fs -p PATH");
+  }
   GitSourceSettings gs;
   gs.url = cfg.get("GIT_RUNNER_REPOSITORY");
   gs.pat = cfg.get("GIT_RUNNER_PAT");

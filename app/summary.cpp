@@ -64,6 +64,18 @@ void print_checks(const ScenarioReport& r, int verbosity) {
     spdlog::info("    {:<7} validate.yml", r.validate_playbook);
 }
 
+// A rule that failed (optional ones included: they do not fail the row).
+bool has_failed_check(const ScenarioReport& r) {
+  simdjson::dom::parser p;
+  simdjson::dom::array rules;
+  if (p.parse(r.rules_json).get(rules) != simdjson::SUCCESS) return false;
+  for (auto rule : rules) {
+    std::string_view outcome;
+    if (!rule["outcome"].get(outcome) && outcome == "failed") return true;
+  }
+  return false;
+}
+
 double percentile(std::vector<std::int64_t> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -110,7 +122,8 @@ void print_summary(const std::vector<ScenarioReport>& reports, int iterations, i
   print_table(rows);
   if (verbosity >= 1)
     for (const auto& r : reports) {
-      if (verbosity < 2 && r.status == IterationStatus::passed) continue;
+      // -v: every row with a failed check, a PASS row with a failed optional one included.
+      if (verbosity < 2 && r.status == IterationStatus::passed && !has_failed_check(r)) continue;
       spdlog::info("  {} #{}: checks", r.scenario_key, r.iteration);
       print_checks(r, verbosity);
     }

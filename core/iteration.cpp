@@ -54,7 +54,7 @@ ProvisionRequest provision_request(const RunSettings& run, const Scenario& s, in
   req.benchmark_id = run.benchmark_id;
   req.scenario_key = s.key;
   req.iteration = iteration;
-  req.tenant_id = run.tenant_id;
+  req.organization_id = run.organization_id;
   for (const auto& h : s.hosts) {
     req.host_ids.push_back(h.host_id);
     req.host_names.push_back(h.host_name);
@@ -80,7 +80,7 @@ VmUpRequest vm_up_request(const RunSettings& run, const Scenario& s, std::size_t
 
 RegisterRequest register_request(const RunSettings& run, const Scenario& s, std::vector<HostRow> clones) {
   RegisterRequest req;
-  req.tenant_id = run.tenant_id;
+  req.organization_id = run.organization_id;
   req.benchmark_id = run.benchmark_id;
   req.hosts = std::move(clones);
   add_scenario_agents(req, s, run.specialty);  // the run's --specialty wins
@@ -203,6 +203,7 @@ void record_verdict(ScenarioReport& r, const ExecuteOutcome& outcome, const Judg
   r.tokens_json = tokens_json(job.tokens);
   r.rules_json = j.rules_json;
   r.compliance_score = j.compliance;
+  r.trajectory_json = outcome.trajectory_json;
   bool passed = j.passed;
   std::string why = j.failure;
   if (!validate_error.empty()) {
@@ -221,6 +222,14 @@ void record_verdict(ScenarioReport& r, const ExecuteOutcome& outcome, const Judg
   r.status = passed ? IterationStatus::passed : IterationStatus::failed;
   // A guard is recorded even when validation passes it by (the guard decides).
   r.error_message = passed ? "" : why;
+  // What failed it, for queries: a tripped guard, or validate.yml (the machine was not
+  // fixed); a failed rule alone leaves the kind empty (its detail is in `rules`).
+  if (outcome.guard_violation)
+    r.error_kind = "guard";
+  else if (r.validate_playbook == "failed")
+    r.error_kind = "validate";
+  else
+    r.error_kind.clear();
 }
 
 void finalize_report(ScenarioReport& r, const PhaseLog& phases, const Provisioned& hosts, const std::string& log_path,

@@ -20,13 +20,19 @@ struct ExecuteRequest {
 // The job reached a terminal state, or a guard stopped it (the verdict is then
 // `failed`). A gateway failure, the timeout and an interrupt are reply errors
 // (runner_errc gateway | timeout | interrupted) whose context is
-// (message, ticket id, job id).
+// (message, ticket id, job id, trajectory).
 struct ExecuteOutcome {
   std::string ticket_id, job_id;
   JobSnapshot job;            // the last snapshot read
   bool guard_violation = false;
   std::string guard_detail;
   std::uint32_t polls = 0;
+  // ServiceNow: the incident and its journal as the instance returned them,
+  // {"incident": ..., "journal": [...]} (set by the gateway, folded into the trajectory).
+  std::string ticket_record_json;
+  // What the agent did, for the report (core/trajectory.hpp); built by the poller at
+  // the end. A failed execute carries it as the error's fourth context field.
+  std::string trajectory_json;
 };
 
 }  // namespace runner

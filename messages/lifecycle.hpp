@@ -26,7 +26,7 @@ struct ProvisionRequest {
   std::string benchmark_id;
   std::string scenario_key;
   int iteration = 1;
-  std::string tenant_id;
+  std::string organization_id;             // hosts and agents are the organization's
   std::vector<std::string> host_ids;       // hosts[].host_id and agents[].host_id
   std::vector<std::string> host_names;     // inventory name for host_ids[i] ("" = DB name)
   std::vector<std::string> agent_ids;      // agents[].agent_id
@@ -42,7 +42,7 @@ struct Provisioned {
 };
 
 // The platform store's answer: the rows, or why they cannot be used (an unknown
-// id, a host of another tenant). The provisioner turns `error` into a reply error.
+// id, a host of another organization). The provisioner turns `error` into a reply error.
 struct ProvisionResult : Provisioned {
   bool ok = false;
   std::string error;
@@ -59,7 +59,7 @@ struct VmUpRequest {
 // The rows of a VM-mode scenario: clones as ephemeral hosts, its agents as
 // ephemeral agents on them (agent_host_names[i] names a hosts[].inventory_name).
 struct RegisterRequest {
-  std::string tenant_id, benchmark_id;
+  std::string organization_id, benchmark_id;
   std::vector<HostRow> hosts;
   std::vector<std::string> agent_names, agent_host_names, agent_specialties;
   std::string main_engine, secondary_engine;  // run overrides ("" = tenant default)

@@ -18,6 +18,7 @@ struct BenchmarkRecord {
   std::string options_json = "{}"; // the run's options, secrets excluded
   std::string runner_version;
   std::string scenarios_commit;    // git source only
+  std::string rescored_from;       // `validate --benchmark B --write`: B ("" = a run)
 };
 
 // The verdict of one scenario-iteration: parsed once where it is read (the spool),
@@ -51,6 +52,7 @@ struct ScenarioReport {
   std::string agent_ids_json = "[]";
   std::string tokens_json = "{}";
   std::string phases_json = "{}";   // {phase: {started_at, duration_ms, outcome}}
+  std::string trajectory_json;      // core/trajectory.hpp; "" = none (no job was read): NULL
   std::string log_path;
   std::string started_at, finished_at;  // ISO 8601 UTC
   std::int64_t duration_ms = 0;

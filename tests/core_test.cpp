@@ -115,6 +115,7 @@ TEST_CASE("core: the verdict", "[core]") {
     CHECK(r.status == IterationStatus::passed);
     CHECK(r.compliance_score == 100.0);
     CHECK(r.validate_playbook == "absent");
+    CHECK(r.error_kind.empty());
     CHECK(json::parse(r.tokens_json) == json{{"prompt", 10}, {"completion", 5}, {"total", 15}});
   }
   SECTION("a guard decides even when the rules pass") {
@@ -124,16 +125,19 @@ TEST_CASE("core: the verdict", "[core]") {
     record_verdict(r, o, judge(s, o), PlaybookOutcome{true, 0, false, 1});
     CHECK(r.status == IterationStatus::failed);
     CHECK(r.error_message == "guard: task 1 ran on agent x");
+    CHECK(r.error_kind == "guard");
   }
   SECTION("validate.yml fails or cannot run") {
     auto r = new_report(settings(), s, 1, SystemClock::now());
     record_verdict(r, o, judge(s, o), PlaybookOutcome{false, 0, true, 601});
     CHECK(r.status == IterationStatus::failed);
     CHECK(r.error_message == "validate.yml failed (timed out after 601 s)");
+    CHECK(r.error_kind == "validate");
     auto r2 = new_report(settings(), s, 1, SystemClock::now());
     record_verdict(r2, o, judge(s, o), std::nullopt, "no ansible-playbook");
     CHECK(r2.status == IterationStatus::failed);
     CHECK(r2.validate_playbook == "failed");
+    CHECK(r2.error_kind == "validate");
   }
   SECTION("the first error is the cause") {
     auto r = error_report(settings(), s, 1, "prepare", "prepare.yml failed");
@@ -213,6 +217,7 @@ TEST_CASE("report codec: every field survives a round trip through the spool", "
   r.agent_ids_json = R"(["a1","a2"])";
   r.tokens_json = R"({"prompt":1,"completion":2,"total":3})";
   r.phases_json = R"({"provision":{"started_at":"t","duration_ms":5,"outcome":"ok"}})";
+  r.trajectory_json = R"({"gateway":"runner","job":{"id":"job_9","tasks":[{"executed_commands":["ls é"]}]}})";
   r.log_path = "/tmp/log";
   r.started_at = "2026-11-27T10:00:00Z";
   r.finished_at = "2026-11-27T10:01:00Z";
@@ -238,6 +243,7 @@ TEST_CASE("report codec: every field survives a round trip through the spool", "
   CHECK(d.job_id == r.job_id);
   CHECK(d.resolution_status == r.resolution_status);
   CHECK(d.task_count == r.task_count);
+  CHECK(same_json(d.trajectory_json, r.trajectory_json));
   CHECK(same_json(d.host_ids_json, r.host_ids_json));
   CHECK(same_json(d.agent_ids_json, r.agent_ids_json));
   CHECK(same_json(d.tokens_json, r.tokens_json));

@@ -8,6 +8,7 @@
 #include "adapters/db/database.hpp"
 #include "adapters/db/identity_check.hpp"
 #include "adapters/db/migrator.hpp"
+#include "adapters/db/platform_id.hpp"
 #include "adapters/db/platform_store.hpp"
 #include "adapters/db/report_codec.hpp"
 #include "adapters/db/report_store.hpp"
@@ -19,19 +20,20 @@ using namespace runner;
 
 namespace {
 
-const std::string org = "00000000-0000-4000-8000-000000000001";
-const std::string tenant = "00000000-0000-4000-8000-000000000002";
-const std::string user = "00000000-0000-4000-8000-000000000003";
-const std::string other_org = "00000000-0000-4000-8000-0000000000a1";
-const std::string other_tenant = "00000000-0000-4000-8000-0000000000a2";
-const std::string other_user = "00000000-0000-4000-8000-0000000000a3";
+const std::string org = "org_demo";
+const std::string tenant = "tnt_demo";
+const std::string user = "usr_demo";
+const std::string other_org = "org_other";
+const std::string other_tenant = "tnt_other";
+const std::string other_user = "usr_other";
 
+// Two tenants, each containing one organization with one user (reference 2.1).
 void seed_identities(const test::TestDatabase& db) {
-  db.query("INSERT INTO organizations VALUES ('" + org + "', 'org'), ('" + other_org + "', 'other')");
-  db.query("INSERT INTO tenants (id, organization_id, name) VALUES ('" + tenant + "', '" + org + "', 't'), ('" +
-           other_tenant + "', '" + other_org + "', 'ot')");
-  db.query("INSERT INTO users VALUES ('" + user + "', '" + tenant + "', 'u@example.invalid'), ('" + other_user +
-           "', '" + other_tenant + "', 'o@example.invalid')");
+  db.query("INSERT INTO tenants (id, name) VALUES ('" + tenant + "', 't'), ('" + other_tenant + "', 'ot')");
+  db.query("INSERT INTO organizations (id, tenant_id, name) VALUES ('" + org + "', '" + tenant + "', 'org'), ('" +
+           other_org + "', '" + other_tenant + "', 'other')");
+  db.query("INSERT INTO users (id, organization_id, email) VALUES ('" + user + "', '" + org +
+           "', 'u@example.invalid'), ('" + other_user + "', '" + other_org + "', 'o@example.invalid')");
 }
 
 ScenarioReport sample_report(const std::string& benchmark, int iteration, const std::string& status) {
@@ -102,7 +104,7 @@ TEST_CASE("db: pre-flight names each wrong ID", "[db]") {
   CHECK(check_identities(db.url(), org, tenant, user).empty());
   CHECK(check_identity_ids(db.url(), org, tenant, user).ok);
 
-  const std::string missing = "00000000-0000-4000-8000-00000000ffff";
+  const std::string missing = "org_missing";
   auto p = check_identities(db.url(), missing, tenant, user);
   REQUIRE(p.size() == 1);
   CHECK(p[0] == "ORG_ID " + missing + " not found in organizations");
@@ -115,19 +117,92 @@ TEST_CASE("db: pre-flight names each wrong ID", "[db]") {
   REQUIRE(p.size() == 1);
   CHECK(p[0] == "USER_ID " + missing + " not found in users");
 
+  // The organization is not the tenant's; the user is not the organization's.
   p = check_identities(db.url(), org, other_tenant, user);
-  REQUIRE(p.size() == 2);
-  CHECK(p[0] == "TENANT_ID " + other_tenant + " belongs to organization " + other_org + ", not ORG_ID " + org);
-  CHECK(p[1] == "USER_ID " + user + " belongs to tenant " + tenant + ", not TENANT_ID " + other_tenant);
-
-  p = check_identities(db.url(), "org-1", tenant, user);
   REQUIRE(p.size() == 1);
-  CHECK(p[0] == "ORG_ID 'org-1' is not a UUID");
+  CHECK(p[0] == "ORG_ID " + org + " belongs to tenant " + tenant + ", not TENANT_ID " + other_tenant);
+  p = check_identities(db.url(), org, tenant, other_user);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == "USER_ID " + other_user + " belongs to organization " + other_org + ", not ORG_ID " + org);
 
-  // Upper-case IDs are the same UUIDs.
-  std::string upper = tenant;
+  // IDs are the platform's strings; only empty, blank, control-laden or overlong ones are refused.
+  p = check_identities(db.url(), "", tenant, "usr demo");
+  REQUIRE(p.size() == 2);
+  CHECK(p[0] == "ORG_ID '' is empty");
+  CHECK(p[1] == "USER_ID 'usr demo' contains whitespace or a control character");
+  p = check_identities(db.url(), org, std::string(129, 't'), user);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == "TENANT_ID '" + std::string(129, 't') + "' is longer than 128 characters");
+
+  // A UUID is still an ID, and upper case is the same UUID (migrated rows hold lower case).
+  const std::string uuid_org = "6f9c1e2a-0000-4000-8000-0000000000aa";
+  db.query("INSERT INTO organizations (id, tenant_id, name) VALUES ('" + uuid_org + "', '" + tenant + "', 'u')");
+  db.query("UPDATE users SET organization_id = '" + uuid_org + "' WHERE id = '" + user + "'");
+  CHECK(check_identities(db.url(), "6F9C1E2A-0000-4000-8000-0000000000AA", tenant, user).empty());
+}
+
+TEST_CASE("db: migration 0006 carries a database of the UUID schema over to text IDs and tenants containing organizations", "[db]") {
+  test::TestDatabase db;
+  std::vector<Migration> before;
+  for (const auto& m : embedded_migrations())
+    if (m.version < "0006") before.push_back(m);
+  migrate_database(db.url(), before);
+  // The old shape: tenants point at organizations; users, hosts and agents at tenants.
+  const std::string o1 = "11111111-0000-4000-8000-000000000001", o2 = "11111111-0000-4000-8000-000000000002";
+  const std::string t1 = "22222222-0000-4000-8000-000000000001", t2 = "22222222-0000-4000-8000-000000000002";
+  const std::string u1 = "33333333-0000-4000-8000-000000000001", h1 = "44444444-0000-4000-8000-000000000001";
+  const std::string a1 = "55555555-0000-4000-8000-000000000001";
+  const std::string bench = "66666666-0000-4000-8000-000000000001";
+  db.query("INSERT INTO organizations VALUES ('" + o1 + "', 'one'), ('" + o2 + "', 'orphan')");
+  db.query("INSERT INTO tenants (id, organization_id, name) VALUES ('" + t1 + "', '" + o1 + "', 't1'), ('" + t2 +
+           "', '" + o1 + "', 't2')");
+  db.query("INSERT INTO users VALUES ('" + u1 + "', '" + t1 + "', 'u@example.invalid')");
+  db.query("INSERT INTO hosts (id, tenant_id, name) VALUES ('" + h1 + "', '" + t2 + "', 'web')");
+  db.query("INSERT INTO agents (id, tenant_id, host_id, name) VALUES ('" + a1 + "', '" + t2 + "', '" + h1 + "', 'ag')");
+  db.query("INSERT INTO agent_overrides (agent_id, benchmark_id, original_main_engine) VALUES ('" + a1 + "', '" +
+           bench + "', 'm')");
+  db.query("INSERT INTO benchmarks (id, organization_id, tenant_id, user_id, status, started_at, runner_version) VALUES ('" +
+           bench + "', '" + o1 + "', '" + t1 + "', '" + u1 + "', 'completed', now(), 'old')");
+
+  auto out = migrate_database(db.url());
+  REQUIRE_FALSE(out.applied.empty());
+  REQUIRE(out.applied.front() == "0006_platform_ids");
+  // Every row is kept, with its UUID as text, now the right way round.
+  CHECK(db.query("SELECT tenant_id FROM organizations WHERE id = '" + o1 + "'") == t1);  // the smallest of its tenants
+  CHECK(db.query("SELECT tenant_id FROM organizations WHERE id = '" + o2 + "'") == o2);  // a tenant of its own
+  CHECK(db.query("SELECT name FROM tenants WHERE id = '" + o2 + "'") == "orphan");
+  CHECK(db.query("SELECT organization_id FROM users WHERE id = '" + u1 + "'") == o1);
+  CHECK(db.query("SELECT organization_id FROM hosts WHERE id = '" + h1 + "'") == o1);
+  CHECK(db.query("SELECT organization_id || ' ' || host_id FROM agents WHERE id = '" + a1 + "'") == o1 + " " + h1);
+  CHECK(db.query("SELECT agent_id FROM agent_overrides") == a1);
+  CHECK(db.query("SELECT organization_id || tenant_id || user_id FROM benchmarks") == o1 + t1 + u1);
+  CHECK(db.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'hosts' AND column_name = 'id'") ==
+        "text");
+  // The configuration that worked before still passes pre-flight (upper case included).
+  std::string upper = u1;
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  CHECK(check_identities(db.url(), org, upper, user).empty());
+  CHECK(check_identities(db.url(), o1, t1, upper).empty());
+  // The keys hold: an agent's host cascades, a user needs an organization.
+  db.query("DELETE FROM hosts WHERE id = '" + h1 + "'");
+  CHECK(db.query("SELECT count(*) FROM agents") == "0");
+  CHECK_THROWS(db.query("INSERT INTO users (id, organization_id, email) VALUES ('usr_x', 'org_nowhere', 'x')"));
+}
+
+TEST_CASE("db: platform IDs are 1 to 128 printable characters, counted as characters", "[db]") {
+  CHECK_FALSE(platform_id_problem("hst_web01"));
+  CHECK_FALSE(platform_id_problem("agt_xyz789"));
+  CHECK_FALSE(platform_id_problem(std::string(128, 'a')));
+  // 128 characters of two bytes each: fine (characters, not bytes).
+  std::string wide;
+  for (int i = 0; i < 128; ++i) wide += "\xc3\xa9";
+  CHECK_FALSE(platform_id_problem(wide));
+  CHECK(platform_id_problem(wide + "a") == "is longer than 128 characters");
+  CHECK(platform_id_problem("") == "is empty");
+  CHECK(platform_id_problem("a\tb") == "contains whitespace or a control character");
+  CHECK(platform_id_problem("a\xc2\x85") == "contains whitespace or a control character");  // NEL (C1)
+  CHECK(platform_id_problem("\xff") == "is not valid UTF-8");
+  CHECK(canonical_platform_id("6F9C1E2A-0000-4000-8000-0000000000AA") == "6f9c1e2a-0000-4000-8000-0000000000aa");
+  CHECK(canonical_platform_id("HST_Web01") == "HST_Web01");  // not a UUID: case matters
 }
 
 TEST_CASE("db: schema not migrated fails the database check with the fix", "[db]") {
@@ -210,14 +285,14 @@ TEST_CASE("db: agent overrides are saved, restored, and repaired after a dead ru
   test::TestDatabase db;
   migrate_database(db.url());
   seed_identities(db);
-  const std::string host = "00000000-0000-4000-8000-000000000101", agent = "00000000-0000-4000-8000-000000000201";
-  db.query("INSERT INTO hosts (id, tenant_id, name, connection) VALUES ('" + host + "', '" + tenant + "', 'h', 'local')");
-  db.query("INSERT INTO agents (id, tenant_id, host_id, name, main_engine, secondary_engine, specialty) VALUES ('" +
-           agent + "', '" + tenant + "', '" + host + "', 'a', 'main-0', 'second-0', 'SYSOPS')");
+  const std::string host = "hst_demo01", agent = "agt_demo01";
+  db.query("INSERT INTO hosts (id, organization_id, name, connection) VALUES ('" + host + "', '" + org + "', 'h', 'local')");
+  db.query("INSERT INTO agents (id, organization_id, host_id, name, main_engine, secondary_engine, specialty) VALUES ('" +
+           agent + "', '" + org + "', '" + host + "', 'a', 'main-0', 'second-0', 'SYSOPS')");
   auto settings = [&] { return db.query("SELECT main_engine || ' ' || secondary_engine || ' ' || specialty FROM agents"); };
 
   ProvisionRequest req;
-  req.tenant_id = tenant;
+  req.organization_id = org;
   req.host_ids = {host};
   req.host_names = {"web-01"};
   req.agent_ids = {agent};
@@ -254,12 +329,16 @@ TEST_CASE("db: agent overrides are saved, restored, and repaired after a dead ru
   live.restore_overrides("88888888-8888-4888-8888-888888888888", {agent});
 
   ProvisionRequest missing = req;
-  missing.host_ids = {"00000000-0000-4000-8000-00000000dead"};
+  missing.host_ids = {"hst_dead"};
   auto res = PlatformStore(db.url()).resolve(missing);
   CHECK_FALSE(res.ok);
-  CHECK(res.error == "host_id 00000000-0000-4000-8000-00000000dead not found among the tenant's hosts");
-  missing.host_ids = {"hst_abc"};
-  CHECK(PlatformStore(db.url()).resolve(missing).error == "host_id 'hst_abc' is not a UUID");
+  CHECK(res.error == "host_id hst_dead not found among the hosts of organization " + org);
+  missing.host_ids = {"hst dead"};
+  CHECK(PlatformStore(db.url()).resolve(missing).error == "host_id 'hst dead' contains whitespace or a control character");
+  // The host and agent of another organization are not this run's.
+  db.query("INSERT INTO hosts (id, organization_id, name) VALUES ('hst_other', '" + other_org + "', 'o')");
+  missing.host_ids = {"hst_other"};
+  CHECK(PlatformStore(db.url()).resolve(missing).error == "host_id hst_other not found among the hosts of organization " + org);
 }
 
 TEST_CASE("db: VM clones as ephemeral rows, deleted by id or by name, and run liveness by lock", "[db]") {
@@ -268,7 +347,7 @@ TEST_CASE("db: VM clones as ephemeral rows, deleted by id or by name, and run li
   seed_identities(db);
   PlatformStore store(db.url());
   RegisterRequest req;
-  req.tenant_id = tenant;
+  req.organization_id = org;
   HostRow web;
   web.name = "r2501-abc-web-1-aaaa";
   web.inventory_name = "web";
@@ -285,6 +364,9 @@ TEST_CASE("db: VM clones as ephemeral rows, deleted by id or by name, and run li
   REQUIRE(r.hosts.size() == 1);
   REQUIRE(r.agent_ids.size() == 1);
   CHECK(r.agent_host_ids[0] == r.hosts[0].id);
+  // Rows the runner creates get IDs in the platform's shape.
+  CHECK(r.hosts[0].id.rfind("hst_", 0) == 0);
+  CHECK(r.agent_ids[0].rfind("agt_", 0) == 0);
   CHECK(db.query("SELECT ephemeral::text || address || (ansible_vars->>'ansible_become') FROM hosts") == "true10.231.0.7true");
   CHECK(db.query("SELECT ephemeral::text || specialty || main_engine || (secondary_engine IS NULL)::text FROM agents") ==
         "trueSERVICES_MANAGERengine-xtrue");
@@ -302,7 +384,7 @@ TEST_CASE("db: VM clones as ephemeral rows, deleted by id or by name, and run li
   // Reaping by name takes the host and, by cascade, its agents; never a non-ephemeral host.
   req.agent_host_names = {"web"};
   REQUIRE(store.register_ephemeral(req).ok);
-  db.query("INSERT INTO hosts (tenant_id, name) VALUES ('" + tenant + "', 'r2501-abc-web-1-aaaa')");  // not ours
+  db.query("INSERT INTO hosts (organization_id, name) VALUES ('" + org + "', 'r2501-abc-web-1-aaaa')");  // not ours
   CHECK(store.delete_ephemeral_hosts_named({"r2501-abc-web-1-aaaa"}) == 1);
   CHECK(db.query("SELECT count(*) FROM hosts") == "1");
   CHECK(db.query("SELECT count(*) FROM agents") == "0");

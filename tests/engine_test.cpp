@@ -86,6 +86,14 @@ struct Client {
 
 }  // namespace
 
+TEST_CASE("engine api: ENGINE_API_URL with or without a trailing slash or /api/v1 is the same base", "[engine]") {
+  for (const char* url : {"http://e:8080", "http://e:8080/", "http://e:8080/api/v1", "http://e:8080/api/v1/", "http://e:8080//"})
+    CHECK(engine_api::normalize_base_url(url) == "http://e:8080");
+  CHECK(engine_api::normalize_base_url("https://x/prefix/api/v1") == "https://x/prefix");
+  CHECK(engine_api::normalize_base_url("http://e/api/v10") == "http://e/api/v10");  // not the prefix
+  CHECK(engine_api::whoami({engine_api::normalize_base_url("http://e/api/v1/"), "k"}).url == "http://e/api/v1/whoami");
+}
+
 TEST_CASE("engine: a ticket becomes a job that is polled to completion", "[engine]") {
   test::EngineSimProcess sim({"--behavior", "noop", "--pickup-delay-ms", "100", "--job-duration-ms", "200"});
   Client c(sim.url(), test::EngineSimProcess::api_key);

@@ -364,12 +364,13 @@ TEST_CASE("integrity: the provisioner waits for a database that restarts or thaw
 TEST_CASE("integrity: a host is held by one iteration across sessions, and live overrides are respected", "[integrity][db]") {
   test::TestDatabase db;
   migrate_database(db.url());
-  const std::string tenant = "00000000-0000-4000-8000-000000000002";
-  const std::string host = "00000000-0000-4000-8000-000000000101", agent = "00000000-0000-4000-8000-000000000201";
-  db.query("INSERT INTO organizations VALUES ('" + test::results_org + "', 'org')");
-  db.query("INSERT INTO tenants (id, organization_id, name) VALUES ('" + tenant + "', '" + test::results_org + "', 't')");
-  db.query("INSERT INTO hosts (id, tenant_id, name, connection) VALUES ('" + host + "', '" + tenant + "', 'h', 'local')");
-  db.query("INSERT INTO agents (id, tenant_id, host_id, name, main_engine) VALUES ('" + agent + "', '" + tenant + "', '" +
+  const std::string tenant = "tnt_demo";
+  const std::string host = "hst_demo01", agent = "agt_demo01";
+  db.query("INSERT INTO tenants (id, name) VALUES ('" + tenant + "', 't')");
+  db.query("INSERT INTO organizations (id, tenant_id, name) VALUES ('" + test::results_org + "', '" + tenant + "', 'org')");
+  const std::string& org = test::results_org;
+  db.query("INSERT INTO hosts (id, organization_id, name, connection) VALUES ('" + host + "', '" + org + "', 'h', 'local')");
+  db.query("INSERT INTO agents (id, organization_id, host_id, name, main_engine) VALUES ('" + agent + "', '" + org + "', '" +
            host + "', 'a', 'main-0')");
   PlatformStore a(db.url()), b(db.url());
   CHECK(a.hold_hosts(bench_a, "disk-full", 1, {host}) == "");

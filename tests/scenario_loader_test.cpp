@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,6 +107,9 @@ TEST_CASE("loader: every definition error names file, JSON path and problem", "[
   CHECK(only_error(R"({"key":"a,b","title":"t","description":"d","ticket_title":"tt","ticket_body":"b"})") ==
         "key: 'a,b' must not contain spaces, commas or '*' (they are -s syntax)");
   CHECK(only_error(scenario_json("k").substr(0, 30)).rfind("(file): invalid JSON", 0) == 0);
+  // A syntax error says where: the line and column at which the parser gave up (the end of "t").
+  const std::string missing_colon = only_error("{\n  \"key\": \"k\",\n  \"title\" \"t\"\n}");
+  CHECK(missing_colon.find("(line 3, column 13)") != std::string::npos);
   CHECK(only_error("[1,2]") == "(file): expected a JSON object, got an array");
   CHECK(only_error(R"({"key":"k","title":"t","description":"d","ticket_title":"tt","ticket_body":"b","tags":"web"})") ==
         "tags: expected an array of strings, got a string");
@@ -156,6 +161,27 @@ TEST_CASE("loader: status patterns that match no known value warn", "[loader]") 
   REQUIRE(c.errors.empty());
   REQUIRE(c.warnings.size() == 1);
   CHECK(c.warnings[0].path == "validation.job[0].pattern");
+}
+
+TEST_CASE("loader: misspelt fields are named with the field they were probably meant to be", "[loader]") {
+  Catalog c = load_one(scenario_json("k", R"("timeout_second":30,"tag":["x"],"hosts":[{"host_id":"hst_1","hostname":"web"}],)"
+                                          R"("validation":{"job":[{"label":"l","validator":"task_count","min":1,"requried":false,)"
+                                          R"("extra":{"anything":1}}]})"));
+  REQUIRE(c.errors.empty());  // still loads: an unknown field is ignored, and said so
+  REQUIRE(c.scenarios.size() == 1);
+  std::vector<std::string> got;
+  for (const auto& w : c.warnings) {
+    CHECK(w.code == "unknown_field");
+    got.push_back(w.path + ": " + w.message);
+  }
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<std::string>{
+                   "hosts[0].hostname: unknown field, ignored; did you mean 'host_name'?",
+                   "tag: unknown field, ignored; did you mean 'tags'?",
+                   "timeout_second: unknown field, ignored; did you mean 'timeout_seconds'?",
+                   "validation.job[0].extra: unknown field, ignored",
+                   "validation.job[0].requried: unknown field, ignored; did you mean 'required'?",
+               });
 }
 
 TEST_CASE("loader: duplicate keys name both files and break both", "[loader]") {

@@ -63,6 +63,7 @@ class ServiceNowGateway : public Gateway {
         return host.concluded();
       }
       auto& job = host.outcome().job;
+      incident_body_ = r.body;
       job.ticket_state = servicenow::state_label(state->state);
       job.gateway_summary = state->close_notes;
       auto journal = servicenow::read_journal(instance_, incident_.sys_id);
@@ -70,6 +71,7 @@ class ServiceNowGateway : public Gateway {
       const bool open = !servicenow::is_closed_state(state->state);
       host.ask(std::move(journal), [this, &host, open](const HttpResponse& j) {
         if (j.status == 200) host.outcome().job.gateway_messages = servicenow::parse_journal_values(j.body);
+        host.outcome().ticket_record_json = servicenow::ticket_record(incident_body_, j.status == 200 ? j.body : "");
         if (!open) return host.concluded();
         host.ask(servicenow::close_incident(instance_, incident_.sys_id, close_note(host)),
                  [&host](const HttpResponse&) { host.concluded(); });
@@ -118,6 +120,7 @@ class ServiceNowGateway : public Gateway {
   std::string group_, caller_;
   servicenow::IncidentRef incident_;
   std::uint32_t create_attempts_ = 0;  // shapes the backoff between creates
+  std::string incident_body_;          // the incident as last read, for the trajectory
 };
 
 }  // namespace

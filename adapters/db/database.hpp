@@ -48,6 +48,4 @@ DbError classify_db_error(const std::string& message);
 // "host:port/dbname" of a connection string, for messages (no credentials).
 std::string describe_database(const std::string& url);
 
-bool is_uuid(const std::string& s);
-
 }  // namespace runner

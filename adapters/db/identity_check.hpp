@@ -1,6 +1,6 @@
 #pragma once
-// Pre-flight: ORG_ID, TENANT_ID and USER_ID exist and belong together (the user to
-// the tenant, the tenant to the organization).
+// Pre-flight: ORG_ID, TENANT_ID and USER_ID are platform IDs, exist and belong together
+// (the organization to the tenant, the user to the organization; reference 2.1).
 #include <string>
 #include <vector>
 

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/db/database.hpp"
+#include "adapters/db/platform_id.hpp"
 #include "adapters/db/watchdog.hpp"
 
 namespace runner {
@@ -44,12 +45,12 @@ std::string pg_array(const std::vector<std::string>& ids) {
   return out + "}";
 }
 
-// One host row by id; `tenant_id` "" matches any tenant.
-std::optional<HostRow> host_row(pqxx::transaction_base& t, const std::string& id, const std::string& tenant_id) {
+// One host row by id; `organization_id` "" matches any organization.
+std::optional<HostRow> host_row(pqxx::transaction_base& t, const std::string& id, const std::string& organization_id) {
   auto r = t.exec_params(
       "SELECT id::text, name, address, port, coalesce(ssh_user, ''), coalesce(ssh_key_path, ''), connection, "
-      "ansible_vars::text FROM hosts WHERE id::text = $1 AND ($2 = '' OR tenant_id::text = $2)",
-      id, tenant_id);
+      "ansible_vars::text FROM hosts WHERE id = $1 AND ($2 = '' OR organization_id = $2)",
+      id, organization_id);
   if (r.empty()) return std::nullopt;
   HostRow h;
   h.id = r[0][0].c_str();
@@ -150,35 +151,31 @@ PlatformStore::~PlatformStore() = default;
 
 ProvisionResult PlatformStore::resolve(const ProvisionRequest& req) {
   ProvisionResult out;
-  for (const auto& id : req.host_ids)
-    if (!is_uuid(id)) {
-      out.error = "host_id '" + id + "' is not a UUID";
-      return out;
-    }
-  for (const auto& id : req.agent_ids)
-    if (!is_uuid(id)) {
-      out.error = "agent_id '" + id + "' is not a UUID";
-      return out;
-    }
+  for (const auto& [field, ids] : {std::pair{"host_id", &req.host_ids}, std::pair{"agent_id", &req.agent_ids}})
+    for (const auto& id : *ids)
+      if (auto why = platform_id_problem(id)) {
+        out.error = std::string(field) + " '" + id + "' " + *why;
+        return out;
+      }
   return impl_->guarded([&](pqxx::connection& c) {
     pqxx::read_transaction t(c);
     for (std::size_t i = 0; i < req.host_ids.size(); ++i) {
-      auto h = host_row(t, req.host_ids[i], req.tenant_id);
+      auto h = host_row(t, canonical_platform_id(req.host_ids[i]), req.organization_id);
       if (!h) {
-        out.error = "host_id " + req.host_ids[i] + " not found among the tenant's hosts";
+        out.error = "host_id " + req.host_ids[i] + " not found among the hosts of organization " + req.organization_id;
         return out;
       }
       h->inventory_name = i < req.host_names.size() ? req.host_names[i] : "";
       out.hosts.push_back(std::move(*h));
     }
     for (const auto& id : req.agent_ids) {
-      auto r = t.exec_params("SELECT coalesce(host_id::text, '') FROM agents WHERE id = $1::uuid AND tenant_id = $2::uuid",
-                             id, req.tenant_id);
+      auto r = t.exec_params("SELECT coalesce(host_id, '') FROM agents WHERE id = $1 AND organization_id = $2",
+                             canonical_platform_id(id), req.organization_id);
       if (r.empty()) {
-        out.error = "agent_id " + id + " not found among the tenant's agents";
+        out.error = "agent_id " + id + " not found among the agents of organization " + req.organization_id;
         return out;
       }
-      out.agent_ids.push_back(id);
+      out.agent_ids.push_back(canonical_platform_id(id));
       out.agent_host_ids.push_back(r[0][0].c_str());
     }
     out.ok = true;
@@ -231,8 +228,8 @@ std::string PlatformStore::apply_overrides(const std::string& benchmark_id, cons
     // An agent another live run has overridden keeps that run's settings until it
     // ends: overriding it again would flip the engine under that run's job. A dead
     // run's record is taken over (its originals are the true ones).
-    for (const auto& row : w.exec_params("SELECT agent_id::text, benchmark_id::text FROM agent_overrides WHERE "
-                                         "agent_id = ANY($1::uuid[]) AND benchmark_id <> $2::uuid",
+    for (const auto& row : w.exec_params("SELECT agent_id, benchmark_id::text FROM agent_overrides WHERE "
+                                         "agent_id = ANY($1::text[]) AND benchmark_id <> $2::uuid",
                                          pg_array(agent_ids), benchmark_id))
       if (impl_->alive(w, row[1].c_str()))
         return "agent " + std::string(row[0].c_str()) + " is overridden by benchmark " + row[1].c_str() +
@@ -240,12 +237,12 @@ std::string PlatformStore::apply_overrides(const std::string& benchmark_id, cons
     w.exec_params(
         "INSERT INTO agent_overrides (agent_id, benchmark_id, original_main_engine, original_secondary_engine, "
         "original_specialty) SELECT id, $2::uuid, main_engine, secondary_engine, specialty FROM agents "
-        "WHERE id = ANY($1::uuid[]) ON CONFLICT (agent_id) DO UPDATE SET benchmark_id = EXCLUDED.benchmark_id",
+        "WHERE id = ANY($1::text[]) ON CONFLICT (agent_id) DO UPDATE SET benchmark_id = EXCLUDED.benchmark_id",
         pg_array(agent_ids), benchmark_id);
     w.exec_params(
         "UPDATE agents SET main_engine = coalesce(NULLIF($2, ''), main_engine), "
         "secondary_engine = coalesce(NULLIF($3, ''), secondary_engine), "
-        "specialty = coalesce(NULLIF($4, ''), specialty) WHERE id = ANY($1::uuid[])",
+        "specialty = coalesce(NULLIF($4, ''), specialty) WHERE id = ANY($1::text[])",
         pg_array(agent_ids), main_engine, secondary_engine, specialty);
     w.commit();
     return std::string();
@@ -260,9 +257,9 @@ void PlatformStore::restore_overrides(const std::string& benchmark_id, const std
     w.exec_params(
         "UPDATE agents a SET main_engine = o.original_main_engine, secondary_engine = o.original_secondary_engine, "
         "specialty = o.original_specialty FROM agent_overrides o WHERE a.id = o.agent_id AND o.agent_id = "
-        "ANY($1::uuid[]) AND o.benchmark_id = $2::uuid",
+        "ANY($1::text[]) AND o.benchmark_id = $2::uuid",
         pg_array(agent_ids), benchmark_id);
-    w.exec_params("DELETE FROM agent_overrides WHERE agent_id = ANY($1::uuid[]) AND benchmark_id = $2::uuid",
+    w.exec_params("DELETE FROM agent_overrides WHERE agent_id = ANY($1::text[]) AND benchmark_id = $2::uuid",
                   pg_array(agent_ids), benchmark_id);
     w.commit();
     return 0;
@@ -277,10 +274,10 @@ ProvisionResult PlatformStore::register_ephemeral(const RegisterRequest& req) {
     for (const HostRow& h : req.hosts) {
       HostRow row = h;
       row.id = w.exec_params(
-                    "INSERT INTO hosts (tenant_id, name, address, port, ssh_user, ssh_key_path, connection, ansible_vars, "
-                    "ephemeral) VALUES ($1::uuid, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), $7, $8::jsonb, true) "
-                    "RETURNING id::text",
-                    req.tenant_id, h.name, h.address, h.port, h.ssh_user, h.ssh_key_path, h.connection,
+                    "INSERT INTO hosts (organization_id, name, address, port, ssh_user, ssh_key_path, connection, ansible_vars, "
+                    "ephemeral) VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), $7, $8::jsonb, true) "
+                    "RETURNING id",
+                    req.organization_id, h.name, h.address, h.port, h.ssh_user, h.ssh_key_path, h.connection,
                     h.ansible_vars_json)[0][0]
                    .c_str();
       host_by_name[h.inventory_name] = row.id;
@@ -293,10 +290,10 @@ ProvisionResult PlatformStore::register_ephemeral(const RegisterRequest& req) {
                     "', which is not a host of the scenario";
         return out;  // rolled back: nothing registered
       }
-      out.agent_ids.push_back(w.exec_params("INSERT INTO agents (tenant_id, host_id, name, main_engine, secondary_engine, "
-                                            "specialty, ephemeral) VALUES ($1::uuid, $2::uuid, $3, NULLIF($4, ''), "
-                                            "NULLIF($5, ''), NULLIF($6, ''), true) RETURNING id::text",
-                                            req.tenant_id, it->second, req.agent_names[i], req.main_engine,
+      out.agent_ids.push_back(w.exec_params("INSERT INTO agents (organization_id, host_id, name, main_engine, secondary_engine, "
+                                            "specialty, ephemeral) VALUES ($1, $2, $3, NULLIF($4, ''), "
+                                            "NULLIF($5, ''), NULLIF($6, ''), true) RETURNING id",
+                                            req.organization_id, it->second, req.agent_names[i], req.main_engine,
                                             req.secondary_engine, req.agent_specialties[i])[0][0]
                                   .c_str());
       out.agent_host_ids.push_back(it->second);
@@ -311,8 +308,8 @@ void PlatformStore::delete_ephemeral(const std::vector<std::string>& host_ids, c
   if (host_ids.empty() && agent_ids.empty()) return;
   impl_->guarded([&](pqxx::connection& c) {
     pqxx::work w(c);
-    w.exec_params("DELETE FROM agents WHERE ephemeral AND id = ANY($1::uuid[])", pg_array(agent_ids));
-    w.exec_params("DELETE FROM hosts WHERE ephemeral AND id = ANY($1::uuid[])", pg_array(host_ids));
+    w.exec_params("DELETE FROM agents WHERE ephemeral AND id = ANY($1::text[])", pg_array(agent_ids));
+    w.exec_params("DELETE FROM hosts WHERE ephemeral AND id = ANY($1::text[])", pg_array(host_ids));
     w.commit();
     return 0;
   });
@@ -355,7 +352,7 @@ std::size_t PlatformStore::repair_overrides() {
     for (const auto& b : benchmarks) {
       pqxx::work w(c);
       if (impl_->alive(w, b)) continue;  // its run still holds its lock, or was seen a moment ago
-      auto agents = w.exec_params("SELECT agent_id::text FROM agent_overrides WHERE benchmark_id = $1::uuid", b);
+      auto agents = w.exec_params("SELECT agent_id FROM agent_overrides WHERE benchmark_id = $1::uuid", b);
       w.exec_params(
           "UPDATE agents a SET main_engine = o.original_main_engine, secondary_engine = o.original_secondary_engine, "
           "specialty = o.original_specialty FROM agent_overrides o WHERE a.id = o.agent_id AND o.benchmark_id = $1::uuid",

@@ -19,7 +19,7 @@ class PlatformStore {
   // message naming it. Throws DbError when the database is unreachable.
   ProvisionResult resolve(const ProvisionRequest& req);
 
-  // The host rows of these ids, any tenant (the engine simulator's view); unknown ids
+  // The host rows of these ids, any organization (the engine simulator's view); unknown ids
   // are left out.
   std::vector<HostRow> hosts(const std::vector<std::string>& ids);
 

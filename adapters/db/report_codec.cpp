@@ -28,7 +28,8 @@ std::string encode(const BenchmarkRecord& b) {
                     {"finished_at", b.finished_at},
                     {"options", embedded(b.options_json, "{}")},
                     {"runner_version", b.runner_version},
-                    {"scenarios_commit", b.scenarios_commit}});
+                    {"scenarios_commit", b.scenarios_commit},
+                    {"rescored_from", b.rescored_from}});
 }
 
 std::string encode(const ScenarioReport& r) {
@@ -58,6 +59,7 @@ std::string encode(const ScenarioReport& r) {
             {"duration_ms", r.duration_ms}};
   if (r.compliance_score) o["compliance_score"] = *r.compliance_score;
   if (r.task_count) o["task_count"] = *r.task_count;
+  if (!r.trajectory_json.empty()) o["trajectory"] = embedded(r.trajectory_json, "null");
   return json_dump_ordered(o);
 }
 
@@ -105,6 +107,7 @@ std::optional<ReportOp> decode_op(const std::string& line) {
     b.options_json = raw(o, "options", "{}");
     b.runner_version = str(o, "runner_version");
     b.scenarios_commit = str(o, "scenarios_commit");
+    b.rescored_from = str(o, "rescored_from");
     return b;
   }
   if (op == "report") {
@@ -136,6 +139,8 @@ std::optional<ReportOp> decode_op(const std::string& line) {
     r.agent_ids_json = raw(o, "agent_ids", "[]");
     r.tokens_json = raw(o, "tokens", "{}");
     r.phases_json = raw(o, "phases", "{}");
+    r.trajectory_json = raw(o, "trajectory", "");
+    if (r.trajectory_json == "null") r.trajectory_json.clear();
     r.log_path = str(o, "log_path");
     r.started_at = str(o, "started_at");
     r.finished_at = str(o, "finished_at");

@@ -1,5 +1,6 @@
 #include "adapters/db/report_store.hpp"
 
+#include <fmt/format.h>
 #include <pqxx/pqxx>
 
 #include "adapters/db/database.hpp"
@@ -12,7 +13,8 @@ namespace runner {
 namespace {
 
 // NULL for an absent optional, as text the SQL casts.
-std::string opt_text(const std::optional<double>& v) { return v ? std::to_string(*v) : std::string(); }
+// Shortest text that reads back as the same double (std::to_string keeps 6 decimals only).
+std::string opt_text(const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); }
 std::string opt_text(const std::optional<int>& v) { return v ? std::to_string(*v) : std::string(); }
 
 // Every text reaches PostgreSQL with every registered secret masked (an engine may
@@ -77,10 +79,10 @@ void ReportStore::start_benchmark(const BenchmarkRecord& b) {
   impl_->write([&](pqxx::work& w) {
     w.exec_params(
         "INSERT INTO benchmarks (id, organization_id, tenant_id, user_id, status, started_at, options, "
-        "runner_version, scenarios_commit) VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6::timestamptz, "
-        "$7::jsonb, $8, NULLIF($9, '')) ON CONFLICT (id) DO NOTHING",
+        "runner_version, scenarios_commit, rescored_from) VALUES ($1::uuid, $2, $3, $4, $5, $6::timestamptz, "
+        "$7::jsonb, $8, NULLIF($9, ''), NULLIF($10, '')::uuid) ON CONFLICT (id) DO NOTHING",
         b.id, b.organization_id, b.tenant_id, b.user_id, b.status, b.started_at, j(b.options_json), t(b.runner_version),
-        t(b.scenarios_commit));
+        t(b.scenarios_commit), b.rescored_from);
   });
 }
 
@@ -90,10 +92,10 @@ void ReportStore::upsert_report(const ScenarioReport& r) {
         "INSERT INTO scenario_reports (benchmark_id, scenario_key, scenario_title, tags, iteration, mode, gateway, "
         "status, error_kind, error_message, compliance_score, rules, validate_playbook, ticket_id, job_id, "
         "resolution_status, task_count, host_ids, agent_ids, tokens, phases, log_path, started_at, finished_at, "
-        "duration_ms) VALUES ($1::uuid, $2, $3, $4::jsonb, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), "
+        "duration_ms, trajectory) VALUES ($1::uuid, $2, $3, $4::jsonb, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), "
         "NULLIF($11, '')::double precision, $12::jsonb, $13, NULLIF($14, ''), NULLIF($15, ''), NULLIF($16, ''), "
         "NULLIF($17, '')::int, $18::jsonb, $19::jsonb, $20::jsonb, $21::jsonb, NULLIF($22, ''), $23::timestamptz, "
-        "$24::timestamptz, $25) "
+        "$24::timestamptz, $25, NULLIF($26, '')::jsonb) "
         "ON CONFLICT (benchmark_id, scenario_key, iteration) DO UPDATE SET scenario_title = EXCLUDED.scenario_title, "
         "tags = EXCLUDED.tags, mode = EXCLUDED.mode, gateway = EXCLUDED.gateway, status = EXCLUDED.status, "
         "error_kind = EXCLUDED.error_kind, error_message = EXCLUDED.error_message, "
@@ -102,12 +104,12 @@ void ReportStore::upsert_report(const ScenarioReport& r) {
         "resolution_status = EXCLUDED.resolution_status, task_count = EXCLUDED.task_count, "
         "host_ids = EXCLUDED.host_ids, agent_ids = EXCLUDED.agent_ids, tokens = EXCLUDED.tokens, "
         "phases = EXCLUDED.phases, log_path = EXCLUDED.log_path, started_at = EXCLUDED.started_at, "
-        "finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms",
+        "finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, trajectory = EXCLUDED.trajectory",
         r.benchmark_id, t(r.scenario_key), t(r.scenario_title), j(r.tags_json), r.iteration, r.mode, r.gateway,
         to_string(r.status), t(r.error_kind), t(r.error_message), opt_text(r.compliance_score), j(r.rules_json),
         t(r.validate_playbook), t(r.ticket_id), t(r.job_id), t(r.resolution_status), opt_text(r.task_count),
         j(r.host_ids_json), j(r.agent_ids_json), j(r.tokens_json), j(r.phases_json), t(r.log_path), r.started_at,
-        r.finished_at, r.duration_ms);
+        r.finished_at, r.duration_ms, r.trajectory_json.empty() ? std::string() : j(r.trajectory_json));
   });
 }
 

@@ -112,6 +112,19 @@ HttpRequest find_job_by_incident(const Endpoint& ep, const std::string& number) 
   return base_request(ep, "GET", "/api/v1/jobs?servicenow_incident=" + number, "find job");
 }
 
+std::string normalize_base_url(std::string url) {
+  auto strip_slashes = [&] {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+  };
+  strip_slashes();
+  static const std::string prefix = "/api/v1";
+  if (url.size() > prefix.size() && url.compare(url.size() - prefix.size(), prefix.size(), prefix) == 0) {
+    url.resize(url.size() - prefix.size());
+    strip_slashes();
+  }
+  return url;
+}
+
 std::string iso8601(std::chrono::system_clock::time_point t) {
   std::time_t tt = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};

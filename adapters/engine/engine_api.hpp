@@ -15,6 +15,10 @@ struct Endpoint {
   std::string api_key;   // ENGINE_API_KEY
 };
 
+// ENGINE_API_URL as users write it, with or without a trailing slash and with or
+// without the API's "/api/v1" prefix, as the base the requests below append to.
+std::string normalize_base_url(std::string url);
+
 HttpRequest whoami(const Endpoint& ep);
 // POST /api/v1/gateways/runner/tickets with an Idempotency-Key, so a retry after a
 // lost response returns the same ticket instead of making a second one.

@@ -5,10 +5,14 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <map>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "adapters/db/platform_id.hpp"
 #include "adapters/regex/regex.hpp"
+#include "adapters/scenarios/selection.hpp"  // edit_distance
 #include "adapters/text/utf8.hpp"
 
 namespace runner {
@@ -55,7 +59,10 @@ class Reader {
   void warn(const std::string& path, std::string msg) { warnings_.push_back({file_, path, std::move(msg)}); }
   bool has_errors() const { return !errors_.empty(); }
 
-  std::optional<element> field(object obj, std::string_view key) {
+  // Every read goes through here: the keys the parser asked for at each object path
+  // are the known fields there (unknown_fields() reports the others).
+  std::optional<element> field(object obj, std::string_view key, const std::string& base) {
+    asked_[base].insert(std::string(key));
     element e;
     if (obj[key].get(e) != simdjson::SUCCESS) return std::nullopt;
     return e;
@@ -65,7 +72,7 @@ class Reader {
   std::optional<std::string> str(object obj, std::string_view key, const std::string& base, bool required,
                                  bool non_empty = false) {
     auto path = join_path(base, key);
-    auto e = field(obj, key);
+    auto e = field(obj, key, base);
     if (!e) {
       if (required) error(path, "missing required field");
       return std::nullopt;
@@ -83,7 +90,7 @@ class Reader {
   }
 
   std::optional<bool> boolean(object obj, std::string_view key, const std::string& base) {
-    auto e = field(obj, key);
+    auto e = field(obj, key, base);
     if (!e) return std::nullopt;
     if (e->type() != element_type::BOOL) {
       error(join_path(base, key), std::string("expected a boolean, got ") + type_name(e->type()));
@@ -95,7 +102,7 @@ class Reader {
   std::optional<std::int64_t> integer(object obj, std::string_view key, const std::string& base, std::int64_t min,
                                       std::int64_t max = std::numeric_limits<std::int64_t>::max()) {
     auto path = join_path(base, key);
-    auto e = field(obj, key);
+    auto e = field(obj, key, base);
     if (!e) return std::nullopt;
     std::int64_t v = 0;
     if (e->type() == element_type::INT64) {
@@ -118,7 +125,7 @@ class Reader {
   std::vector<std::string> str_array(object obj, std::string_view key, const std::string& base) {
     std::vector<std::string> out;
     auto path = join_path(base, key);
-    auto e = field(obj, key);
+    auto e = field(obj, key, base);
     if (!e) return out;
     if (e->type() != element_type::ARRAY) {
       error(path, std::string("expected an array of strings, got ") + type_name(e->type()));
@@ -139,7 +146,7 @@ class Reader {
   template <class Fn>
   void objects(object obj, std::string_view key, const std::string& base, Fn fn) {
     auto path = join_path(base, key);
-    auto e = field(obj, key);
+    auto e = field(obj, key, base);
     if (!e) return;
     if (e->type() != element_type::ARRAY) {
       error(path, std::string("expected an array, got ") + type_name(e->type()));
@@ -156,10 +163,54 @@ class Reader {
     }
   }
 
+  // Fields present in objects the parser read but never asked for: misspelt or
+  // misplaced, and ignored. Each is a warning naming the closest known field.
+  void unknown_fields(element doc, const std::string& path) {
+    if (doc.type() == element_type::ARRAY) {
+      std::size_t i = 0;
+      for (element item : simdjson::dom::array(doc)) unknown_fields(item, index_path(path, i++));
+      return;
+    }
+    if (doc.type() != element_type::OBJECT) return;
+    auto known = asked_.find(path);
+    if (known == asked_.end()) return;  // an object the parser never looked into (inside an unknown field)
+    for (auto [k, v] : object(doc)) {
+      const std::string key(k);
+      if (known->second.count(key)) {
+        unknown_fields(v, join_path(path, key));
+        continue;
+      }
+      if (path == "validation") continue;  // reported as an error by parse_validation
+      if (has_error_at(path)) continue;     // the parser stopped reading this object early
+      const std::string hint = closest(key, known->second);
+      warnings_.push_back({file_, join_path(path, key),
+                           "unknown field, ignored" + (hint.empty() ? std::string() : "; did you mean '" + hint + "'?"),
+                           "unknown_field"});
+    }
+  }
+
  private:
+  bool has_error_at(const std::string& path) const {
+    for (const auto& e : errors_)
+      if (!path.empty() && e.path.rfind(path, 0) == 0) return true;
+    return false;
+  }
+
+  static std::string closest(const std::string& key, const std::set<std::string>& known) {
+    std::string best;
+    std::size_t best_d = std::max<std::size_t>(2, key.size() / 3) + 1;
+    for (const auto& k : known)
+      if (auto d = edit_distance(key, k); d < best_d) {
+        best_d = d;
+        best = k;
+      }
+    return best;
+  }
+
   std::string file_;
   std::vector<Problem>& errors_;
   std::vector<Problem>& warnings_;
+  std::map<std::string, std::set<std::string>> asked_;
 };
 
 // Compiles a pattern with the validators' engine; reports a compile error at `path`.
@@ -235,7 +286,7 @@ std::optional<Rule> parse_rule(Reader& r, object obj, const std::string& path, R
     case Validator::task_count: {
       rule.min = r.integer(obj, "min", path, 0);
       rule.max = r.integer(obj, "max", path, 0);
-      if (!r.field(obj, "min") && !r.field(obj, "max")) {
+      if (!r.field(obj, "min", path) && !r.field(obj, "max", path)) {
         r.error(path, "task_count needs min and/or max");
         return std::nullopt;
       }
@@ -259,7 +310,7 @@ std::optional<Rule> parse_rule(Reader& r, object obj, const std::string& path, R
 }
 
 void parse_validation(Reader& r, object root, Scenario& s) {
-  auto e = r.field(root, "validation");
+  auto e = r.field(root, "validation", "");
   if (!e) return;
   if (e->type() != element_type::OBJECT) {
     r.error("validation", std::string("expected an object, got ") + type_name(e->type()));
@@ -272,6 +323,7 @@ void parse_validation(Reader& r, object root, Scenario& s) {
     if (!known.count(std::string(k)))
       r.error(join_path("validation", k), "unknown field (expected gateway, job, tasks, allowedAgents or allowedHosts)");
   }
+  for (const auto& k : known) r.field(v, k, "validation");  // known here, reported above when not
   s.validation.allowed_agents = r.str_array(v, "allowedAgents", "validation");
   s.validation.allowed_hosts = r.str_array(v, "allowedHosts", "validation");
   for (const auto& entry : {std::pair{"gateway", RuleScope::gateway}, std::pair{"job", RuleScope::job},
@@ -283,11 +335,19 @@ void parse_validation(Reader& r, object root, Scenario& s) {
   }
 }
 
+// A platform ID (host_id, agent_id) the database can hold; "" is "not given".
+std::string platform_id(Reader& r, object o, const char* field, const std::string& path) {
+  std::string id = r.str(o, field, path, false).value_or("");
+  if (id.empty()) return id;
+  if (auto why = platform_id_problem(id)) r.error(join_path(path, field), "'" + printable(id) + "' " + *why);
+  return canonical_platform_id(std::move(id));
+}
+
 void parse_hosts_agents(Reader& r, object root, Scenario& s) {
   std::set<std::string> host_names;
   r.objects(root, "hosts", "", [&](object o, const std::string& path, std::size_t) {
     HostSpec h;
-    h.host_id = r.str(o, "host_id", path, false).value_or("");
+    h.host_id = platform_id(r, o, "host_id", path);
     h.host_name = r.str(o, "host_name", path, false).value_or("");
     h.template_name = r.str(o, "template", path, false).value_or("");
     if (h.host_id.empty() && h.host_name.empty()) r.error(path, "needs host_id or host_name");
@@ -297,10 +357,10 @@ void parse_hosts_agents(Reader& r, object root, Scenario& s) {
   });
   r.objects(root, "agents", "", [&](object o, const std::string& path, std::size_t) {
     AgentSpec a;
-    a.agent_id = r.str(o, "agent_id", path, false).value_or("");
+    a.agent_id = platform_id(r, o, "agent_id", path);
     a.agent_name = r.str(o, "agent_name", path, false).value_or("");
     a.host_name = r.str(o, "host_name", path, false).value_or("");
-    a.host_id = r.str(o, "host_id", path, false).value_or("");
+    a.host_id = platform_id(r, o, "host_id", path);
     a.specialty_key = r.str(o, "specialty_key", path, false).value_or("");
     if (a.agent_id.empty() && a.agent_name.empty()) r.error(path, "needs agent_id or agent_name");
     if (!a.host_name.empty() && !host_names.count(a.host_name))
@@ -318,8 +378,25 @@ constexpr std::size_t max_key_bytes = 200;
 
 // simdjson refuses a number it cannot hold without saying where; nlohmann's parser
 // says at which byte, turned here into a line and column.
+// Where a syntax error is, as line and column (simdjson does not say; nlohmann's
+// parser reports the byte at which it gave up).
+std::string syntax_location(std::string_view json) {
+  try {
+    const auto doc = nlohmann::json::parse(json);
+    (void)doc;
+  } catch (const nlohmann::json::parse_error& e) {
+    const std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, json.size());
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(json.begin(), json.begin() + at, '\n'));
+    const auto nl = json.rfind('\n', at == 0 ? 0 : at - 1);
+    const std::size_t column = at - (nl == std::string_view::npos || at == 0 ? 0 : nl + 1) + 1;
+    return " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
+  } catch (const std::exception&) {
+  }
+  return "";
+}
+
 std::string number_location(std::string_view json, simdjson::error_code err) {
-  if (err != simdjson::NUMBER_ERROR && err != simdjson::NUMBER_OUT_OF_RANGE) return "";
+  if (err != simdjson::NUMBER_ERROR && err != simdjson::NUMBER_OUT_OF_RANGE) return syntax_location(json);
   try {
     const auto doc = nlohmann::json::parse(json);
     (void)doc;
@@ -411,8 +488,8 @@ ParsedScenario parse_scenario(std::string_view json, const std::string& file) {
     else if (has_control(s.tags[i]) || !utf8_valid(s.tags[i]))
       r.error(index_path("tags", i), "tag '" + printable(s.tags[i]) + "' must be UTF-8 without control characters");
 
-  const bool modern = r.field(root, "title") || r.field(root, "ticket_title") || r.field(root, "ticket_body");
-  if (!modern && r.field(root, "name")) {
+  const bool modern = r.field(root, "title", "") || r.field(root, "ticket_title", "") || r.field(root, "ticket_body", "");
+  if (!modern && r.field(root, "name", "")) {
     // 0.3/0.4: `name` is the title and the ticket title; `description` is the ticket text.
     s.legacy_format = true;
     auto name = r.str(root, "name", "", true, true);
@@ -432,6 +509,7 @@ ParsedScenario parse_scenario(std::string_view json, const std::string& file) {
   s.timeout_seconds = r.integer(root, "timeout_seconds", "", 1, max_timeout_seconds);
   parse_hosts_agents(r, root, s);
   parse_validation(r, root, s);
+  r.unknown_fields(doc, "");
   if (!r.has_errors()) out.scenario = std::move(s);
   return out;
 }

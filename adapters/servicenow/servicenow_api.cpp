@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/json/json_text.hpp"
+#include "adapters/text/utf8.hpp"
 
 namespace runner::servicenow {
 namespace {
@@ -125,5 +126,16 @@ std::string state_label(const std::string& code) {
 }
 
 bool is_closed_state(const std::string& code) { return code == "6" || code == "7" || code == "8"; }
+
+std::string ticket_record(const std::string& incident_body, const std::string& journal_body) {
+  auto result_of = [](const std::string& body) {
+    auto v = nlohmann::json::parse(body, nullptr, false);
+    if (v.is_discarded()) return nlohmann::json(utf8_clean(body));
+    return v.is_object() && v.contains("result") ? v["result"] : v;
+  };
+  nlohmann::json out = {{"incident", result_of(incident_body)}};
+  if (!journal_body.empty()) out["journal"] = result_of(journal_body);
+  return json_dump(out);
+}
 
 }  // namespace runner::servicenow

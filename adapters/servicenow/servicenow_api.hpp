@@ -42,6 +42,10 @@ std::optional<IncidentRef> parse_incident_ref(const std::string& json);        /
 std::optional<IncidentRef> parse_first_incident_ref(const std::string& json);  // {"result": [...]}; sys_id "" when none
 std::optional<IncidentState> parse_incident_state(const std::string& json);
 std::vector<std::string> parse_journal_values(const std::string& json);
+// The incident and its journal as the instance returned them, for the trajectory:
+// {"incident": <result>, "journal": [<result>...]} (a body that is not JSON is kept
+// as its text; "" journal: not read).
+std::string ticket_record(const std::string& incident_body, const std::string& journal_body);
 
 // "6" -> "Resolved"; unknown codes are returned as they are.
 std::string state_label(const std::string& code);

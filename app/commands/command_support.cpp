@@ -1,5 +1,8 @@
 #include "app/commands/command_support.hpp"
 
+#include <cstdio>
+#include <random>
+
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -63,6 +66,19 @@ void replay_spooled_reports(const std::string& database_url, const std::optional
   } catch (const std::exception& e) {
     spdlog::warn("spool: replay failed ({}); the reports stay in {}", e.what(), spool.dir());
   }
+}
+
+std::string new_benchmark_id() {
+  std::random_device rd;
+  std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+  std::uint64_t a = rng(), b = rng();
+  a = (a & 0xffffffffffff0fffull) | 0x0000000000004000ull;  // version 4
+  b = (b & 0x3fffffffffffffffull) | 0x8000000000000000ull;  // RFC 4122 variant
+  char buf[37];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffull));
+  return buf;
 }
 
 }  // namespace runner

@@ -24,4 +24,7 @@ std::string spool_dir_for(const std::optional<std::string>& spool_dir, const std
 // and says so on the console. Never throws: what cannot be replayed stays spooled.
 void replay_spooled_reports(const std::string& database_url, const std::optional<std::string>& spool_dir);
 
+// A fresh benchmark ID (a random UUID, version 4).
+std::string new_benchmark_id();
+
 }  // namespace runner

@@ -16,6 +16,7 @@
 #include "actors/supervisor.hpp"
 #include "adapters/db/spool.hpp"
 #include "adapters/db/database.hpp"
+#include "adapters/db/platform_id.hpp"
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/json/json_text.hpp"
 #include "adapters/scenarios/selection.hpp"
@@ -37,19 +38,6 @@ namespace fs = std::filesystem;
 
 namespace runner {
 namespace {
-
-std::string new_uuid() {
-  std::random_device rd;
-  std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
-  std::uint64_t a = rng(), b = rng();
-  a = (a & 0xffffffffffff0fffull) | 0x0000000000004000ull;  // version 4
-  b = (b & 0x3fffffffffffffffull) | 0x8000000000000000ull;  // RFC 4122 variant
-  char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffull));
-  return buf;
-}
 
 // The run's options as recorded in the Benchmark row: never a secret.
 std::string options_json(const RunOptions& o, const std::vector<std::string>& selected) {
@@ -129,13 +117,13 @@ std::variant<std::unique_ptr<RunPlan>, int> plan_run(const RunOptions& opts, con
 // Step 3: the settings every scenario-iteration of this run shares.
 std::shared_ptr<RunSettings> run_settings(const RunOptions& opts, const Config& cfg, const RunPreflight& pre) {
   auto run = std::make_shared<RunSettings>();
-  run->benchmark_id = new_uuid();
+  run->benchmark_id = new_benchmark_id();
   run->mode = opts.mode;
   run->gateway = opts.gateway;
-  run->organization_id = cfg.get("ORG_ID");
-  run->tenant_id = cfg.get("TENANT_ID");
-  run->user_id = cfg.get("USER_ID");
-  run->engine_url = cfg.get("ENGINE_API_URL");
+  run->organization_id = canonical_platform_id(cfg.get("ORG_ID"));
+  run->tenant_id = canonical_platform_id(cfg.get("TENANT_ID"));
+  run->user_id = canonical_platform_id(cfg.get("USER_ID"));
+  run->engine_url = engine_api::normalize_base_url(cfg.get("ENGINE_API_URL"));
   run->engine_api_key = cfg.get("ENGINE_API_KEY");
   run->servicenow_url = cfg.get("SERVICENOW_API_URL");
   run->servicenow_username = cfg.get("SERVICENOW_USERNAME");

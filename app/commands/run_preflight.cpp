@@ -38,21 +38,28 @@ HttpResponse exchange(caf::actor_system& sys, const http_client_actor& http, Htt
 
 // Probes the engine with the configured key through the HTTP client actor.
 CheckResult check_engine(caf::actor_system& sys, const http_client_actor& http, const Config& cfg) {
-  auto req = engine_api::whoami({cfg.get("ENGINE_API_URL"), cfg.get("ENGINE_API_KEY")});
+  const std::string base = engine_api::normalize_base_url(cfg.get("ENGINE_API_URL"));
+  auto req = engine_api::whoami({base, cfg.get("ENGINE_API_KEY")});
+  const std::string tried = req.url;
   req.max_attempts = 2;
   req.timeout_ms = 5'000;
   const HttpResponse resp = exchange(sys, http, std::move(req), std::chrono::seconds(30));
   if (resp.status == 200) {
     // An HTML error page or a proxy's banner answers 200 too: it is not our engine.
     if (!nlohmann::json::accept(resp.body))
-      return {false, cfg.get("ENGINE_API_URL") + "/api/v1/whoami answered HTTP 200 with a body that is not JSON (" +
+      return {false, tried + " answered HTTP 200 with a body that is not JSON (" +
                          utf8_truncate(printable(resp.body), 60) + "); is ENGINE_API_URL the engine's API?"};
-    return {true, cfg.get("ENGINE_API_URL") + " answers"};
+    return {true, base + " answers"};
   }
   if (resp.status == 401 || resp.status == 403)
     return {false, "the engine rejected ENGINE_API_KEY (HTTP " + std::to_string(resp.status) + ")"};
-  if (resp.status == 0) return {false, "cannot reach " + cfg.get("ENGINE_API_URL") + ": " + resp.error};
-  return {false, cfg.get("ENGINE_API_URL") + " answered HTTP " + std::to_string(resp.status)};
+  if (resp.status == 0) return {false, "cannot reach " + base + ": " + resp.error};
+  // Something answers, but not the engine API's contract (docs/engine-api.md): most
+  // often ENGINE_API_URL names the Command Center or a path below the API.
+  if (resp.status == 404)
+    return {false, tried + " answered HTTP 404: not the 2501 engine API; set ENGINE_API_URL to the engine's address "
+                           "(with or without /api/v1)"};
+  return {false, tried + " answered HTTP " + std::to_string(resp.status)};
 }
 
 // Probes the ServiceNow Table API with the configured credentials.

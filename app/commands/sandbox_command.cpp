@@ -12,6 +12,7 @@
 
 #include "adapters/ansible/inventory.hpp"
 #include "adapters/ansible/playbook_runner.hpp"
+#include "adapters/db/platform_id.hpp"
 #include "adapters/db/platform_store.hpp"
 #include "adapters/env/state_dir.hpp"
 #include "adapters/scenarios/selection.hpp"
@@ -92,9 +93,9 @@ std::vector<const Scenario*> select(const SandboxOptions& o, const Config& cfg, 
 }
 
 // --- prepare ---------------------------------------------------------------------
-void prepare_host_mode(const Scenario& s, PlatformStore& store, const std::string& tenant) {
+void prepare_host_mode(const Scenario& s, PlatformStore& store, const std::string& org) {
   ProvisionRequest req;
-  req.tenant_id = tenant;
+  req.organization_id = org;
   for (const auto& h : s.hosts) {
     if (h.host_id.empty()) throw SandboxError(exit_code::usage, s.file + ": hosts[].host_id: required in host mode");
     req.host_ids.push_back(h.host_id);
@@ -112,10 +113,10 @@ void prepare_host_mode(const Scenario& s, PlatformStore& store, const std::strin
   for (const auto& a : s.agents) spdlog::info("  agent {}", a.agent_id);
 }
 
-void prepare_vm_mode(const Scenario& s, VmContext& vm, PlatformStore& store, const std::string& tenant,
+void prepare_vm_mode(const Scenario& s, VmContext& vm, PlatformStore& store, const std::string& org,
                      const std::optional<std::string>& specialty) {
   RegisterRequest reg;
-  reg.tenant_id = tenant;
+  reg.organization_id = org;
   std::vector<std::string> clones;
   try {
     for (const auto& h : s.hosts) {
@@ -153,11 +154,11 @@ void prepare_vm_mode(const Scenario& s, VmContext& vm, PlatformStore& store, con
 int prepare(const SandboxOptions& o) {
   Config cfg = load_command_config(o.common);
   PlatformStore store(require(cfg, "DATABASE_URL"));
-  const std::string tenant = require(cfg, "TENANT_ID");
+  const std::string org = canonical_platform_id(require(cfg, "ORG_ID"));
   Catalog catalog;
   auto selected = select(o, cfg, catalog);
   if (o.mode == RunMode::host) {
-    for (const auto* s : selected) prepare_host_mode(*s, store, tenant);
+    for (const auto* s : selected) prepare_host_mode(*s, store, org);
     return exit_code::success;
   }
   VmContext vm = open_vm(to_string(*o.mode), o.vm_templates_path, true);
@@ -167,7 +168,7 @@ int prepare(const SandboxOptions& o) {
   for (const auto* s : selected)
     for (const auto& h : s->hosts) names.push_back(h.template_name);
   ensure_templates(*vm.provider, *vm.templates, names, vm.key, (fs::path(work_dir()) / "templates").string());
-  for (const auto* s : selected) prepare_vm_mode(*s, vm, store, tenant, o.specialty);
+  for (const auto* s : selected) prepare_vm_mode(*s, vm, store, org, o.specialty);
   return exit_code::success;
 }
 
@@ -218,7 +219,7 @@ bool valid_vm_name(const std::string& n) {
 int create(const SandboxOptions& o) {
   Config cfg = load_command_config(o.common);
   PlatformStore store(require(cfg, "DATABASE_URL"));
-  const std::string tenant = require(cfg, "TENANT_ID");
+  const std::string org = canonical_platform_id(require(cfg, "ORG_ID"));
   VmContext vm = open_vm(to_string(*o.mode), o.vm_templates_path, true);
   auto t = vm.templates->templates.find(o.template_name);
   if (t == vm.templates->templates.end())
@@ -236,7 +237,7 @@ int create(const SandboxOptions& o) {
   const VmEndpoint ep = bring_up_clone(*vm.provider, t->second, name, {{"role", "standalone"}, {"host", name}}, vm.key,
                                        std::chrono::seconds(180));
   RegisterRequest reg;
-  reg.tenant_id = tenant;
+  reg.organization_id = org;
   reg.hosts.push_back(clone_host_row(name, name, ep, t->second));
   reg.agent_names.push_back(name);
   reg.agent_host_names.push_back(name);

@@ -38,6 +38,9 @@ expect 2 1 '^error: -s/--scenarios is required' -- run
 expect 2 1 "^error: -m/--mode: unknown value 'vm'" -- run -s x -m vm
 expect 2 1 "^error: --source: unknown value 'ftp'" -- run -s x --source ftp
 expect 2 1 "^error: -g/--gateway: unknown value 'mail'" -- start -s x -g mail
+# sandbox without git settings: the default source says how to use a folder instead.
+DATABASE_URL=postgresql://runner@127.0.0.1:1/none ORG_ID=org_demo GIT_RUNNER_REPOSITORY= \
+  expect 2 1 "needs GIT_RUNNER_REPOSITORY[^;]*; to use a scenarios folder instead, pass --source fs -p PATH" -- sandbox prepare -s demo
 expect 2 1 "^error: -i/--iter: '-3' is not an integer >= 1" -- run -s x -i -3
 expect 2 1 '^error: --parallel requires -m incus or -m lima' -- run -s x --parallel
 expect 2 1 '^error: --parallel-ram-cap requires --parallel' -- run -s x -m incus --parallel-ram-cap 2
@@ -76,9 +79,9 @@ expect 3 1 'missing DATABASE_URL, TENANT_ID, USER_ID, ENGINE_API_URL, ENGINE_API
 # Redaction at -vv: no secret on stdout, stderr or in the log file.
 cat >"$TMP/full.env" <<'ENV'
 DATABASE_URL=postgresql://runner:db-pass-XYZ@127.0.0.1:5432/runner
-ORG_ID=00000000-0000-4000-8000-000000000001
-TENANT_ID=00000000-0000-4000-8000-000000000002
-USER_ID=00000000-0000-4000-8000-000000000003
+ORG_ID=org_demo
+TENANT_ID=tnt_demo
+USER_ID=usr_demo
 ENGINE_API_URL=http://127.0.0.1:9
 ENGINE_API_KEY="engine-key-XYZ"
 GIT_RUNNER_PAT=ghp-pat-XYZ

@@ -21,13 +21,13 @@ has() { grep -qE -- "$1" "$TMP/out" "$TMP/err"; }
 [ "$(DATABASE_URL=$URL run db migrate)" = 0 ] && has 'applied migration 0001_platform' && ok || bad "first migrate: $(cat "$TMP/out" "$TMP/err")"
 [ "$(DATABASE_URL=$URL run db migrate)" = 0 ] && has 'up to date .*nothing to do' && ok || bad "second migrate: $(cat "$TMP/out")"
 
-ORG=00000000-0000-4000-8000-000000000001
-TEN=00000000-0000-4000-8000-000000000002
-USR=00000000-0000-4000-8000-000000000003
+ORG=org_demo
+TEN=tnt_demo
+USR=usr_demo
 psql -q "$URL" >/dev/null <<SQL
-INSERT INTO organizations VALUES ('$ORG', 'e2e');
-INSERT INTO tenants (id, organization_id, name) VALUES ('$TEN', '$ORG', 'e2e');
-INSERT INTO users VALUES ('$USR', '$TEN', 'e2e@example.invalid');
+INSERT INTO tenants (id, name) VALUES ('$TEN', 'e2e');
+INSERT INTO organizations (id, tenant_id, name) VALUES ('$ORG', '$TEN', 'e2e');
+INSERT INTO users (id, organization_id, email) VALUES ('$USR', '$ORG', 'e2e@example.invalid');
 SQL
 # The gateway probe needs an engine: the simulator.
 ENGINE_SIM_API_KEY=e2e-engine-key "$(dirname "$BIN")/2501-engine-sim" --listen 127.0.0.1:0 --behavior noop >"$TMP/sim.out" 2>&1 &
@@ -37,11 +37,18 @@ check() {  # check ORG TENANT USER URL -> exit code of run --check
   DATABASE_URL=$4 ORG_ID=$1 TENANT_ID=$2 USER_ID=$3 ENGINE_API_URL=$SIM_URL ENGINE_API_KEY=e2e-engine-key \
     run run --check --source fs -p "$SRC/examples/scenarios"
 }
-MISSING=00000000-0000-4000-8000-00000000ffff
+MISSING=org_missing
 [ "$(check $ORG $TEN $USR "$URL")" = 0 ] && has '\[ ok \] organization, tenant, user' && has '\[ ok \] gateway runner' && ok || bad "good ids: $(cat "$TMP/out" "$TMP/err")"
 # A wrong engine key fails the gateway probe, named as a credentials problem.
 [ "$(DATABASE_URL=$URL ORG_ID=$ORG TENANT_ID=$TEN USER_ID=$USR ENGINE_API_URL=$SIM_URL ENGINE_API_KEY=wrong-key-XYZ run run --check --source fs -p "$SRC/examples/scenarios")" = 3 ] && has 'rejected ENGINE_API_KEY \(HTTP 401\)' && ok || bad "wrong engine key: $(cat "$TMP/out")"
 if grep -q 'wrong-key-XYZ' "$TMP/out" "$TMP/err"; then bad "engine key printed"; else ok; fi
+# ENGINE_API_URL with /api/v1 and a trailing slash is the same engine; a URL that answers
+# 404 is named as not the engine's API, with the URL tried.
+[ "$(DATABASE_URL=$URL ORG_ID=$ORG TENANT_ID=$TEN USER_ID=$USR ENGINE_API_URL=$SIM_URL/api/v1/ ENGINE_API_KEY=e2e-engine-key run run --check --source fs -p "$SRC/examples/scenarios")" = 0 ] && has "\[ ok \] gateway runner: $SIM_URL answers" && ok || bad "ENGINE_API_URL with /api/v1/: $(cat "$TMP/out")"
+[ "$(DATABASE_URL=$URL ORG_ID=$ORG TENANT_ID=$TEN USER_ID=$USR ENGINE_API_URL=$SIM_URL/command-center ENGINE_API_KEY=e2e-engine-key run run --check --source fs -p "$SRC/examples/scenarios")" = 3 ] && has "$SIM_URL/command-center/api/v1/whoami answered HTTP 404: not the 2501 engine API" && ok || bad "404 hint: $(cat "$TMP/out")"
+# The organization must belong to the tenant, the user to the organization.
+psql -q "$URL" -c "INSERT INTO tenants (id, name) VALUES ('tnt_other', 'o'); INSERT INTO organizations (id, tenant_id, name) VALUES ('org_other', 'tnt_other', 'o')" >/dev/null
+[ "$(check org_other $TEN $USR "$URL")" = 3 ] && has "ORG_ID org_other belongs to tenant tnt_other, not TENANT_ID $TEN" && has "USER_ID $USR belongs to organization $ORG, not ORG_ID org_other" && ok || bad "tenancy mismatch: $(cat "$TMP/out")"
 [ "$(check $MISSING $TEN $USR "$URL")" = 3 ] && has "ORG_ID $MISSING not found" && ok || bad "wrong ORG_ID: $(cat "$TMP/out")"
 [ "$(check $ORG $MISSING $USR "$URL")" = 3 ] && has "TENANT_ID $MISSING not found" && ok || bad "wrong TENANT_ID"
 [ "$(check $ORG $TEN $MISSING "$URL")" = 3 ] && has "USER_ID $MISSING not found" && ok || bad "wrong USER_ID"

@@ -54,7 +54,7 @@ grep -q 'template-debian-base: building' "$TMP/out" && ok || bad "template build
 [ "$(grep -c '^clone ' "$LIMA_HOME/calls.log")" = 3 ] && [ "$(grep -c '^delete --force r2501-' "$LIMA_HOME/calls.log")" = 3 ] && ok || bad "clone/delete calls: $(cat "$LIMA_HOME/calls.log")"
 grep -q -- '--memory=0.5' "$LIMA_HOME/calls.log" && ok || bad "clone memory limit not passed"
 # The host rows the agents worked on were the clones (engine saw ephemeral hosts).
-[ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND jsonb_array_length(host_ids) = 1 AND jsonb_array_length(agent_ids) = 1 AND host_ids->>0 <> '00000000-0000-4000-8000-000000000101'")" = 3 ] && ok || bad "report host ids"
+[ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND jsonb_array_length(host_ids) = 1 AND jsonb_array_length(agent_ids) = 1 AND host_ids->>0 <> 'hst_demo01'")" = 3 ] && ok || bad "report host ids"
 
 # 1b. Two hosts in one scenario: two clones, two host rows, an agent on each, one
 #     lease of both clones' memory.
@@ -140,9 +140,9 @@ rc=$(runner run "${SCEN[@]}" -s demo-runaway-log)
 
 # 9. sandbox prepare/restore in host mode: the seeded host, prepare.yml ran, then undone.
 isolate_demo_host
-SB=$(q "SELECT ansible_vars->>'demo_root_override' FROM hosts WHERE id = '00000000-0000-4000-8000-000000000101'")
+SB=$(q "SELECT ansible_vars->>'demo_root_override' FROM hosts WHERE id = 'hst_demo01'")
 rc=$(runner sandbox prepare "${SCEN[@]:0:4}" -s demo-broken-app-config -m host)
-[ "$rc" = 0 ] && grep -q 'listen_port = 99999' "$SB/app/app.conf" && grep -q 'host demo-local (00000000-0000-4000-8000-000000000101)' "$TMP/out" && ok || bad "host sandbox prepare: $rc $(cat "$TMP/out" "$TMP/err")"
+[ "$rc" = 0 ] && grep -q 'listen_port = 99999' "$SB/app/app.conf" && grep -q 'host demo-local (hst_demo01)' "$TMP/out" && ok || bad "host sandbox prepare: $rc $(cat "$TMP/out" "$TMP/err")"
 rc=$(runner sandbox restore "${SCEN[@]:0:4}" -s demo-broken-app-config -m host)
 [ "$rc" = 0 ] && [ ! -e "$SB/app" ] && ok || bad "host sandbox restore: $rc $(ls "$SB")"
 rc=$(runner sandbox restore "${SCEN[@]:0:4}" -s demo-broken-app-config -m host)

@@ -31,15 +31,31 @@ B=$(last_bench)
 [ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND status = 'passed' AND validate_playbook = 'passed' AND compliance_score = 100 AND resolution_status = 'success' AND job_id IS NOT NULL")" = 5 ] && ok || bad "oracle report rows: $(q "SELECT scenario_key, status, error_message FROM scenario_reports WHERE benchmark_id = '$B'")"
 [ "$(q "SELECT rules->1->>'outcome' FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-broken-app-config'")" = passed ] && ok || bad "oracle rule json"
 [ "$(q "SELECT phases->'prepare'->>'outcome' FROM scenario_reports WHERE benchmark_id = '$B' LIMIT 1")" = ok ] && ok || bad "phases json"
+# The trajectory: the job as the engine returned it, with the commands the agent ran.
+[ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$B' AND trajectory->>'gateway' = 'runner' AND trajectory->'job'->>'id' = job_id AND jsonb_array_length(trajectory->'job'->'tasks'->0->'executed_commands') > 0 AND NOT trajectory ? 'truncated'")" = 5 ] && ok || bad "trajectories: $(q "SELECT scenario_key, left(trajectory::text, 200) FROM scenario_reports WHERE benchmark_id = '$B'")"
 grep -q '5 passed, 0 failed, 0 error(s)' "$TMP/out" && ok || bad "summary line"
 [ ! -e "$TMP/sandbox/app" ] && [ ! -e "$TMP/sandbox/web" ] && ok || bad "restore left the sandbox dirty: $(ls "$TMP/sandbox")"
+
+# -v: a PASS row with a failed optional check shows its checks (the failed one only).
+mkdir -p "$TMP/optional" && cp -r "$SRC/examples/scenarios/disk" "$TMP/optional/"
+python3 - "$TMP/optional/disk/010-runaway-log/scenario.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["validation"]["tasks"].append({"label": "Agent used ncdu", "validator": "pattern_match", "where": "executed_commands",
+                                 "pattern": "\\bncdu\\b", "required": False})
+json.dump(d, open(sys.argv[1], "w"))
+PY
+rc=$(runner -p "$TMP/optional" -s demo-runaway-log -v)
+grep -q 'demo-runaway-log #1: checks' "$TMP/out" && grep -q 'failed .*optional\] Agent used ncdu' "$TMP/out" &&
+  ! grep -q 'passed .*Agent measured usage' "$TMP/out" && grep -q '1 passed, 0 failed' "$TMP/out" && [ "$rc" = 0 ] && ok ||
+  bad "-v on a PASS row with a failed optional check: exit $rc $(tail -12 "$TMP/out")"
 
 # 2. noop: the scenarios fail on the right rules; --fail-on-error turns that into exit 1.
 start_engine_sim noop "$SRC/examples/scenarios"
 rc=$(runner -p "$SRC/examples/scenarios" -s demo-broken-app-config,demo-runaway-log)
 B=$(last_bench)
 [ "$rc" = 0 ] && ok || bad "noop without --fail-on-error: exit $rc"
-[ "$(q "SELECT string_agg(status || ':' || validate_playbook, ',' ORDER BY scenario_key) FROM scenario_reports WHERE benchmark_id = '$B'")" = "failed:failed,failed:failed" ] && ok || bad "noop statuses"
+[ "$(q "SELECT string_agg(status || ':' || validate_playbook || ':' || coalesce(error_kind, 'NULL'), ',' ORDER BY scenario_key) FROM scenario_reports WHERE benchmark_id = '$B'")" = "failed:failed:validate,failed:failed:validate" ] && ok || bad "noop statuses: $(q "SELECT scenario_key, status, validate_playbook, error_kind FROM scenario_reports WHERE benchmark_id = '$B'")"
 RULES=$(q "SELECT string_agg(r->>'label' || '=' || (r->>'outcome'), '|') FROM scenario_reports, jsonb_array_elements(rules) r WHERE benchmark_id = '$B' AND scenario_key = 'demo-broken-app-config'")
 [ "$RULES" = "Incident ended resolved=skipped|Job resolved successfully=failed|One or two tasks=passed|Agent looked at the config=failed|Agent never deleted the config=passed|Summary names the port=failed" ] && ok || bad "noop rule outcomes: $RULES"
 [ "$(q "SELECT round(compliance_score) FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-broken-app-config'")" = 40 ] && ok || bad "noop compliance"

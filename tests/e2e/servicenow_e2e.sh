@@ -36,9 +36,9 @@ start_sims() {  # start_sims BEHAVIOR SCENARIOS_PATH [servicenow-sim flags...]
   ENGINE_URL=$(wait_listen "$TMP/engine.out")
   cat >"$TMP/env" <<ENV
 DATABASE_URL=$URL
-ORG_ID=00000000-0000-4000-8000-000000000001
-TENANT_ID=00000000-0000-4000-8000-000000000002
-USER_ID=00000000-0000-4000-8000-000000000003
+ORG_ID=org_demo
+TENANT_ID=tnt_demo
+USER_ID=usr_demo
 ENGINE_API_URL=$ENGINE_URL
 ENGINE_API_KEY=e2e-engine-key
 SERVICENOW_API_URL=$SNOW_URL
@@ -63,6 +63,8 @@ GW=$(q "SELECT string_agg(r->>'label' || '=' || (r->>'outcome'), '|') FROM scena
 [ "$GW" = "Incident ended resolved=passed|Close notes explain the fix=passed|The platform posted progress notes=passed" ] && ok || bad "gateway rules: $GW"
 [ "$(snow_counter incidents)" = 5 ] && ok || bad "incidents: $(snow_counter incidents)"
 INC=$(q "SELECT ticket_id FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-runaway-log'")
+# The trajectory keeps the incident as the instance returned it, its state and journal.
+[ "$(q "SELECT trajectory->'ticket'->'record'->'incident'->>'number' || ' ' || (trajectory->'ticket'->>'state') || ' ' || (jsonb_array_length(trajectory->'ticket'->'messages') > 0)::text FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-runaway-log'")" = "$INC Resolved true" ] && ok || bad "servicenow trajectory: $(q "SELECT left(trajectory->'ticket'::text, 400) FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-runaway-log'")"
 snow_get "/api/now/table/incident?sysparm_query=number=$INC&sysparm_fields=state,close_code,assignment_group,caller_id,correlation_id" >"$TMP/inc.json"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result'][0]; assert r['state']=='6' and r['assignment_group']=='grp-2501' and r['caller_id']=='caller-2501' and r['correlation_id'].endswith(':demo-runaway-log:1'), r" "$TMP/inc.json" && ok || bad "incident fields: $(cat "$TMP/inc.json")"
 if grep -rq 'snow-pw-XYZ' "$TMP/out" "$TMP/err" "$TMP/state"; then bad "ServiceNow password printed or logged"; else ok; fi
@@ -90,6 +92,8 @@ start_sims hang "$TMP/scen"
 rc=$(runner -p "$TMP/scen" -s demo-runaway-log)
 B=$(last_bench)
 [ "$rc" = 4 ] && [ "$(q "SELECT error_kind FROM scenario_reports WHERE benchmark_id = '$B'")" = timeout ] && ok || bad "hang: exit $rc $(tail -12 "$TMP/out")  $(q "SELECT status, error_kind, error_message FROM scenario_reports WHERE benchmark_id = '$B'")"
+# A timed-out job's trajectory is kept too: what the agent did before the deadline.
+[ "$(q "SELECT trajectory->'job'->>'id' = job_id FROM scenario_reports WHERE benchmark_id = '$B'")" = t ] && ok || bad "timeout trajectory: $(q "SELECT job_id, left(trajectory::text, 300) FROM scenario_reports WHERE benchmark_id = '$B'")"
 snow_get "/api/now/table/incident?sysparm_fields=state,close_notes" >"$TMP/inc.json"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result'][0]; assert r['state']=='8' and '2501-runner' in r['close_notes'], r" "$TMP/inc.json" && ok || bad "open incident not cancelled: $(cat "$TMP/inc.json")"
 

@@ -89,7 +89,7 @@ row "$B" | grep -q '^interrupted: run interrupted; the cancel of job .* \(failed
 
 # 2. A second SIGINT during a long prepare.yml, with an agent override in place.
 engine oracle
-AGENT=00000000-0000-4000-8000-000000000201
+AGENT=agt_demo01
 ORIG=$(q "SELECT main_engine FROM agents WHERE id = '$AGENT'")
 start_run -p "$SLOW" -s $KEY --main-engine engine-under-test
 for _ in $(seq 300); do sleeping && break; sleep 0.1; done

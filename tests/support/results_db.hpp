@@ -9,13 +9,14 @@
 
 namespace test {
 
-inline const std::string results_org = "00000000-0000-4000-8000-000000000001";
+inline const std::string results_org = "org_demo";
 
 // The organization every test benchmark belongs to (tenant and user ids reuse it).
 inline void seed_results_org(const std::string& url) {
   pqxx::connection c(url);
   pqxx::work w(c);
-  w.exec("INSERT INTO organizations VALUES ('" + results_org + "', 'o')");
+  w.exec("INSERT INTO tenants (id, name) VALUES ('tnt_results', 't')");
+  w.exec("INSERT INTO organizations (id, tenant_id, name) VALUES ('" + results_org + "', 'tnt_results', 'o')");
   w.commit();
 }
 

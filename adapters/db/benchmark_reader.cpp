@@ -1,0 +1,164 @@
+#include "adapters/db/benchmark_reader.hpp"
+
+#include <pqxx/pqxx>
+
+#include <cctype>
+
+#include "adapters/db/database.hpp"
+
+namespace runner {
+namespace {
+
+std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : std::string(f.c_str()); }
+
+bool hex_prefix(const std::string& s) {
+  if (s.size() < 4 || s.size() > 36) return false;
+  for (char c : s)
+    if (!std::isxdigit(static_cast<unsigned char>(c)) && c != '-') return false;
+  return true;
+}
+
+constexpr const char* benchmark_columns =
+    "id::text, organization_id, tenant_id, user_id, status, started_at::text, coalesce(finished_at::text, ''), "
+    "options::text, runner_version, coalesce(scenarios_commit, ''), coalesce(rescored_from::text, '')";
+
+BenchmarkRecord benchmark_of(const pqxx::row& r) {
+  BenchmarkRecord b;
+  b.id = text(r[0]);
+  b.organization_id = text(r[1]);
+  b.tenant_id = text(r[2]);
+  b.user_id = text(r[3]);
+  b.status = text(r[4]);
+  b.started_at = text(r[5]);
+  b.finished_at = text(r[6]);
+  b.options_json = text(r[7]);
+  b.runner_version = text(r[8]);
+  b.scenarios_commit = text(r[9]);
+  b.rescored_from = text(r[10]);
+  return b;
+}
+
+}  // namespace
+
+BenchmarkLookup find_benchmark(const std::string& url, const std::string& spec) {
+  BenchmarkLookup out;
+  auto conn = connect_database(url);
+  try {
+    pqxx::read_transaction t(*conn);
+    pqxx::result r;
+    if (spec == "latest") {
+      r = t.exec(std::string("SELECT ") + benchmark_columns + " FROM benchmarks ORDER BY started_at DESC LIMIT 1");
+      if (r.empty()) out.error = "no benchmark is stored yet";
+    } else if (hex_prefix(spec)) {
+      std::string lower = spec;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r = t.exec_params(std::string("SELECT ") + benchmark_columns +
+                            " FROM benchmarks WHERE id::text LIKE $1 || '%' ORDER BY started_at DESC LIMIT 2",
+                        lower);
+      if (r.empty()) out.error = "no benchmark ID starts with '" + spec + "'";
+      if (r.size() > 1) out.error = "'" + spec + "' is the start of several benchmark IDs; give more of it";
+    } else {
+      out.error = "'" + spec + "' is not a benchmark ID, an ID prefix of at least 4 hex digits, or latest";
+    }
+    if (out.error.empty()) out.benchmark = benchmark_of(r[0]);
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+  return out;
+}
+
+std::vector<ScenarioReport> read_reports(const std::string& url, const std::string& benchmark_id) {
+  std::vector<ScenarioReport> out;
+  auto conn = connect_database(url);
+  try {
+    pqxx::read_transaction t(*conn);
+    for (const auto& row : t.exec_params(
+             "SELECT benchmark_id::text, scenario_key, scenario_title, tags::text, iteration, mode, gateway, status, "
+             "coalesce(error_kind, ''), coalesce(error_message, ''), compliance_score, rules::text, validate_playbook, "
+             "coalesce(ticket_id, ''), coalesce(job_id, ''), coalesce(resolution_status, ''), task_count, "
+             "host_ids::text, agent_ids::text, tokens::text, phases::text, coalesce(log_path, ''), started_at::text, "
+             "finished_at::text, duration_ms, coalesce(trajectory::text, '') FROM scenario_reports "
+             "WHERE benchmark_id = $1::uuid ORDER BY scenario_key, iteration",
+             benchmark_id)) {
+      ScenarioReport r;
+      r.benchmark_id = text(row[0]);
+      r.scenario_key = text(row[1]);
+      r.scenario_title = text(row[2]);
+      r.tags_json = text(row[3]);
+      r.iteration = row[4].as<int>();
+      r.mode = text(row[5]);
+      r.gateway = text(row[6]);
+      r.status = parse_iteration_status(text(row[7])).value_or(IterationStatus::error);
+      r.error_kind = text(row[8]);
+      r.error_message = text(row[9]);
+      if (!row[10].is_null()) r.compliance_score = row[10].as<double>();
+      r.rules_json = text(row[11]);
+      r.validate_playbook = text(row[12]);
+      r.ticket_id = text(row[13]);
+      r.job_id = text(row[14]);
+      r.resolution_status = text(row[15]);
+      if (!row[16].is_null()) r.task_count = row[16].as<int>();
+      r.host_ids_json = text(row[17]);
+      r.agent_ids_json = text(row[18]);
+      r.tokens_json = text(row[19]);
+      r.phases_json = text(row[20]);
+      r.log_path = text(row[21]);
+      r.started_at = text(row[22]);
+      r.finished_at = text(row[23]);
+      r.duration_ms = row[24].as<std::int64_t>();
+      r.trajectory_json = text(row[25]);
+      out.push_back(std::move(r));
+    }
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+  return out;
+}
+
+std::vector<BenchmarkRecord> benchmarks_older_than(const std::string& url, long long seconds) {
+  std::vector<BenchmarkRecord> out;
+  auto conn = connect_database(url);
+  try {
+    pqxx::read_transaction t(*conn);
+    for (const auto& row : t.exec_params(std::string("SELECT ") + benchmark_columns +
+                                             " FROM benchmarks WHERE started_at < now() - $1 * interval '1 second' "
+                                             "ORDER BY started_at",
+                                         seconds))
+      out.push_back(benchmark_of(row));
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+  return out;
+}
+
+std::size_t report_count(const std::string& url, const std::string& benchmark_id) {
+  auto conn = connect_database(url);
+  try {
+    pqxx::read_transaction t(*conn);
+    return t.exec_params("SELECT count(*) FROM scenario_reports WHERE benchmark_id = $1::uuid", benchmark_id)[0][0]
+        .as<std::size_t>();
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+}
+
+std::size_t delete_benchmarks(const std::string& url, const std::vector<std::string>& ids) {
+  if (ids.empty()) return 0;
+  auto conn = connect_database(url);
+  try {
+    pqxx::work w(*conn);
+    std::string array = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + ids[i];  // UUIDs: no quoting needed
+    array += "}";
+    const auto reports =
+        w.exec_params("SELECT count(*) FROM scenario_reports WHERE benchmark_id = ANY($1::uuid[])", array)[0][0]
+            .as<std::size_t>();
+    w.exec_params("DELETE FROM benchmarks WHERE id = ANY($1::uuid[])", array);
+    w.commit();
+    return reports;
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+}
+
+}  // namespace runner

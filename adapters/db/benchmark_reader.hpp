@@ -1,0 +1,35 @@
+#pragma once
+// Reads stored benchmarks back: finding one by what a user types (an ID, a unique ID
+// prefix, `latest`), and its reports with everything a report holds (the trajectory
+// included), for `validate --benchmark` and `flush`.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "messages/report.hpp"
+
+namespace runner {
+
+struct BenchmarkLookup {
+  std::optional<BenchmarkRecord> benchmark;  // set when exactly one matched
+  std::string error;                         // otherwise: why, naming what was typed
+};
+
+// `spec`: a full benchmark ID, a prefix of at least 4 hex digits that only one
+// benchmark's ID starts with, or `latest` (the newest by start). Throws DbError.
+BenchmarkLookup find_benchmark(const std::string& url, const std::string& spec);
+
+// Benchmarks started more than `seconds` ago, oldest first. Throws DbError.
+std::vector<BenchmarkRecord> benchmarks_older_than(const std::string& url, long long seconds);
+
+// How many reports each benchmark has (absent: none). Throws DbError.
+std::size_t report_count(const std::string& url, const std::string& benchmark_id);
+
+// Deletes the benchmarks and (cascading) their reports in one transaction; a re-score
+// of one keeps its rows and loses only the link. Returns the reports deleted.
+std::size_t delete_benchmarks(const std::string& url, const std::vector<std::string>& ids);
+
+// The benchmark's reports, by scenario key then iteration. Throws DbError.
+std::vector<ScenarioReport> read_reports(const std::string& url, const std::string& benchmark_id);
+
+}  // namespace runner

@@ -1,0 +1,124 @@
+#include "app/commands/flush_command.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "adapters/db/benchmark_reader.hpp"
+#include "adapters/db/db_error.hpp"
+#include "adapters/db/platform_store.hpp"
+#include "adapters/env/state_dir.hpp"
+#include "app/commands/command_support.hpp"
+#include "messages/exit_codes.hpp"
+
+namespace fs = std::filesystem;
+
+namespace runner {
+namespace {
+
+struct Doomed {
+  BenchmarkRecord bench;
+  std::size_t reports = 0;
+  std::vector<fs::path> files;  // the run's log folder, its spool streams
+};
+
+// What of a benchmark lives outside the database: its run logs and spooled lines.
+std::vector<fs::path> files_of(const std::string& id, const std::string& spool_dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  const fs::path runs = fs::path(runner_state_dir()) / "runs" / id;
+  if (fs::exists(runs, ec)) out.push_back(runs);
+  for (const char* ext : {".jsonl", ".rejected"})
+    if (fs::path p = fs::path(spool_dir) / (id + ext); fs::exists(p, ec)) out.push_back(p);
+  return out;
+}
+
+bool confirmed(std::size_t n) {
+  std::cerr << "delete " << n << " benchmark(s) and everything listed above? [y/N] " << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+}  // namespace
+
+int run_flush_command(const FlushOptions& opts) {
+  Config cfg = load_command_config(opts.common);
+  if (!cfg.has("DATABASE_URL")) {
+    spdlog::error("flush needs DATABASE_URL (the benchmarks are found and deleted there)");
+    return exit_code::usage;
+  }
+  const std::string url = cfg.get("DATABASE_URL");
+  const std::string spool = spool_dir_for(opts.spool_dir, url);
+  try {
+    std::vector<BenchmarkRecord> found;
+    if (opts.older_than_s) {
+      found = benchmarks_older_than(url, *opts.older_than_s);
+    } else {
+      std::set<std::string> seen;
+      for (const auto& spec : opts.benchmarks) {
+        BenchmarkLookup l = find_benchmark(url, spec);
+        if (!l.benchmark) {
+          spdlog::error("--benchmark: {}", l.error);
+          return exit_code::usage;
+        }
+        if (seen.insert(l.benchmark->id).second) found.push_back(*l.benchmark);
+      }
+    }
+    // A live run keeps its rows: deleting them under it would lose its reports.
+    PlatformStore store(url);
+    std::vector<Doomed> doomed;
+    for (const auto& b : found) {
+      if (b.status == "running" && store.run_alive(b.id)) {
+        spdlog::warn("benchmark {} is still running: left alone", b.id);
+        continue;
+      }
+      doomed.push_back({b, report_count(url, b.id), files_of(b.id, spool)});
+    }
+    if (doomed.empty()) {
+      spdlog::info("flush: nothing to delete");
+      return found.empty() || opts.benchmarks.empty() ? exit_code::success : exit_code::usage;
+    }
+    for (const auto& d : doomed) {
+      spdlog::info("benchmark {} ({}, {}): {} report(s)", d.bench.id, d.bench.started_at, d.bench.status, d.reports);
+      for (const auto& f : d.files) spdlog::info("  {}", f.string());
+    }
+    if (opts.dry_run) {
+      spdlog::info("flush: --dry-run, nothing deleted");
+      return exit_code::success;
+    }
+    if (!opts.yes) {
+      if (!::isatty(STDIN_FILENO)) {
+        spdlog::error("flush: stdin is not a terminal to ask on; pass --yes to delete without asking");
+        return exit_code::usage;
+      }
+      if (!confirmed(doomed.size())) {
+        spdlog::info("flush: nothing deleted");
+        return exit_code::success;
+      }
+    }
+    // A dead run's agent overrides are put back before its benchmark goes.
+    store.repair_overrides();
+    std::vector<std::string> ids;
+    for (const auto& d : doomed) ids.push_back(d.bench.id);
+    const std::size_t reports = delete_benchmarks(url, ids);
+    std::size_t files = 0;
+    for (const auto& d : doomed)
+      for (const auto& f : d.files) {
+        std::error_code ec;
+        files += fs::remove_all(f, ec) > 0;
+        if (ec) spdlog::warn("could not delete {}: {}", f.string(), ec.message());
+      }
+    spdlog::info("flush: deleted {} benchmark(s), {} report(s), {} file(s) or folder(s)", ids.size(), reports, files);
+    return exit_code::success;
+  } catch (const DbError& e) {
+    spdlog::error("{}", e.what());
+    return exit_code::preflight;
+  }
+}
+
+}  // namespace runner

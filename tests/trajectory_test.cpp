@@ -1,0 +1,103 @@
+// The trajectory kept with each report: the engine's job as it was returned, capped
+// without ever splitting a character, and read back as the snapshot the rules see.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/engine/engine_api.hpp"
+#include "adapters/text/utf8.hpp"
+#include "core/trajectory.hpp"
+
+using namespace runner;
+
+namespace {
+
+JobSnapshot sample_job(const std::string& output) {
+  JobSnapshot j;
+  j.id = "job_1";
+  j.ticket_id = "tkt_1";
+  j.status = "completed";
+  j.resolution_status = "success";
+  j.tokens = {100, 20, 120, {}};
+  TaskSnapshot t;
+  t.id = "tsk_1";
+  t.agent_id = "agt_demo01";
+  t.host_id = "hst_demo01";
+  t.status = "completed";
+  t.summary = "restarted nginx";
+  t.executed_commands = {"systemctl restart nginx", "journalctl -u nginx"};
+  t.agent_messages = {output};
+  j.tasks.push_back(t);
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("trajectory: the job is kept as the engine returned it and reads back as the same snapshot", "[trajectory]") {
+  JobSnapshot job = sample_job("all good");
+  const std::string body = engine_api::job_json(job);
+  const std::string t = trajectory_json({"runner", body, &job, ""});
+  auto doc = nlohmann::json::parse(t);
+  CHECK(doc["gateway"] == "runner");
+  CHECK(doc["job"] == nlohmann::json::parse(body));
+  CHECK_FALSE(doc.contains("truncated"));
+  CHECK_FALSE(doc.contains("ticket"));
+  auto back = trajectory_job(t);
+  REQUIRE(back);
+  CHECK(back->tasks.size() == 1);
+  CHECK(back->tasks[0].executed_commands == job.tasks[0].executed_commands);
+  CHECK(back->resolution_status == "success");
+  CHECK_FALSE(back->has_ticket);
+  // Nothing read, nothing kept.
+  CHECK(trajectory_json({"runner", "", nullptr, ""}).empty());
+}
+
+TEST_CASE("trajectory: the ServiceNow ticket's state, summary, journal and record are kept", "[trajectory]") {
+  JobSnapshot job = sample_job("ok");
+  job.has_ticket = true;
+  job.ticket_state = "Resolved";
+  job.gateway_summary = "fixed by 2501";
+  job.gateway_messages = {"plan: restart", "done"};
+  const std::string t =
+      trajectory_json({"servicenow", engine_api::job_json(job), &job, R"({"incident":{"number":"INC0010001"}})"});
+  auto doc = nlohmann::json::parse(t);
+  CHECK(doc["ticket"]["record"]["incident"]["number"] == "INC0010001");
+  auto back = trajectory_job(t);
+  REQUIRE(back);
+  CHECK(back->has_ticket);
+  CHECK(back->ticket_state == "Resolved");
+  CHECK(back->gateway_summary == "fixed by 2501");
+  CHECK(back->gateway_messages == job.gateway_messages);
+}
+
+TEST_CASE("trajectory: a runaway output is cut to fit the cap, at a character boundary, and the cut is recorded", "[trajectory]") {
+  std::string huge;
+  while (huge.size() < 300'000) huge += "é€😀x";  // 2-, 3- and 4-byte characters
+  JobSnapshot job = sample_job(huge);
+  const std::string body = engine_api::job_json(job);
+  const std::string t = trajectory_json({"runner", body, &job, ""}, 64 * 1024);
+  CHECK(t.size() <= 64 * 1024);
+  CHECK(utf8_valid(t));
+  auto doc = nlohmann::json::parse(t);  // still one valid document
+  CHECK(doc["truncated"]["original_bytes"].get<std::size_t>() > 300'000);
+  CHECK(doc["truncated"]["strings_cut"].get<int>() >= 1);
+  const std::string kept = doc["job"]["tasks"][0]["agent_messages"][0];
+  CHECK(kept.size() < huge.size());
+  CHECK(utf8_valid(kept));
+  CHECK(huge.rfind(kept.substr(0, kept.size() - 3), 0) == 0);  // a prefix of the original, then "..."
+  // The short fields survive whole: the commands are still there for an audit.
+  CHECK(doc["job"]["tasks"][0]["executed_commands"][0] == "systemctl restart nginx");
+  // And the rules still read it.
+  auto back = trajectory_job(t);
+  REQUIRE(back);
+  CHECK(back->tasks[0].executed_commands.size() == 2);
+}
+
+TEST_CASE("trajectory: a body that is not JSON is kept as text, never dropped", "[trajectory]") {
+  JobSnapshot job;
+  const std::string t = trajectory_json({"runner", "<html>bad gateway\xff</html>", &job, ""});
+  auto doc = nlohmann::json::parse(t);
+  CHECK(doc["job"].is_string());
+  CHECK(utf8_valid(t));
+  CHECK_FALSE(trajectory_job(t));  // no job to re-score
+}
