@@ -15,6 +15,8 @@
 #include "actors/system_config.hpp"
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/http/retry_policy.hpp"
+#include "adapters/log/redactor.hpp"
+#include "core/chaos.hpp"
 #include "core/guards.hpp"
 #include "core/trajectory.hpp"
 #include "adapters/text/utf8.hpp"
@@ -63,6 +65,8 @@ struct poller_state {
   std::optional<runner_errc> failure;
   std::string failure_message;
   std::string job_body;  // the engine's last job answer, for the trajectory
+  std::optional<ChaosProbe> chaos;                 // `chaos` runs only
+  std::chrono::steady_clock::time_point began;     // the execute's start, for chaos times
   std::uint32_t interval_ms = 0;  // current poll interval
   bool ended = false;       // the execute is over; the strategy concludes
   bool cancelling = false;  // the job's cancel is on its way
@@ -153,13 +157,16 @@ void Host::concluded() {
   auto& st = self_->state;
   if (st.replied) return;
   st.replied = true;
+  // Redacted before the cap cuts anything: a secret cut in half would no longer match.
+  const Redactor& redactor = global_redactor();
   st.outcome.trajectory_json =
-      trajectory_json({st.settings.gateway == GatewayKind::servicenow ? "servicenow" : "runner", st.job_body,
-                       &st.outcome.job, st.outcome.ticket_record_json});
+      trajectory_json({st.settings.gateway == GatewayKind::servicenow ? "servicenow" : "runner",
+                       redactor.redact(st.job_body), &st.outcome.job, redactor.redact(st.outcome.ticket_record_json)});
   st.outcome.ticket_record_json.clear();  // folded into the trajectory
+  if (st.chaos) st.outcome.chaos_json = st.chaos->json(st.outcome.job);
   if (st.failure)
     st.promise.deliver(caf::make_error(*st.failure, st.failure_message, st.outcome.ticket_id, st.outcome.job_id,
-                                       st.outcome.trajectory_json));
+                                       st.outcome.trajectory_json, st.outcome.chaos_json));
   else
     st.promise.deliver(st.outcome);
   self_->quit();
@@ -227,6 +234,23 @@ void schedule_poll(poller_pointer self) {
   st.interval_ms = std::min<std::uint32_t>(st.interval_ms * 3 / 2 + 1, st.request.poll_max_ms);
 }
 
+// `chaos`: after the kill every read is measured; before it, the first read with a
+// task in progress fires it (once).
+void chaos_look(poller_pointer self, const JobSnapshot& job) {
+  auto& st = self->state;
+  const auto ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st.began).count());
+  if (st.chaos->fired()) return st.chaos->observed(job, ms);
+  if (!st.chaos->due(job)) return;
+  st.chaos->killed(job, ms, "sent");
+  spdlog::info("chaos: killing the engine in job {} ({} ms after the ticket)", job.id, ms);
+  st.host->ask(engine_api::kill_engine(endpoint(self), st.settings.chaos_kill_url), [self](const HttpResponse& r) {
+    self->state.chaos->kill_answered(r.status >= 200 && r.status < 300
+                                         ? "ok"
+                                         : r.status ? "HTTP " + std::to_string(r.status) : "no answer: " + r.error);
+  });
+}
+
 void poll_job(poller_pointer self) {
   auto& st = self->state;
   st.host->ask(engine_api::get_job(endpoint(self), st.outcome.job_id), [self](const HttpResponse& r) {
@@ -237,6 +261,7 @@ void poll_job(poller_pointer self) {
     if (!job->known_status())
       return st.host->fail("the engine returned job status '" + utf8_truncate(printable(job->status), 60) +
                            "', which the contract does not know (queued, in_progress, completed, failed, cancelled)");
+    if (st.chaos) chaos_look(self, *job);
     st.outcome.job = std::move(*job);
     st.job_body = r.body;
     if (auto v = guard_violation(st.request.allowed_agents, st.request.allowed_hosts, st.outcome.job); !v.empty()) {
@@ -265,6 +290,8 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
         auto& st = self->state;
         st.request = std::move(req);
         st.interval_ms = std::max<std::uint32_t>(st.request.poll_initial_ms, 1);
+        st.began = std::chrono::steady_clock::now();
+        if (st.settings.chaos) st.chaos.emplace();
         st.promise = self->make_response_promise<ExecuteOutcome>();
         self->delayed_send(self, std::chrono::milliseconds(st.request.timeout_ms), deadline_atom::value);
         st.gateway->create(*st.host);

@@ -21,6 +21,8 @@ struct PollerSettings {
   GatewayKind gateway = GatewayKind::runner;
   std::string servicenow_url, servicenow_username, servicenow_password;
   std::string assignment_group, caller_id;
+  bool chaos = false;          // kill the engine in the job's first task, measure the rest
+  std::string chaos_kill_url;  // "" = the engine's admin restart endpoint
 
   // Settings of a run's pollers: its gateway, engine and ServiceNow instance.
   static PollerSettings of_run(const RunSettings& run) {
@@ -31,6 +33,8 @@ struct PollerSettings {
     s.servicenow_password = run.servicenow_password;
     s.assignment_group = run.servicenow_assignment_group;
     s.caller_id = run.servicenow_caller_id;
+    s.chaos = run.chaos;
+    s.chaos_kill_url = run.chaos_kill_url;
     return s;
   }
 

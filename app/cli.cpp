@@ -110,28 +110,37 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   RunOptions& r = cmd.run;
   std::string iter_raw = "1", mode_raw = "host", gateway_raw = "runner";
   std::optional<std::string> cap_raw;
+  // `run` and `chaos` take the same options; chaos adds how the engine is killed.
+  auto add_run_options = [&](CLI::App* sub) {
+    sub->add_option("-s,--scenarios", r.scenarios, "Scenario keys, tags or key globs, comma-separated (required)");
+    add_common(sub, r.common);
+    sub->add_option("-m,--mode", mode_raw, "Execution mode: host | incus | lima (default: host)");
+    sub->add_option("-g,--gateway", gateway_raw, "Gateway for tickets: runner | servicenow (default: runner)");
+    sub->add_option("-i,--iter", iter_raw, "Iterations per scenario (default: 1)");
+    sub->add_option("--vm-templates-path", r.vm_templates_path, "VM templates folder (incus/lima modes)");
+    sub->add_option("--main-engine", r.main_engine, "Override the main engine of every agent in this run");
+    sub->add_option("--secondary-engine", r.secondary_engine, "Override the secondary engine of every agent");
+    sub->add_option("--specialty", r.specialty, "Override the specialty of every agent in this run");
+    sub->add_option("--gateway-engine", r.gateway_engine, "Override the tenant llm_model for runner-gateway tickets");
+    sub->add_option("--gateway-multimodal-engine", r.gateway_multimodal_engine,
+                    "Override the tenant multimodal_llm_model for runner-gateway tickets");
+    sub->add_flag("--parallel", r.parallel, "Run scenarios concurrently within the RAM budget (incus/lima only)");
+    sub->add_option("--parallel-ram-cap", cap_raw, "Cap of the parallel RAM budget in GB (requires --parallel)");
+    sub->add_flag("--fail-on-error", r.fail_on_error, "Exit 1 when any scenario-iteration did not pass");
+    sub->add_flag("--fail-if-host-busy", r.fail_if_host_busy,
+                  "Host mode: an iteration whose host another runner holds errors at once instead of waiting for it");
+    sub->add_flag("--check", r.check, "Run the pre-flight checks only, then exit");
+    sub->add_option("--spool-dir", r.spool_dir,
+                    "Where reports wait while the database is unreachable (default: $XDG_STATE_HOME/2501-runner/spool)");
+  };
   CLI::App* run = app.add_subcommand("run", "Run scenarios and report the benchmark (alias: start)");
   run->alias("start");
-  run->add_option("-s,--scenarios", r.scenarios, "Scenario keys, tags or key globs, comma-separated (required)");
-  add_common(run, r.common);
-  run->add_option("-m,--mode", mode_raw, "Execution mode: host | incus | lima (default: host)");
-  run->add_option("-g,--gateway", gateway_raw, "Gateway for tickets: runner | servicenow (default: runner)");
-  run->add_option("-i,--iter", iter_raw, "Iterations per scenario (default: 1)");
-  run->add_option("--vm-templates-path", r.vm_templates_path, "VM templates folder (incus/lima modes)");
-  run->add_option("--main-engine", r.main_engine, "Override the main engine of every agent in this run");
-  run->add_option("--secondary-engine", r.secondary_engine, "Override the secondary engine of every agent");
-  run->add_option("--specialty", r.specialty, "Override the specialty of every agent in this run");
-  run->add_option("--gateway-engine", r.gateway_engine, "Override the tenant llm_model for runner-gateway tickets");
-  run->add_option("--gateway-multimodal-engine", r.gateway_multimodal_engine,
-                  "Override the tenant multimodal_llm_model for runner-gateway tickets");
-  run->add_flag("--parallel", r.parallel, "Run scenarios concurrently within the RAM budget (incus/lima only)");
-  run->add_option("--parallel-ram-cap", cap_raw, "Cap of the parallel RAM budget in GB (requires --parallel)");
-  run->add_flag("--fail-on-error", r.fail_on_error, "Exit 1 when any scenario-iteration did not pass");
-  run->add_flag("--fail-if-host-busy", r.fail_if_host_busy,
-                "Host mode: an iteration whose host another runner holds errors at once instead of waiting for it");
-  run->add_flag("--check", r.check, "Run the pre-flight checks only, then exit");
-  run->add_option("--spool-dir", r.spool_dir,
-                  "Where reports wait while the database is unreachable (default: $XDG_STATE_HOME/2501-runner/spool)");
+  add_run_options(run);
+  CLI::App* chaos = app.add_subcommand(
+      "chaos", "Run scenarios as `run` does, killing the engine in each job's first task; measure the recovery");
+  add_run_options(chaos);
+  chaos->add_option("--kill-url", r.kill_url,
+                    "POST here to kill the engine (default: ENGINE_API_URL/api/v1/admin/restart)");
 
   ListOptions& l = cmd.list;
   CLI::App* list = app.add_subcommand("list", "List the scenarios a selection resolves to");
@@ -218,8 +227,9 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
           x.mode = parse_run_mode(sb_mode_raw);
         }
       }
-    } else if (run->parsed()) {
+    } else if (run->parsed() || chaos->parsed()) {
       cmd.kind = Command::Kind::run;
+      r.chaos = chaos->parsed();
       check_run(r, mode_raw, gateway_raw, iter_raw, cap_raw);
     } else if (validate->parsed()) {
       cmd.kind = Command::Kind::validate;

@@ -33,6 +33,8 @@ struct RunOptions {
   bool fail_if_host_busy = false;    // host mode: another runner's iteration holds a host
   bool check = false;                // pre-flight only
   std::optional<std::string> spool_dir;  // where reports wait while the database is away
+  bool chaos = false;                // `chaos`: kill the engine in each job's first task
+  std::optional<std::string> kill_url;  // chaos: POST here ("" = the engine's admin restart)
 };
 
 struct ListOptions {

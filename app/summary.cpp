@@ -1,5 +1,6 @@
 #include "app/summary.hpp"
 
+#include <nlohmann/json.hpp>
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
@@ -76,6 +77,32 @@ bool has_failed_check(const ScenarioReport& r) {
   return false;
 }
 
+// `chaos`: what the platform did after each kill (docs/chaos.md).
+void print_chaos(const std::vector<ScenarioReport>& reports) {
+  std::vector<std::vector<std::string>> rows = {
+      {"SCENARIO", "IT", "KILL", "RECOVERED", "NEXT PROGRESS", "LOST TASKS", "DONE TWICE", "FINAL"}};
+  std::size_t killed = 0, recovered = 0;
+  for (const auto& r : reports) {
+    if (r.chaos_json.empty()) continue;
+    auto c = nlohmann::json::parse(r.chaos_json, nullptr, false);
+    if (!c.is_object()) continue;
+    const bool was_killed = c.value("killed", false), ok = c.value("recovered", false);
+    killed += was_killed;
+    recovered += was_killed && ok;
+    const auto& p = c["time_to_progress_ms"];
+    rows.push_back({r.scenario_key, std::to_string(r.iteration),
+                    c.contains("kill") ? c.value("kill", "") : "not fired", was_killed ? (ok ? "yes" : "no") : "-",
+                    p.is_number() ? seconds(p.get<std::int64_t>()) : "-",
+                    c.contains("lost_tasks") ? std::to_string(c["lost_tasks"].size()) : "-",
+                    c.contains("duplicate_tasks") ? std::to_string(c["duplicate_tasks"].size()) : "-",
+                    c.value("final_status", "-")});
+  }
+  if (rows.size() == 1) return;
+  spdlog::info("");
+  spdlog::info("chaos: the engine was killed in {} job(s); {} recovered (completed after the kill)", killed, recovered);
+  print_table(rows);
+}
+
 double percentile(std::vector<std::int64_t> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -150,6 +177,7 @@ void print_summary(const std::vector<ScenarioReport>& reports, int iterations, i
     spdlog::info("per scenario over {} iterations (k = iterations run):", iterations);
     print_table(stats);
   }
+  print_chaos(reports);
   spdlog::info("");
   spdlog::info("{} passed, {} failed, {} error(s) of {} scenario-iteration(s)", passed, failed, errors, reports.size());
 }

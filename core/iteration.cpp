@@ -204,6 +204,7 @@ void record_verdict(ScenarioReport& r, const ExecuteOutcome& outcome, const Judg
   r.rules_json = j.rules_json;
   r.compliance_score = j.compliance;
   r.trajectory_json = outcome.trajectory_json;
+  r.chaos_json = outcome.chaos_json;
   bool passed = j.passed;
   std::string why = j.failure;
   if (!validate_error.empty()) {

@@ -27,6 +27,10 @@ struct RunSettings {
   std::uint32_t poll_initial_ms = 1'000;
   std::uint32_t poll_max_ms = 10'000;
   std::uint32_t http_timeout_ms = 15'000;
+  // `chaos`: kill the engine in each job's first task (core/chaos.hpp) through this
+  // URL ("" = the engine's /api/v1/admin/restart).
+  bool chaos = false;
+  std::string chaos_kill_url;
   bool fail_if_host_busy = false;    // host mode: error instead of waiting for a host another runner holds
   bool detach_workers = true;        // false in deterministic actor tests
   std::string crash_scenario_key;    // test hook (RUNNER_TEST_CRASH_SCENARIO): throw in that scenario

@@ -20,7 +20,7 @@ struct ExecuteRequest {
 // The job reached a terminal state, or a guard stopped it (the verdict is then
 // `failed`). A gateway failure, the timeout and an interrupt are reply errors
 // (runner_errc gateway | timeout | interrupted) whose context is
-// (message, ticket id, job id, trajectory).
+// (message, ticket id, job id, trajectory, chaos).
 struct ExecuteOutcome {
   std::string ticket_id, job_id;
   JobSnapshot job;            // the last snapshot read
@@ -33,6 +33,9 @@ struct ExecuteOutcome {
   // What the agent did, for the report (core/trajectory.hpp); built by the poller at
   // the end. A failed execute carries it as the error's fourth context field.
   std::string trajectory_json;
+  // `chaos` only: the chaos section of the report (core/chaos.hpp); the error's fifth
+  // context field when the execute failed.
+  std::string chaos_json;
 };
 
 }  // namespace runner

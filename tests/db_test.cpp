@@ -129,7 +129,7 @@ TEST_CASE("db: pre-flight names each wrong ID", "[db]") {
   p = check_identities(db.url(), "", tenant, "usr demo");
   REQUIRE(p.size() == 2);
   CHECK(p[0] == "ORG_ID '' is empty");
-  CHECK(p[1] == "USER_ID 'usr demo' contains whitespace or a control character");
+  CHECK(p[1] == "USER_ID 'usr demo' contains whitespace, a control or an invisible character");
   p = check_identities(db.url(), org, std::string(129, 't'), user);
   REQUIRE(p.size() == 1);
   CHECK(p[0] == "TENANT_ID '" + std::string(129, 't') + "' is longer than 128 characters");
@@ -172,8 +172,11 @@ TEST_CASE("db: migration 0006 carries a database of the UUID schema over to text
   CHECK(db.query("SELECT tenant_id FROM organizations WHERE id = '" + o2 + "'") == o2);  // a tenant of its own
   CHECK(db.query("SELECT name FROM tenants WHERE id = '" + o2 + "'") == "orphan");
   CHECK(db.query("SELECT organization_id FROM users WHERE id = '" + u1 + "'") == o1);
-  CHECK(db.query("SELECT organization_id FROM hosts WHERE id = '" + h1 + "'") == o1);
-  CHECK(db.query("SELECT organization_id || ' ' || host_id FROM agents WHERE id = '" + a1 + "'") == o1 + " " + h1);
+  // t2 shared o1 with t1: it gets an organization of its own (its id), and its rows go there,
+  // so t1's and t2's hosts never merge.
+  CHECK(db.query("SELECT tenant_id || ' ' || name FROM organizations WHERE id = '" + t2 + "'") == t2 + " one");
+  CHECK(db.query("SELECT organization_id FROM hosts WHERE id = '" + h1 + "'") == t2);
+  CHECK(db.query("SELECT organization_id || ' ' || host_id FROM agents WHERE id = '" + a1 + "'") == t2 + " " + h1);
   CHECK(db.query("SELECT agent_id FROM agent_overrides") == a1);
   CHECK(db.query("SELECT organization_id || tenant_id || user_id FROM benchmarks") == o1 + t1 + u1);
   CHECK(db.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'hosts' AND column_name = 'id'") ==
@@ -182,6 +185,9 @@ TEST_CASE("db: migration 0006 carries a database of the UUID schema over to text
   std::string upper = u1;
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   CHECK(check_identities(db.url(), o1, t1, upper).empty());
+  // t2's configuration now names its own organization.
+  db.query("INSERT INTO users (id, organization_id, email) VALUES ('usr_t2', '" + t2 + "', 'x')");
+  CHECK(check_identities(db.url(), t2, t2, "usr_t2").empty());
   // The keys hold: an agent's host cascades, a user needs an organization.
   db.query("DELETE FROM hosts WHERE id = '" + h1 + "'");
   CHECK(db.query("SELECT count(*) FROM agents") == "0");
@@ -198,9 +204,11 @@ TEST_CASE("db: platform IDs are 1 to 128 printable characters, counted as charac
   CHECK_FALSE(platform_id_problem(wide));
   CHECK(platform_id_problem(wide + "a") == "is longer than 128 characters");
   CHECK(platform_id_problem("") == "is empty");
-  CHECK(platform_id_problem("a\tb") == "contains whitespace or a control character");
-  CHECK(platform_id_problem("a\xc2\x85") == "contains whitespace or a control character");  // NEL (C1)
+  CHECK(platform_id_problem("a\tb") == "contains whitespace, a control or an invisible character");
+  CHECK(platform_id_problem("a\xc2\x85") == "contains whitespace, a control or an invisible character");  // NEL (C1)
   CHECK(platform_id_problem("\xff") == "is not valid UTF-8");
+  CHECK(platform_id_problem("org\xe2\x80\xa8x") == "contains whitespace, a control or an invisible character");  // U+2028
+  CHECK(platform_id_problem("\xef\xbb\xbforg") == "contains whitespace, a control or an invisible character");   // BOM
   CHECK(canonical_platform_id("6F9C1E2A-0000-4000-8000-0000000000AA") == "6f9c1e2a-0000-4000-8000-0000000000aa");
   CHECK(canonical_platform_id("HST_Web01") == "HST_Web01");  // not a UUID: case matters
 }
@@ -334,7 +342,7 @@ TEST_CASE("db: agent overrides are saved, restored, and repaired after a dead ru
   CHECK_FALSE(res.ok);
   CHECK(res.error == "host_id hst_dead not found among the hosts of organization " + org);
   missing.host_ids = {"hst dead"};
-  CHECK(PlatformStore(db.url()).resolve(missing).error == "host_id 'hst dead' contains whitespace or a control character");
+  CHECK(PlatformStore(db.url()).resolve(missing).error == "host_id 'hst dead' contains whitespace, a control or an invisible character");
   // The host and agent of another organization are not this run's.
   db.query("INSERT INTO hosts (id, organization_id, name) VALUES ('hst_other', '" + other_org + "', 'o')");
   missing.host_ids = {"hst_other"};

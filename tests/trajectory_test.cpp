@@ -101,3 +101,49 @@ TEST_CASE("trajectory: a body that is not JSON is kept as text, never dropped", 
   CHECK(utf8_valid(t));
   CHECK_FALSE(trajectory_job(t));  // no job to re-score
 }
+
+// --- chaos: the measuring half of the resilience test ------------------------------------
+
+#include "core/chaos.hpp"
+
+TEST_CASE("chaos: the kill is due once, in a task; progress, lost and doubled tasks are measured", "[trajectory][chaos]") {
+  ChaosProbe probe;
+  JobSnapshot job;
+  job.id = "job_1";
+  job.status = "in_progress";
+  CHECK_FALSE(probe.due(job));  // no task yet: nothing to kill it in
+  TaskSnapshot t;
+  t.id = "t1";
+  t.status = "in_progress";
+  t.description = "fix it";
+  job.tasks = {t};
+  REQUIRE(probe.due(job));
+  probe.killed(job, 800, "sent");
+  probe.kill_answered("ok");
+  CHECK_FALSE(probe.due(job));  // once
+  probe.observed(job, 1200);     // unchanged: no progress yet
+  JobSnapshot later = job;
+  later.tasks[0].status = "failed";
+  TaskSnapshot redo = t;
+  redo.id = "t2";
+  later.tasks.push_back(redo);
+  probe.observed(later, 2900);
+  later.status = "completed";
+  later.tasks[1].status = "completed";
+  probe.observed(later, 5000);  // the first progress counts, not this one
+  auto c = nlohmann::json::parse(probe.json(later));
+  CHECK(c["killed"] == true);
+  CHECK(c["recovered"] == true);
+  CHECK(c["time_to_progress_ms"] == 2100);
+  CHECK(c["lost_tasks"] == nlohmann::json{"t1"});
+  CHECK(c["duplicate_tasks"] == nlohmann::json{"t2"});
+
+  ChaosProbe never;
+  never.killed(job, 10, "sent");
+  never.kill_answered("HTTP 404");
+  auto n = nlohmann::json::parse(never.json(job));
+  CHECK(n["killed"] == false);
+  CHECK(n["recovered"] == false);
+  CHECK(n["time_to_progress_ms"].is_null());
+  CHECK(nlohmann::json::parse(ChaosProbe().json(job))["killed"] == false);
+}

@@ -47,7 +47,7 @@ BenchmarkLookup find_benchmark(const std::string& url, const std::string& spec) 
     pqxx::read_transaction t(*conn);
     pqxx::result r;
     if (spec == "latest") {
-      r = t.exec(std::string("SELECT ") + benchmark_columns + " FROM benchmarks ORDER BY started_at DESC LIMIT 1");
+      r = t.exec(std::string("SELECT ") + benchmark_columns + " FROM benchmarks WHERE NOT options ? 'rescored_from' ORDER BY started_at DESC LIMIT 1");
       if (r.empty()) out.error = "no benchmark is stored yet";
     } else if (hex_prefix(spec)) {
       std::string lower = spec;
@@ -67,7 +67,49 @@ BenchmarkLookup find_benchmark(const std::string& url, const std::string& spec) 
   return out;
 }
 
-std::vector<ScenarioReport> read_reports(const std::string& url, const std::string& benchmark_id) {
+std::map<std::string, std::vector<std::string>> stored_scenarios(const std::string& url, const std::string& benchmark_id) {
+  std::map<std::string, std::vector<std::string>> out;
+  auto conn = connect_database(url);
+  try {
+    pqxx::read_transaction t(*conn);
+    for (const auto& row : t.exec_params("SELECT DISTINCT scenario_key, t.tag FROM scenario_reports "
+                                         "LEFT JOIN LATERAL jsonb_array_elements_text(tags) t(tag) ON true "
+                                         "WHERE benchmark_id = $1::uuid",
+                                         benchmark_id)) {
+      auto& tags = out[text(row[0])];
+      if (!row[1].is_null()) tags.push_back(text(row[1]));
+    }
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+  return out;
+}
+
+std::vector<std::string> log_folders_of(const std::string& url, const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  if (ids.empty()) return out;
+  auto conn = connect_database(url);
+  try {
+    pqxx::read_transaction t(*conn);
+    const std::string array = pg_array(ids);
+    // A re-score's reports point at the logs of the run they re-judged: such a folder
+    // stays while any benchmark not being deleted points into it.
+    for (const auto& row : t.exec_params(
+             "SELECT DISTINCT regexp_replace(log_path, '/[^/]*$', '') AS dir FROM scenario_reports r "
+             "WHERE benchmark_id = ANY($1::uuid[]) AND log_path LIKE '/%/%' AND NOT EXISTS (SELECT 1 FROM "
+             "scenario_reports o WHERE o.benchmark_id <> ALL($1::uuid[]) AND "
+             "starts_with(o.log_path, regexp_replace(r.log_path, '/[^/]*$', '') || '/'))",
+             array))
+      out.push_back(text(row[0]));
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+  return out;
+}
+
+std::vector<ScenarioReport> read_reports(const std::string& url, const std::string& benchmark_id,
+                                         const std::vector<std::string>& keys) {
+  const std::string key_array = pg_array(keys);
   std::vector<ScenarioReport> out;
   auto conn = connect_database(url);
   try {
@@ -77,9 +119,10 @@ std::vector<ScenarioReport> read_reports(const std::string& url, const std::stri
              "coalesce(error_kind, ''), coalesce(error_message, ''), compliance_score, rules::text, validate_playbook, "
              "coalesce(ticket_id, ''), coalesce(job_id, ''), coalesce(resolution_status, ''), task_count, "
              "host_ids::text, agent_ids::text, tokens::text, phases::text, coalesce(log_path, ''), started_at::text, "
-             "finished_at::text, duration_ms, coalesce(trajectory::text, '') FROM scenario_reports "
-             "WHERE benchmark_id = $1::uuid ORDER BY scenario_key, iteration",
-             benchmark_id)) {
+             "finished_at::text, duration_ms, coalesce(trajectory::text, ''), coalesce(chaos::text, '') FROM scenario_reports "
+             "WHERE benchmark_id = $1::uuid AND ($2 = '{}' OR scenario_key = ANY($2::text[])) "
+             "ORDER BY scenario_key, iteration",
+             benchmark_id, key_array)) {
       ScenarioReport r;
       r.benchmark_id = text(row[0]);
       r.scenario_key = text(row[1]);
@@ -107,6 +150,7 @@ std::vector<ScenarioReport> read_reports(const std::string& url, const std::stri
       r.finished_at = text(row[23]);
       r.duration_ms = row[24].as<std::int64_t>();
       r.trajectory_json = text(row[25]);
+      r.chaos_json = text(row[26]);
       out.push_back(std::move(r));
     }
   } catch (const std::exception& e) {
@@ -147,9 +191,7 @@ std::size_t delete_benchmarks(const std::string& url, const std::vector<std::str
   auto conn = connect_database(url);
   try {
     pqxx::work w(*conn);
-    std::string array = "{";
-    for (std::size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + ids[i];  // UUIDs: no quoting needed
-    array += "}";
+    const std::string array = pg_array(ids);
     const auto reports =
         w.exec_params("SELECT count(*) FROM scenario_reports WHERE benchmark_id = ANY($1::uuid[])", array)[0][0]
             .as<std::size_t>();

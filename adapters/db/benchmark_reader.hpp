@@ -2,6 +2,7 @@
 // Reads stored benchmarks back: finding one by what a user types (an ID, a unique ID
 // prefix, `latest`), and its reports with everything a report holds (the trajectory
 // included), for `validate --benchmark` and `flush`.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,8 @@ struct BenchmarkLookup {
 };
 
 // `spec`: a full benchmark ID, a prefix of at least 4 hex digits that only one
-// benchmark's ID starts with, or `latest` (the newest by start). Throws DbError.
+// benchmark's ID starts with, or `latest` (the newest run by start; re-scores made by
+// `validate --write` are not runs and never `latest`). Throws DbError.
 BenchmarkLookup find_benchmark(const std::string& url, const std::string& spec);
 
 // Benchmarks started more than `seconds` ago, oldest first. Throws DbError.
@@ -29,7 +31,16 @@ std::size_t report_count(const std::string& url, const std::string& benchmark_id
 // of one keeps its rows and loses only the link. Returns the reports deleted.
 std::size_t delete_benchmarks(const std::string& url, const std::vector<std::string>& ids);
 
-// The benchmark's reports, by scenario key then iteration. Throws DbError.
-std::vector<ScenarioReport> read_reports(const std::string& url, const std::string& benchmark_id);
+// The scenario keys of a benchmark's reports with their tags (cheap: no trajectory).
+std::map<std::string, std::vector<std::string>> stored_scenarios(const std::string& url, const std::string& benchmark_id);
+
+// The benchmark's reports (only those of `keys` when given), by scenario key then
+// iteration. Throws DbError.
+std::vector<ScenarioReport> read_reports(const std::string& url, const std::string& benchmark_id,
+                                         const std::vector<std::string>& keys = {});
+
+// The folders holding the benchmarks' run logs (from their reports' log_path) that no
+// other benchmark's report points into. Throws DbError.
+std::vector<std::string> log_folders_of(const std::string& url, const std::vector<std::string>& benchmark_ids);
 
 }  // namespace runner

@@ -132,4 +132,18 @@ std::string describe_database(const std::string& url) {
   return (host.empty() ? "localhost" : host) + ":" + (port.empty() ? "5432" : port) + "/" + db;
 }
 
+// A PostgreSQL array literal; every element quoted, so any text id survives.
+std::string pg_array(const std::vector<std::string>& ids) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out += i ? ",\"" : "\"";
+    for (char c : ids[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 }  // namespace runner

@@ -7,6 +7,7 @@
 #include <memory>
 #include <pqxx/connection>
 #include <string>
+#include <vector>
 
 #include "adapters/db/db_error.hpp"
 
@@ -44,6 +45,10 @@ std::unique_ptr<pqxx::connection> connect_database(const std::string& url, int c
 
 // Turns a libpq/libpqxx failure text into a classified, redacted DbError.
 DbError classify_db_error(const std::string& message);
+
+// A PostgreSQL array literal ("{\"a\",\"b\"}"); every element quoted and escaped, so
+// any text (IDs, keys) survives as a bound parameter cast to text[] or uuid[].
+std::string pg_array(const std::vector<std::string>& items);
 
 // "host:port/dbname" of a connection string, for messages (no credentials).
 std::string describe_database(const std::string& url);

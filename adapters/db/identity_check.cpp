@@ -4,6 +4,7 @@
 
 #include "adapters/db/database.hpp"
 #include "adapters/db/platform_id.hpp"
+#include "adapters/text/utf8.hpp"
 
 namespace runner {
 
@@ -15,7 +16,7 @@ std::vector<std::string> check_identities(const std::string& url, const std::str
   std::vector<std::string> problems;
   for (auto [name, value] : {std::pair{"ORG_ID", &org_id}, std::pair{"TENANT_ID", &tenant_id},
                              std::pair{"USER_ID", &user_id}})
-    if (auto why = platform_id_problem(*value)) problems.push_back(std::string(name) + " '" + *value + "' " + *why);
+    if (auto why = platform_id_problem(*value)) problems.push_back(std::string(name) + " '" + printable(*value) + "' " + *why);
   if (!problems.empty()) return problems;
 
   auto conn = connect_database(url);

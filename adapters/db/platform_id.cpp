@@ -6,19 +6,30 @@
 
 namespace runner {
 
+namespace {
+
+// Whitespace, controls and invisible format characters: never part of an ID someone
+// meant to type (a copied ID with a no-break space or a byte-order mark is a mistake).
+bool invisible(char32_t c) {
+  return c <= 0x20 || (c >= 0x7F && c <= 0xA0) || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200F) ||
+         (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0xFEFF;
+}
+
+}  // namespace
+
 std::optional<std::string> platform_id_problem(std::string_view id) {
   if (id.empty()) return "is empty";
   if (!utf8_valid(id)) return "is not valid UTF-8";
   std::size_t chars = 0;
-  for (unsigned char c : id) {
-    if ((c & 0xC0) != 0x80) ++chars;  // count characters, not bytes
-    // ASCII whitespace and controls (C1 controls are two-byte sequences starting 0xC2 0x80-0x9F).
-    if (c <= 0x20 || c == 0x7F) return "contains whitespace or a control character";
+  for (std::size_t i = 0; i < id.size(); ++chars) {
+    // Decode one (valid) UTF-8 sequence.
+    const auto b = static_cast<unsigned char>(id[i]);
+    const std::size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t c = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
+    for (std::size_t k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(id[i + k]) & 0x3F);
+    if (invisible(c)) return "contains whitespace, a control or an invisible character";
+    i += n;
   }
-  for (std::size_t i = 0; i + 1 < id.size(); ++i)
-    if (static_cast<unsigned char>(id[i]) == 0xC2 && static_cast<unsigned char>(id[i + 1]) >= 0x80 &&
-        static_cast<unsigned char>(id[i + 1]) <= 0xA0)  // C1 controls and U+00A0 (no-break space)
-      return "contains whitespace or a control character";
   if (chars > max_platform_id_chars) return "is longer than " + std::to_string(max_platform_id_chars) + " characters";
   return std::nullopt;
 }

@@ -12,7 +12,7 @@ namespace runner {
 inline constexpr std::size_t max_platform_id_chars = 128;
 
 // Why `id` cannot be a platform ID ("is empty", "is longer than 128 characters",
-// "contains whitespace or a control character", "is not valid UTF-8"); nullopt when
+// "contains whitespace, a control or an invisible character", "is not valid UTF-8"); nullopt when
 // it can. The caller names the field.
 std::optional<std::string> platform_id_problem(std::string_view id);
 

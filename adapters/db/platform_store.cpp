@@ -12,6 +12,7 @@
 
 #include "adapters/db/database.hpp"
 #include "adapters/db/platform_id.hpp"
+#include "adapters/text/utf8.hpp"
 #include "adapters/db/watchdog.hpp"
 
 namespace runner {
@@ -30,20 +31,6 @@ constexpr int run_grace_s = 15;
 
 // A host's advisory lock: the two-key space (apart from the runs' one-key locks).
 const std::string host_lock = "2501, hashtext($1)";
-
-// A PostgreSQL array literal; every element quoted, so any text id survives.
-std::string pg_array(const std::vector<std::string>& ids) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    out += i ? ",\"" : "\"";
-    for (char c : ids[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 // One host row by id; `organization_id` "" matches any organization.
 std::optional<HostRow> host_row(pqxx::transaction_base& t, const std::string& id, const std::string& organization_id) {
@@ -154,7 +141,7 @@ ProvisionResult PlatformStore::resolve(const ProvisionRequest& req) {
   for (const auto& [field, ids] : {std::pair{"host_id", &req.host_ids}, std::pair{"agent_id", &req.agent_ids}})
     for (const auto& id : *ids)
       if (auto why = platform_id_problem(id)) {
-        out.error = std::string(field) + " '" + id + "' " + *why;
+        out.error = std::string(field) + " '" + printable(id) + "' " + *why;
         return out;
       }
   return impl_->guarded([&](pqxx::connection& c) {

@@ -60,6 +60,7 @@ std::string encode(const ScenarioReport& r) {
   if (r.compliance_score) o["compliance_score"] = *r.compliance_score;
   if (r.task_count) o["task_count"] = *r.task_count;
   if (!r.trajectory_json.empty()) o["trajectory"] = embedded(r.trajectory_json, "null");
+  if (!r.chaos_json.empty()) o["chaos"] = embedded(r.chaos_json, "null");
   return json_dump_ordered(o);
 }
 
@@ -141,6 +142,8 @@ std::optional<ReportOp> decode_op(const std::string& line) {
     r.phases_json = raw(o, "phases", "{}");
     r.trajectory_json = raw(o, "trajectory", "");
     if (r.trajectory_json == "null") r.trajectory_json.clear();
+    r.chaos_json = raw(o, "chaos", "");
+    if (r.chaos_json == "null") r.chaos_json.clear();
     r.log_path = str(o, "log_path");
     r.started_at = str(o, "started_at");
     r.finished_at = str(o, "finished_at");

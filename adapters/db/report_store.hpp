@@ -5,6 +5,7 @@
 // Blocking: call it from the reporter actor's own thread, never the scheduler's.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "messages/report.hpp"
 
@@ -24,6 +25,9 @@ class ReportStore {
   // `capacity_json` ("" = leave as is): the VM modes' RAM budget, peak and timeline.
   void finish_benchmark(const std::string& benchmark_id, const std::string& status, const std::string& finished_at,
                         const std::string& capacity_json = "");
+  // A whole benchmark in one transaction (a re-score): all of it or nothing.
+  void store_whole(const BenchmarkRecord& b, const std::vector<ScenarioReport>& reports, const std::string& status,
+                   const std::string& finished_at);
 
  private:
   struct Impl;  // keeps libpqxx out of this header

@@ -108,6 +108,18 @@ HttpRequest flush_agent(const Endpoint& ep, const std::string& id) {
   r.body = "{}";  // flushing twice archives nothing the second time: idempotent
   return r;
 }
+HttpRequest kill_engine(const Endpoint& ep, const std::string& kill_url) {
+  HttpRequest r = base_request(ep, "POST", "/api/v1/admin/restart", "kill engine");
+  if (!kill_url.empty()) {
+    r.url = kill_url;
+    if (kill_url.rfind(ep.base_url + "/", 0) != 0) r.headers = {"Accept: application/json"};  // not the engine: no key
+  }
+  r.headers.push_back("Content-Type: application/json");
+  r.body = "{}";
+  r.retryable = false;
+  r.max_attempts = 1;
+  return r;
+}
 HttpRequest find_job_by_incident(const Endpoint& ep, const std::string& number) {
   return base_request(ep, "GET", "/api/v1/jobs?servicenow_incident=" + number, "find job");
 }

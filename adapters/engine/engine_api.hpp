@@ -27,6 +27,9 @@ HttpRequest get_ticket(const Endpoint& ep, const std::string& ticket_id);
 HttpRequest get_job(const Endpoint& ep, const std::string& job_id);
 HttpRequest cancel_job(const Endpoint& ep, const std::string& job_id);
 HttpRequest flush_agent(const Endpoint& ep, const std::string& agent_id);
+// `chaos`: POST `kill_url` ("" = the engine's /api/v1/admin/restart). The engine key
+// is sent only to the engine's own address; never retried (one kill per job).
+HttpRequest kill_engine(const Endpoint& ep, const std::string& kill_url);
 // GET /api/v1/jobs?servicenow_incident=NUMBER: the job made from a ServiceNow incident.
 HttpRequest find_job_by_incident(const Endpoint& ep, const std::string& incident_number);
 

@@ -388,7 +388,9 @@ std::string syntax_location(std::string_view json) {
     const std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, json.size());
     const std::size_t line = 1 + static_cast<std::size_t>(std::count(json.begin(), json.begin() + at, '\n'));
     const auto nl = json.rfind('\n', at == 0 ? 0 : at - 1);
-    const std::size_t column = at - (nl == std::string_view::npos || at == 0 ? 0 : nl + 1) + 1;
+    const std::size_t line_start = nl == std::string_view::npos || at == 0 ? 0 : nl + 1;
+    std::size_t column = 1;  // in characters, as an editor counts them, not bytes
+    for (std::size_t i = line_start; i < at; ++i) column += (static_cast<unsigned char>(json[i]) & 0xC0) != 0x80;
     return " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
   } catch (const std::exception&) {
   }

@@ -11,7 +11,6 @@
 #include "adapters/db/benchmark_reader.hpp"
 #include "adapters/db/db_error.hpp"
 #include "adapters/db/platform_store.hpp"
-#include "adapters/env/state_dir.hpp"
 #include "app/commands/command_support.hpp"
 #include "messages/exit_codes.hpp"
 
@@ -23,17 +22,19 @@ namespace {
 struct Doomed {
   BenchmarkRecord bench;
   std::size_t reports = 0;
-  std::vector<fs::path> files;  // the run's log folder, its spool streams
 };
 
-// What of a benchmark lives outside the database: its run logs and spooled lines.
-std::vector<fs::path> files_of(const std::string& id, const std::string& spool_dir) {
+// What of these benchmarks lives outside the database: their run log folders (where
+// their reports say, unless a benchmark not being deleted points into one: a re-score
+// shares its run's logs) and their spooled lines.
+std::vector<fs::path> files_of(const std::string& url, const std::vector<std::string>& ids, const std::string& spool_dir) {
   std::vector<fs::path> out;
   std::error_code ec;
-  const fs::path runs = fs::path(runner_state_dir()) / "runs" / id;
-  if (fs::exists(runs, ec)) out.push_back(runs);
-  for (const char* ext : {".jsonl", ".rejected"})
-    if (fs::path p = fs::path(spool_dir) / (id + ext); fs::exists(p, ec)) out.push_back(p);
+  for (const auto& dir : log_folders_of(url, ids))
+    if (fs::exists(dir, ec)) out.push_back(dir);
+  for (const auto& id : ids)
+    for (const char* ext : {".jsonl", ".rejected"})
+      if (fs::path p = fs::path(spool_dir) / (id + ext); fs::exists(p, ec)) out.push_back(p);
   return out;
 }
 
@@ -77,16 +78,18 @@ int run_flush_command(const FlushOptions& opts) {
         spdlog::warn("benchmark {} is still running: left alone", b.id);
         continue;
       }
-      doomed.push_back({b, report_count(url, b.id), files_of(b.id, spool)});
+      doomed.push_back({b, report_count(url, b.id)});
     }
+    std::vector<std::string> ids;
+    for (const auto& d : doomed) ids.push_back(d.bench.id);
+    const std::vector<fs::path> doomed_files = files_of(url, ids, spool);
     if (doomed.empty()) {
       spdlog::info("flush: nothing to delete");
       return found.empty() || opts.benchmarks.empty() ? exit_code::success : exit_code::usage;
     }
-    for (const auto& d : doomed) {
+    for (const auto& d : doomed)
       spdlog::info("benchmark {} ({}, {}): {} report(s)", d.bench.id, d.bench.started_at, d.bench.status, d.reports);
-      for (const auto& f : d.files) spdlog::info("  {}", f.string());
-    }
+    for (const auto& f : doomed_files) spdlog::info("  {}", f.string());
     if (opts.dry_run) {
       spdlog::info("flush: --dry-run, nothing deleted");
       return exit_code::success;
@@ -103,16 +106,19 @@ int run_flush_command(const FlushOptions& opts) {
     }
     // A dead run's agent overrides are put back before its benchmark goes.
     store.repair_overrides();
-    std::vector<std::string> ids;
-    for (const auto& d : doomed) ids.push_back(d.bench.id);
-    const std::size_t reports = delete_benchmarks(url, ids);
+    std::size_t reports = 0;
+    try {
+      reports = delete_benchmarks(url, ids);
+    } catch (const DbError& e) {
+      spdlog::error("deleting the benchmarks failed, nothing was deleted: {}", e.what());
+      return exit_code::infrastructure;
+    }
     std::size_t files = 0;
-    for (const auto& d : doomed)
-      for (const auto& f : d.files) {
-        std::error_code ec;
-        files += fs::remove_all(f, ec) > 0;
-        if (ec) spdlog::warn("could not delete {}: {}", f.string(), ec.message());
-      }
+    for (const auto& f : doomed_files) {
+      std::error_code ec;
+      files += fs::remove_all(f, ec) > 0;
+      if (ec) spdlog::warn("could not delete {}: {}", f.string(), ec.message());
+    }
     spdlog::info("flush: deleted {} benchmark(s), {} report(s), {} file(s) or folder(s)", ids.size(), reports, files);
     return exit_code::success;
   } catch (const DbError& e) {

@@ -1,6 +1,9 @@
 #include "app/commands/rescore.hpp"
 
+#include <fnmatch.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include <cmath>
 #include <map>
@@ -9,6 +12,7 @@
 
 #include "adapters/db/benchmark_reader.hpp"
 #include "adapters/db/db_error.hpp"
+#include "adapters/db/platform_store.hpp"
 #include "adapters/db/report_store.hpp"
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/git/git_source.hpp"
@@ -16,6 +20,7 @@
 #include "adapters/scenarios/selection.hpp"
 #include "app/commands/command_support.hpp"
 #include "app/scenario_source.hpp"
+#include "core/guards.hpp"
 #include "core/iteration.hpp"
 #include "core/trajectory.hpp"
 #include "messages/exit_codes.hpp"
@@ -50,6 +55,11 @@ Rescored rescore(const ScenarioReport& old, const std::map<std::string, const Sc
     out.note = "the scenario is not in the scenarios source any more";
     return out;
   }
+  if (old.trajectory_json.find("\"truncated\"") != std::string::npos) {
+    // Cut strings could flip a rule (a negated pattern on a cut command): no new verdict.
+    out.note = "the stored trajectory was truncated (over 1 MiB)";
+    return out;
+  }
   auto job = trajectory_job(old.trajectory_json);
   if (!job) {
     out.note = old.trajectory_json.empty() ? "no trajectory was stored (a run before migration 0007)"
@@ -61,9 +71,11 @@ Rescored rescore(const ScenarioReport& old, const std::map<std::string, const Sc
   o.job_id = old.job_id;
   o.job = std::move(*job);
   o.trajectory_json = old.trajectory_json;
-  if (old.error_kind == "guard") {  // a guard is a fact of the run, not a rule
+  // The guards are rules too: the current allowedAgents/allowedHosts judge the stored job.
+  const auto& v = s->second->validation;
+  if (auto why = guard_violation(v.allowed_agents, v.allowed_hosts, o.job); !why.empty()) {
     o.guard_violation = true;
-    o.guard_detail = old.error_message.rfind("guard: ", 0) == 0 ? old.error_message.substr(7) : old.error_message;
+    o.guard_detail = why;
   }
   const Judgement j = judge(*s->second, o);
   if (old.validate_playbook == "passed")
@@ -108,15 +120,36 @@ int rescore_benchmark(const ValidateOptions& opts, const Config& cfg) {
     print_catalog_problems(catalog);
     std::map<std::string, const Scenario*> scenarios;
     for (const auto& s : catalog.scenarios) scenarios[s.key] = &s;
-    const auto items = split_selection(opts.scenarios);
-    std::set<std::string> wanted;
-    if (!items.empty())
-      for (const Scenario* s : select_scenarios(catalog, items).scenarios) wanted.insert(s->key);
+    // -s selects among the benchmark's own scenarios (by key, tag or key glob), so a
+    // scenario since removed from the source can still be named; an item that names
+    // none of them is an error, never "all".
+    const auto stored_keys = stored_scenarios(url, base.id);
+    if (stored_keys.empty()) {
+      spdlog::error("--benchmark: benchmark {} has no reports to re-score", base.id);
+      return exit_code::usage;
+    }
+    std::vector<std::string> wanted;
+    for (const auto& item : split_selection(opts.scenarios)) {
+      bool any = false;
+      for (const auto& [key, tags] : stored_keys) {
+        const bool hit = item == key || std::find(tags.begin(), tags.end(), item) != tags.end() ||
+                         (item.find('*') != std::string::npos && ::fnmatch(item.c_str(), key.c_str(), 0) == 0);
+        if (hit && std::find(wanted.begin(), wanted.end(), key) == wanted.end()) wanted.push_back(key);
+        any |= hit;
+      }
+      if (!any) {
+        spdlog::error("-s: '{}' matches no scenario of benchmark {}", item, base.id);
+        return exit_code::usage;
+      }
+    }
+    if (base.status == "running" && PlatformStore(url).run_alive(base.id)) {
+      spdlog::error("--benchmark: benchmark {} is still running; re-score it once it ended", base.id);
+      return exit_code::usage;
+    }
 
-    const std::vector<ScenarioReport> stored = read_reports(url, base.id);
+    const std::vector<ScenarioReport> stored = read_reports(url, base.id, wanted);
     std::vector<Rescored> list;
-    for (const auto& r : stored)
-      if (wanted.empty() || wanted.count(r.scenario_key)) list.push_back(rescore(r, scenarios));
+    for (const auto& r : stored) list.push_back(rescore(r, scenarios));
 
     std::size_t changes = 0, kept = 0;
     for (const auto& r : list) {
@@ -136,13 +169,18 @@ int rescore_benchmark(const ValidateOptions& opts, const Config& cfg) {
       if (!options.is_object()) options = nlohmann::json::object();
       options["rescored_from"] = base.id;
       b.options_json = json_dump(options);
-      ReportStore store(url);
-      store.start_benchmark(b);
+      std::vector<ScenarioReport> rows;
       for (auto& r : list) {
         r.now.benchmark_id = b.id;
-        store.upsert_report(r.now);
+        rows.push_back(r.now);
       }
-      store.finish_benchmark(b.id, "completed", engine_api::iso8601(std::chrono::system_clock::now()));
+      try {  // all or nothing: one transaction, never a half-written benchmark
+        ReportStore(url).store_whole(b, rows, base.status,  // the run's own end (completed, interrupted, ...)
+                                     engine_api::iso8601(std::chrono::system_clock::now()));
+      } catch (const DbError& e) {
+        spdlog::error("storing the re-score failed, nothing was stored: {}", e.what());
+        return exit_code::infrastructure;
+      }
       written = b.id;
     }
     if (opts.json) {

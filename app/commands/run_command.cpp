@@ -56,7 +56,8 @@ std::string options_json(const RunOptions& o, const std::vector<std::string>& se
                     {"parallel", o.parallel},
                     {"parallel_ram_cap_gb", opt(o.parallel_ram_cap_gb)},
                     {"vm_templates_path", opt(o.vm_templates_path)},
-                    {"fail_on_error", o.fail_on_error}});
+                    {"fail_on_error", o.fail_on_error},
+                    {"chaos", o.chaos}});  // never the kill URL: it may carry a token
 }
 
 // Stops the long-lived actors when the command returns, whichever way it returns.
@@ -137,6 +138,8 @@ std::shared_ptr<RunSettings> run_settings(const RunOptions& opts, const Config& 
   run->gateway_multimodal_engine = opts.gateway_multimodal_engine.value_or("");
   run->runs_dir = (fs::path(runner_state_dir()) / "runs").string();
   run->fail_if_host_busy = opts.fail_if_host_busy;
+  run->chaos = opts.chaos;
+  run->chaos_kill_url = opts.kill_url.value_or("");
   // Tuning knobs for tests and soak runs (documented in README).
   const auto week = static_cast<std::uint64_t>(max_timeout_seconds);
   run->poll_initial_ms = static_cast<std::uint32_t>(env_number("RUNNER_POLL_INITIAL_MS", 1'000, 1, 600'000));

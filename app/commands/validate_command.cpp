@@ -1,6 +1,7 @@
 // `validate`: the scenario lint, or (--benchmark) the re-score of a stored run.
 #include "app/commands/validate_command.hpp"
 
+#include <fnmatch.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -17,13 +18,14 @@
 namespace runner {
 namespace {
 
-// Broken scenarios (no Scenario to select) that the selection names by key or tag.
+// Broken scenarios (no Scenario to select) that the selection names by key, tag or
+// key glob, as select_scenarios would have matched them.
 std::vector<std::string> broken_files(const Catalog& catalog, const std::vector<std::string>& items) {
   std::vector<std::string> out;
   for (const auto& b : catalog.broken) {
-    bool named = items.empty();
+    bool named = items.empty() || b.key.empty();  // an unreadable file has no key: always shown
     for (const auto& item : items) {
-      named |= item == b.key;
+      named |= item == b.key || (item.find('*') != std::string::npos && ::fnmatch(item.c_str(), b.key.c_str(), 0) == 0);
       for (const auto& tag : b.tags) named |= item == tag;
     }
     if (named) out.push_back(b.file);
@@ -43,9 +45,9 @@ int lint(const ValidateOptions& opts, const Config& cfg) {
   const auto items = split_selection(opts.scenarios);
   Selection sel = select_scenarios(catalog, items);
   LintFindings found = lint_scenarios(catalog, sel.scenarios, broken_files(catalog, items));
-  // A selection naming nothing is an error of its own (the broken ones are reported above).
+  // Every selection error counts (a selected broken scenario's own errors are listed too).
   for (const auto& e : sel.errors)
-    if (e.find("definition errors") == std::string::npos) found.errors.push_back({"(selection)", "-s", e, "selection"});
+    found.errors.push_back({"(selection)", "-s", e.rfind("-s: ", 0) == 0 ? e.substr(4) : e, "selection"});
   const std::size_t checked = sel.scenarios.size() + broken_files(catalog, items).size();
   const bool fail = !found.errors.empty() || (opts.strict && !found.warnings.empty());
   if (opts.json) {
@@ -67,6 +69,12 @@ int lint(const ValidateOptions& opts, const Config& cfg) {
 
 int run_validate_command(const ValidateOptions& opts) {
   Config cfg = load_command_config(opts.common);
+  if (auto missing = missing_source_variables(cfg, opts.common.source); !missing.empty()) {
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+    spdlog::error("--source git (the default) needs {}; to use a scenarios folder instead, pass --source fs -p PATH", names);
+    return exit_code::preflight;  // as `list`: a configuration the source needs is missing
+  }
   if (opts.benchmark) return rescore_benchmark(opts, cfg);
   try {
     return lint(opts, cfg);

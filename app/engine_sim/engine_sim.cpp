@@ -42,7 +42,31 @@ struct Job {
   Clock::time_point earliest_done;
   bool work_done = false;   // the behaviour's work finished (oracle: the playbook ran)
   JobSnapshot result;       // what the job shows once done
+  // Restarts: each lost task (id) and the task that redoes it; lost_for_good: the
+  // engine never picks the job up again (--restart-recovery none).
+  std::vector<std::pair<std::string, std::string>> redone;
+  bool lost_for_good = false;
 };
+
+// A restart's mark on a snapshot: each lost task ends failed, and a copy of it with a
+// new id redoes the work (in progress in the visible snapshot, as the result has it in
+// the result). Applied to both, so the job's end shows both tasks.
+void apply_restart(JobSnapshot& snap, const std::vector<std::pair<std::string, std::string>>& redone) {
+  for (const auto& [lost, redo] : redone) {
+    bool have = false;
+    for (const auto& t : snap.tasks) have |= t.id == redo;
+    if (have) continue;
+    for (std::size_t i = 0; i < snap.tasks.size(); ++i)
+      if (snap.tasks[i].id == lost) {
+        TaskSnapshot copy = snap.tasks[i];
+        copy.id = redo;
+        snap.tasks[i].status = "failed";
+        snap.tasks[i].summary = "lost: the engine restarted while this task ran";
+        snap.tasks.push_back(std::move(copy));
+        break;
+      }
+  }
+}
 
 enum class Fault { none, server_error, server_error_after, too_many, reset, slow };
 
@@ -75,6 +99,7 @@ struct EngineSim::Impl {
   std::deque<std::string> queue;
   std::condition_variable queue_cv;
   bool stopping = false;
+  Clock::time_point down_until{};  // a restart: every API call answers 503 until then
   std::once_flag stop_once;
   std::vector<std::thread> workers;
 
@@ -147,6 +172,11 @@ struct EngineSim::Impl {
   httplib::Server::Handler api(const char* endpoint, Fn fn) {
     return [this, endpoint, fn](const httplib::Request& req, httplib::Response& res) {
       if (!authorized(req, res)) return;
+      if (restarting()) {
+        res.status = 503;
+        res.set_content(json_error("the engine is restarting"), "application/json");
+        return;
+      }
       Fault f = roll(endpoint);
       if (!pre_fault(f, res)) {
         fn(req, res);
@@ -201,7 +231,37 @@ struct EngineSim::Impl {
   }
 
   bool finished_work(const Job& job) const {
-    return job.snap.status == "in_progress" && job.work_done && Clock::now() >= job.earliest_done;
+    return job.snap.status == "in_progress" && job.work_done && !job.lost_for_good && Clock::now() >= job.earliest_done;
+  }
+
+  bool restarting() {
+    std::lock_guard lock(mu);
+    if (Clock::now() >= down_until) return false;
+    ++counters["restarting_503"];
+    return true;
+  }
+
+  // Called with mu held: the restart's effect on every job still running.
+  std::size_t restart() {
+    down_until = Clock::now() + std::chrono::milliseconds(cfg.restart_downtime_ms);
+    ++counters["restarts"];
+    std::size_t affected = 0;
+    for (auto& [id, job] : jobs) {
+      if (job.snap.status != "in_progress") continue;
+      ++affected;
+      if (cfg.restart_recovery == "none") {
+        job.lost_for_good = true;
+        continue;
+      }
+      for (const auto& t : job.snap.tasks)
+        if (t.status == "in_progress")
+          job.redone.emplace_back(t.id, id + "_task_" + std::to_string(job.snap.tasks.size() + job.redone.size() + 1));
+      apply_restart(job.snap, job.redone);
+      apply_restart(job.result, job.redone);
+      // The redo starts after the engine is back and takes a job's duration again.
+      job.earliest_done = std::max(job.earliest_done, down_until + std::chrono::milliseconds(cfg.job_duration_ms));
+    }
+    return affected;
   }
 
   // Called with mu held: a job whose work is done shows its result after its duration
@@ -346,6 +406,7 @@ struct EngineSim::Impl {
       auto& job = jobs.at(id);
       if (job.snap.status != "in_progress") continue;  // cancelled meanwhile
       job.result = std::move(result);
+      apply_restart(job.result, job.redone);  // a restart while the playbook ran
       job.work_done = true;
     }
   }
@@ -460,6 +521,18 @@ struct EngineSim::Impl {
       if (it != job_by_incident.end()) found.push_back({{"id", it->second}});
       res.set_content(json_dump({{"jobs", std::move(found)}}), "application/json");
     }));
+    // The engine's admin restart (`chaos`): answered before the engine goes down.
+    server.Post("/api/v1/admin/restart", [this](const httplib::Request& req, httplib::Response& res) {
+      if (!authorized(req, res)) return;
+      std::lock_guard lock(mu);
+      const std::size_t affected = restart();
+      res.status = 202;
+      res.set_content(json_dump({{"restarting", true},
+                                 {"jobs_affected", affected},
+                                 {"downtime_ms", cfg.restart_downtime_ms},
+                                 {"recovery", cfg.restart_recovery}}),
+                      "application/json");
+    });
     server.Get("/_sim/counters", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard lock(mu);
       res.set_content(counters_json(counters), "application/json");

@@ -25,6 +25,12 @@ struct EngineSimConfig {
   // status "exploded") | bad-tokens (usage counts -5 and "lots") | html (whoami
   // answers 200 with an HTML page).
   std::string misbehave;
+  // POST /api/v1/admin/restart (the runner's `chaos`): the engine "restarts": it answers
+  // 503 for restart_downtime_ms, and the work in flight is lost. requeue: each task in
+  // progress ends failed and a new task redoes it (the job still completes, later);
+  // none: the lost work is never picked up again (the job never ends).
+  std::string restart_recovery = "requeue";
+  std::uint32_t restart_downtime_ms = 1'000;
   std::string work_dir;                  // oracle logs and inventories
   int oracle_workers = 2;
   int http_threads = 32;

@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   app.add_option("--seed", cfg.seed, "Seed of the fault dice");
   app.add_option("--misbehave", cfg.misbehave, "Break the contract: endless-job | bad-status | bad-tokens | html | deaf-cancel | echo-auth")
       ->check(CLI::IsMember({"endless-job", "bad-status", "bad-tokens", "html", "deaf-cancel", "echo-auth"}));
+  app.add_option("--restart-recovery", cfg.restart_recovery,
+                 "After POST /api/v1/admin/restart: requeue (lost tasks are redone) | none (lost for good)")
+      ->check(CLI::IsMember({"requeue", "none"}));
+  app.add_option("--restart-downtime-ms", cfg.restart_downtime_ms, "How long a restart answers 503");
   app.add_option("--work-dir", cfg.work_dir, "Where oracle logs and inventories go");
   app.add_option("--http-threads", cfg.http_threads, "HTTP worker threads");
   app.add_option("--servicenow-url", cfg.servicenow_url, "ServiceNow mode: the instance to poll for incidents");

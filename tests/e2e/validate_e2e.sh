@@ -51,6 +51,10 @@ rc=$(R validate --source fs -p "$TMP/lint")
   grep -q "^warning: .*lint/b/scenario.json: validation: no rules and no validate.yml" "$TMP/err" && ok ||
   bad "broken lint: exit $rc $(cat "$TMP/out" "$TMP/err")"
 [ "$(R validate --source fs -p "$TMP/lint" -s lint-b)" = 0 ] && ok || bad "warnings alone pass: $(cat "$TMP/err")"
+# A broken scenario selected by a glob is still an error.
+mkdir -p "$TMP/lint/c" && echo '{"key":"lint-c","title":"c","description":"d","ticket_title":"t","ticket_body":"b","timeout_seconds":"x"}' >"$TMP/lint/c/scenario.json"
+[ "$(R validate --source fs -p "$TMP/lint" -s 'lint-c*')" = 2 ] && grep -q "lint/c/scenario.json: timeout_seconds: expected an integer" "$TMP/err" && ok || bad "broken by glob: $(cat "$TMP/out" "$TMP/err")"
+rm -rf "$TMP/lint/c"
 [ "$(R validate --source fs -p "$TMP/lint" -s lint-b --strict)" = 2 ] && ok || bad "--strict: warnings fail"
 rc=$(R validate --source fs -p "$TMP/lint" --json)
 [ "$rc" = 2 ] && python3 -c "
@@ -108,15 +112,23 @@ NEW=$(q "SELECT id FROM benchmarks WHERE rescored_from = '$ORACLE'")
 # --- flush --------------------------------------------------------------------------------
 [ -d "$TMP/state/2501-runner/runs/$ORACLE" ] || bad "no run logs to flush"
 [ "$(R flush --benchmark "$ORACLE" --dry-run)" = 0 ] && grep -q "benchmark $ORACLE .*: 4 report(s)" "$TMP/out" &&
-  grep -q "runs/$ORACLE" "$TMP/out" && [ "$(q "SELECT count(*) FROM benchmarks WHERE id = '$ORACLE'")" = 1 ] && ok || bad "flush --dry-run: $(cat "$TMP/out" "$TMP/err")"
+  grep -q "nothing deleted" "$TMP/out" && [ "$(q "SELECT count(*) FROM benchmarks WHERE id = '$ORACLE'")" = 1 ] && ok || bad "flush --dry-run: $(cat "$TMP/out" "$TMP/err")"
 [ "$(R flush --benchmark "$ORACLE" </dev/null)" = 2 ] && grep -q "pass --yes" "$TMP/err" && [ "$(q "SELECT count(*) FROM benchmarks WHERE id = '$ORACLE'")" = 1 ] && ok ||
   bad "flush without a terminal: $(cat "$TMP/err")"
 # A spooled line of the benchmark goes too.
 SPOOL="$TMP/spool"; mkdir -p "$SPOOL"; echo '{}' >"$SPOOL/$ORACLE.jsonl"
-[ "$(R flush --benchmark "$ORACLE" --yes --spool-dir "$SPOOL")" = 0 ] && grep -q "deleted 1 benchmark(s), 4 report(s), 2 file(s)" "$TMP/out" &&
-  [ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$ORACLE'")" = 0 ] && [ ! -e "$TMP/state/2501-runner/runs/$ORACLE" ] &&
+# The re-score points at the run's logs: flushing the run keeps them for it.
+[ "$(R flush --benchmark "$ORACLE" --yes --spool-dir "$SPOOL")" = 0 ] && grep -q "deleted 1 benchmark(s), 4 report(s), 1 file(s)" "$TMP/out" &&
+  [ "$(q "SELECT count(*) FROM scenario_reports WHERE benchmark_id = '$ORACLE'")" = 0 ] && [ -d "$TMP/state/2501-runner/runs/$ORACLE" ] &&
   [ ! -e "$SPOOL/$ORACLE.jsonl" ] && [ "$(q "SELECT count(*) || coalesce(max(rescored_from::text), '-') FROM benchmarks WHERE id = '$NEW'")" = "1-" ] && ok ||
   bad "flush --yes: $(cat "$TMP/out" "$TMP/err") $(ls "$TMP/state/2501-runner/runs")"
+# `latest` is the newest run, never a re-score; flushing the re-score takes the logs at last.
+[ "$(R validate --benchmark latest --source fs -p "$SCEN")" = 0 ] && grep -q "re-scoring benchmark $NOOP" "$TMP/out" && ok || bad "latest: $(head -2 "$TMP/out")"
+[ "$(R flush --benchmark "$NEW" --yes)" = 0 ] && [ ! -e "$TMP/state/2501-runner/runs/$ORACLE" ] && ok || bad "flush of the re-score: $(cat "$TMP/out" "$TMP/err")"
+# -s names the benchmark's own scenarios; a typo is an error, not "everything".
+[ "$(R validate --benchmark "$NOOP" --source fs -p "$SCEN" -s demo-runaway-lgo)" = 2 ] && grep -q "'demo-runaway-lgo' matches no scenario of benchmark $NOOP" "$TMP/err" && ok || bad "-s typo: $(cat "$TMP/out" "$TMP/err")"
+[ "$(R validate --benchmark "$NOOP" --source fs -p "$SCEN" -s 'demo-run*' --json)" = 0 ] && python3 -c "
+import json,sys; d=json.load(open(sys.argv[1])); assert [i['scenario_key'] for i in d['iterations']]==['demo-runaway-log'], d" "$TMP/out" && ok || bad "-s glob: $(cat "$TMP/out")"
 [ "$(R flush --older-than 1d --yes)" = 0 ] && grep -q "nothing to delete" "$TMP/out" && ok || bad "flush --older-than: $(cat "$TMP/out" "$TMP/err")"
 [ "$(R flush --older-than 5x)" = 2 ] && grep -q "older-than: '5x' is not an age" "$TMP/err" && ok || bad "bad --older-than: $(cat "$TMP/err")"
 # A live run is never flushed.

@@ -30,28 +30,35 @@ ALTER TABLE hosts ALTER COLUMN id SET DEFAULT 'hst_' || replace(gen_random_uuid(
 ALTER TABLE agents ALTER COLUMN id SET DEFAULT 'agt_' || replace(gen_random_uuid()::text, '-', '');
 
 -- Tenancy turned around. An organization's tenant is the tenant that pointed at it
--- (the one with the smallest id when several did); an organization no tenant pointed
--- at gets a tenant of its own with the same id and name, so no row is left without
--- a parent.
+-- (the one with the smallest id when several did). A tenant that shared its
+-- organization with a smaller one gets an organization of its own (the tenant's id,
+-- the shared organization's name), so the rows of two tenants are never merged into
+-- one organization and each tenant's configuration still holds together. An
+-- organization no tenant pointed at gets a tenant of its own with the same id and name.
 ALTER TABLE organizations ADD COLUMN tenant_id text;
 UPDATE organizations o SET tenant_id = (SELECT min(t.id) FROM tenants t WHERE t.organization_id = o.id);
+INSERT INTO organizations (id, tenant_id, name)
+  SELECT t.id, t.id, o.name FROM tenants t JOIN organizations o ON o.id = t.organization_id WHERE o.tenant_id <> t.id;
 INSERT INTO tenants (id, organization_id, name)
   SELECT o.id, o.id, o.name FROM organizations o WHERE o.tenant_id IS NULL
   ON CONFLICT (id) DO NOTHING;
 UPDATE organizations SET tenant_id = id WHERE tenant_id IS NULL;
 ALTER TABLE organizations ALTER COLUMN tenant_id SET NOT NULL;
 
--- Users, hosts and agents move from their tenant to that tenant's organization.
+-- Where each tenant's users, hosts and agents go: its organization.
+CREATE TEMPORARY TABLE tenant_organization ON COMMIT DROP AS
+  SELECT t.id AS tenant_id, CASE WHEN o.tenant_id = t.id THEN o.id ELSE t.id END AS organization_id
+  FROM tenants t JOIN organizations o ON o.id = t.organization_id;
 ALTER TABLE users ADD COLUMN organization_id text;
-UPDATE users u SET organization_id = t.organization_id FROM tenants t WHERE t.id = u.tenant_id;
+UPDATE users u SET organization_id = m.organization_id FROM tenant_organization m WHERE m.tenant_id = u.tenant_id;
 ALTER TABLE users DROP COLUMN tenant_id;
 ALTER TABLE users ALTER COLUMN organization_id SET NOT NULL;
 ALTER TABLE hosts ADD COLUMN organization_id text;
-UPDATE hosts h SET organization_id = t.organization_id FROM tenants t WHERE t.id = h.tenant_id;
+UPDATE hosts h SET organization_id = m.organization_id FROM tenant_organization m WHERE m.tenant_id = h.tenant_id;
 ALTER TABLE hosts DROP COLUMN tenant_id;
 ALTER TABLE hosts ALTER COLUMN organization_id SET NOT NULL;
 ALTER TABLE agents ADD COLUMN organization_id text;
-UPDATE agents a SET organization_id = t.organization_id FROM tenants t WHERE t.id = a.tenant_id;
+UPDATE agents a SET organization_id = m.organization_id FROM tenant_organization m WHERE m.tenant_id = a.tenant_id;
 ALTER TABLE agents DROP COLUMN tenant_id;
 ALTER TABLE agents ALTER COLUMN organization_id SET NOT NULL;
 ALTER TABLE tenants DROP COLUMN organization_id;
