@@ -106,7 +106,7 @@ TEST_CASE("trajectory: a body that is not JSON is kept as text, never dropped", 
 
 #include "core/chaos.hpp"
 
-TEST_CASE("chaos: the kill is due once, in a task; progress, lost and doubled tasks are measured", "[trajectory][chaos]") {
+TEST_CASE("chaos: the kill is due once, in a task, and progress, lost and doubled tasks are measured", "[trajectory][chaos]") {
   ChaosProbe probe;
   JobSnapshot job;
   job.id = "job_1";
