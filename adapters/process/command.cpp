@@ -11,6 +11,7 @@
 #include <boost/process/extend.hpp>
 #include <csignal>
 #include <future>
+#include <mutex>
 #include <thread>
 
 namespace bp = boost::process;
@@ -37,10 +38,16 @@ std::atomic<unsigned> g_child_umask{022};
 // reported it in the incus tests), and a descriptor reused meanwhile could have taken
 // the handler's bytes. One service lives for the whole process, so the pipe is opened
 // once and never closed under a handler (deliberately never destroyed).
+// Held through volatile pointers: the stores stay, so LeakSanitizer sees them reachable.
+boost::asio::io_context* volatile g_signal_keeper = nullptr;
+boost::asio::signal_set* volatile g_signal_set = nullptr;
+
 void keep_signal_pipe_open() {
-  static auto* keeper = new boost::asio::io_context;
-  static auto* set = new boost::asio::signal_set(*keeper);
-  (void)set;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    g_signal_keeper = new boost::asio::io_context;
+    g_signal_set = new boost::asio::signal_set(*g_signal_keeper);
+  });
 }
 }  // namespace
 
