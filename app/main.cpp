@@ -16,6 +16,7 @@
 #include "app/commands/run_command.hpp"
 #include "app/commands/sandbox_command.hpp"
 #include "app/commands/validate_command.hpp"
+#include "app/scenario_source.hpp"
 #include "messages/exit_codes.hpp"
 
 namespace {
@@ -61,6 +62,9 @@ int main(int argc, char** argv) {
   } catch (const SettingError& e) {
     spdlog::error("{}", e.what());
     return exit_code::usage;
+  } catch (const SourceSettingsError& e) {
+    spdlog::error("{}", e.what());  // a setting pre-flight would have named: its exit code
+    return exit_code::preflight;
   } catch (const DiscoveryError& e) {
     spdlog::error("{}", e.what());
     return exit_code::usage;

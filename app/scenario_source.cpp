@@ -11,6 +11,16 @@ namespace fs = std::filesystem;
 
 namespace runner {
 
+void require_source_settings(const Config& cfg, const std::string& source) {
+  auto missing = missing_source_variables(cfg, source);
+  if (missing.empty()) return;
+  std::string names;
+  for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+  // The git source is the default: a user without git settings most likely wants a folder.
+  throw SourceSettingsError("--source git (the default) needs " + names +
+                            "; to use a scenarios folder instead, pass --source fs -p PATH");
+}
+
 ScenarioRoot resolve_scenario_root(const std::string& source, const std::optional<std::string>& path,
                                    const Config& cfg) {
   ScenarioRoot out;
@@ -28,13 +38,7 @@ ScenarioRoot resolve_scenario_root(const std::string& source, const std::optiona
     }
     throw DiscoveryError("no scenarios folder found (looked for ./scenarios and /etc/2501/runner/scenarios); pass -p");
   }
-  // The git source is the default: a user without git settings most likely wants a folder.
-  if (auto missing = missing_source_variables(cfg, "git"); !missing.empty()) {
-    std::string names;
-    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
-    throw DiscoveryError("--source git (the default) needs " + names +
-                         "; to use a scenarios folder instead, pass --source fs -p PATH");
-  }
+  require_source_settings(cfg, "git");
   GitSourceSettings gs;
   gs.url = cfg.get("GIT_RUNNER_REPOSITORY");
   gs.pat = cfg.get("GIT_RUNNER_PAT");

@@ -40,11 +40,17 @@ BenchmarkRecord benchmark_of(const pqxx::row& r) {
 
 }  // namespace
 
-BenchmarkLookup find_benchmark(const std::string& url, const std::string& spec) {
+struct BenchmarkReader::Impl {
+  std::unique_ptr<pqxx::connection> conn;
+};
+
+BenchmarkReader::BenchmarkReader(const std::string& url) : impl_(new Impl{connect_database(url)}) {}
+BenchmarkReader::~BenchmarkReader() = default;
+
+BenchmarkLookup BenchmarkReader::find(const std::string& spec) {
   BenchmarkLookup out;
-  auto conn = connect_database(url);
   try {
-    pqxx::read_transaction t(*conn);
+    pqxx::read_transaction t(*impl_->conn);
     pqxx::result r;
     if (spec == "latest") {
       r = t.exec(std::string("SELECT ") + benchmark_columns + " FROM benchmarks WHERE NOT options ? 'rescored_from' ORDER BY started_at DESC LIMIT 1");
@@ -67,11 +73,10 @@ BenchmarkLookup find_benchmark(const std::string& url, const std::string& spec) 
   return out;
 }
 
-std::map<std::string, std::vector<std::string>> stored_scenarios(const std::string& url, const std::string& benchmark_id) {
+std::map<std::string, std::vector<std::string>> BenchmarkReader::stored_scenarios(const std::string& benchmark_id) {
   std::map<std::string, std::vector<std::string>> out;
-  auto conn = connect_database(url);
   try {
-    pqxx::read_transaction t(*conn);
+    pqxx::read_transaction t(*impl_->conn);
     for (const auto& row : t.exec_params("SELECT DISTINCT scenario_key, t.tag FROM scenario_reports "
                                          "LEFT JOIN LATERAL jsonb_array_elements_text(tags) t(tag) ON true "
                                          "WHERE benchmark_id = $1::uuid",
@@ -85,12 +90,11 @@ std::map<std::string, std::vector<std::string>> stored_scenarios(const std::stri
   return out;
 }
 
-std::vector<std::string> log_folders_of(const std::string& url, const std::vector<std::string>& ids) {
+std::vector<std::string> BenchmarkReader::log_folders_of(const std::vector<std::string>& ids) {
   std::vector<std::string> out;
   if (ids.empty()) return out;
-  auto conn = connect_database(url);
   try {
-    pqxx::read_transaction t(*conn);
+    pqxx::read_transaction t(*impl_->conn);
     const std::string array = pg_array(ids);
     // A re-score's reports point at the logs of the run they re-judged: such a folder
     // stays while any benchmark not being deleted points into it.
@@ -107,13 +111,12 @@ std::vector<std::string> log_folders_of(const std::string& url, const std::vecto
   return out;
 }
 
-std::vector<ScenarioReport> read_reports(const std::string& url, const std::string& benchmark_id,
-                                         const std::vector<std::string>& keys) {
+std::vector<ScenarioReport> BenchmarkReader::reports(const std::string& benchmark_id,
+                                                     const std::vector<std::string>& keys) {
   const std::string key_array = pg_array(keys);
   std::vector<ScenarioReport> out;
-  auto conn = connect_database(url);
   try {
-    pqxx::read_transaction t(*conn);
+    pqxx::read_transaction t(*impl_->conn);
     for (const auto& row : t.exec_params(
              "SELECT benchmark_id::text, scenario_key, scenario_title, tags::text, iteration, mode, gateway, status, "
              "coalesce(error_kind, ''), coalesce(error_message, ''), compliance_score, rules::text, validate_playbook, "
@@ -159,11 +162,10 @@ std::vector<ScenarioReport> read_reports(const std::string& url, const std::stri
   return out;
 }
 
-std::vector<BenchmarkRecord> benchmarks_older_than(const std::string& url, long long seconds) {
+std::vector<BenchmarkRecord> BenchmarkReader::older_than(long long seconds) {
   std::vector<BenchmarkRecord> out;
-  auto conn = connect_database(url);
   try {
-    pqxx::read_transaction t(*conn);
+    pqxx::read_transaction t(*impl_->conn);
     for (const auto& row : t.exec_params(std::string("SELECT ") + benchmark_columns +
                                              " FROM benchmarks WHERE started_at < now() - $1 * interval '1 second' "
                                              "ORDER BY started_at",
@@ -175,22 +177,25 @@ std::vector<BenchmarkRecord> benchmarks_older_than(const std::string& url, long 
   return out;
 }
 
-std::size_t report_count(const std::string& url, const std::string& benchmark_id) {
-  auto conn = connect_database(url);
+std::map<std::string, std::size_t> BenchmarkReader::report_counts(const std::vector<std::string>& ids) {
+  std::map<std::string, std::size_t> out;
+  if (ids.empty()) return out;
   try {
-    pqxx::read_transaction t(*conn);
-    return t.exec_params("SELECT count(*) FROM scenario_reports WHERE benchmark_id = $1::uuid", benchmark_id)[0][0]
-        .as<std::size_t>();
+    pqxx::read_transaction t(*impl_->conn);
+    for (const auto& row : t.exec_params("SELECT benchmark_id::text, count(*) FROM scenario_reports "
+                                         "WHERE benchmark_id = ANY($1::uuid[]) GROUP BY benchmark_id",
+                                         pg_array(ids)))
+      out[text(row[0])] = row[1].as<std::size_t>();
   } catch (const std::exception& e) {
     throw classify_db_error(e.what());
   }
+  return out;
 }
 
-std::size_t delete_benchmarks(const std::string& url, const std::vector<std::string>& ids) {
+std::size_t BenchmarkReader::delete_benchmarks(const std::vector<std::string>& ids) {
   if (ids.empty()) return 0;
-  auto conn = connect_database(url);
   try {
-    pqxx::work w(*conn);
+    pqxx::work w(*impl_->conn);
     const std::string array = pg_array(ids);
     const auto reports =
         w.exec_params("SELECT count(*) FROM scenario_reports WHERE benchmark_id = ANY($1::uuid[])", array)[0][0]

@@ -3,6 +3,7 @@
 // prefix, `latest`), and its reports with everything a report holds (the trajectory
 // included), for `validate --benchmark` and `flush`.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,31 +17,45 @@ struct BenchmarkLookup {
   std::string error;                         // otherwise: why, naming what was typed
 };
 
-// `spec`: a full benchmark ID, a prefix of at least 4 hex digits that only one
-// benchmark's ID starts with, or `latest` (the newest run by start; re-scores made by
-// `validate --write` are not runs and never `latest`). Throws DbError.
-BenchmarkLookup find_benchmark(const std::string& url, const std::string& spec);
+// One connection for all of a command's reads (and its delete): a command such as
+// `flush --older-than` touches many benchmarks and must not connect once per benchmark.
+// Every method throws DbError.
+class BenchmarkReader {
+ public:
+  explicit BenchmarkReader(const std::string& url);
+  ~BenchmarkReader();
+  BenchmarkReader(const BenchmarkReader&) = delete;
+  BenchmarkReader& operator=(const BenchmarkReader&) = delete;
 
-// Benchmarks started more than `seconds` ago, oldest first. Throws DbError.
-std::vector<BenchmarkRecord> benchmarks_older_than(const std::string& url, long long seconds);
+  // `spec`: a full benchmark ID, a prefix of at least 4 hex digits that only one
+  // benchmark's ID starts with, or `latest` (the newest run by start; re-scores made by
+  // `validate --write` are not runs and never `latest`).
+  BenchmarkLookup find(const std::string& spec);
 
-// How many reports each benchmark has (absent: none). Throws DbError.
-std::size_t report_count(const std::string& url, const std::string& benchmark_id);
+  // Benchmarks started more than `seconds` ago, oldest first.
+  std::vector<BenchmarkRecord> older_than(long long seconds);
 
-// Deletes the benchmarks and (cascading) their reports in one transaction; a re-score
-// of one keeps its rows and loses only the link. Returns the reports deleted.
-std::size_t delete_benchmarks(const std::string& url, const std::vector<std::string>& ids);
+  // How many reports each of the benchmarks has, in one query (absent: none).
+  std::map<std::string, std::size_t> report_counts(const std::vector<std::string>& ids);
 
-// The scenario keys of a benchmark's reports with their tags (cheap: no trajectory).
-std::map<std::string, std::vector<std::string>> stored_scenarios(const std::string& url, const std::string& benchmark_id);
+  // The scenario keys of a benchmark's reports with their tags (cheap: no trajectory).
+  std::map<std::string, std::vector<std::string>> stored_scenarios(const std::string& benchmark_id);
 
-// The benchmark's reports (only those of `keys` when given), by scenario key then
-// iteration. Throws DbError.
-std::vector<ScenarioReport> read_reports(const std::string& url, const std::string& benchmark_id,
-                                         const std::vector<std::string>& keys = {});
+  // The benchmark's reports (only those of `keys` when given), by scenario key then
+  // iteration.
+  std::vector<ScenarioReport> reports(const std::string& benchmark_id, const std::vector<std::string>& keys = {});
 
-// The folders holding the benchmarks' run logs (from their reports' log_path) that no
-// other benchmark's report points into. Throws DbError.
-std::vector<std::string> log_folders_of(const std::string& url, const std::vector<std::string>& benchmark_ids);
+  // The folders holding the benchmarks' run logs (from their reports' log_path) that no
+  // other benchmark's report points into.
+  std::vector<std::string> log_folders_of(const std::vector<std::string>& benchmark_ids);
+
+  // Deletes the benchmarks and (cascading) their reports in one transaction; a re-score
+  // of one keeps its rows and loses only the link. Returns the reports deleted.
+  std::size_t delete_benchmarks(const std::vector<std::string>& ids);
+
+ private:
+  struct Impl;  // the connection: libpqxx stays out of this header
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace runner

@@ -27,10 +27,10 @@ struct Doomed {
 // What of these benchmarks lives outside the database: their run log folders (where
 // their reports say, unless a benchmark not being deleted points into one: a re-score
 // shares its run's logs) and their spooled lines.
-std::vector<fs::path> files_of(const std::string& url, const std::vector<std::string>& ids, const std::string& spool_dir) {
+std::vector<fs::path> files_of(BenchmarkReader& db, const std::vector<std::string>& ids, const std::string& spool_dir) {
   std::vector<fs::path> out;
   std::error_code ec;
-  for (const auto& dir : log_folders_of(url, ids))
+  for (const auto& dir : db.log_folders_of(ids))
     if (fs::exists(dir, ec)) out.push_back(dir);
   for (const auto& id : ids)
     for (const char* ext : {".jsonl", ".rejected"})
@@ -56,13 +56,14 @@ int run_flush_command(const FlushOptions& opts) {
   const std::string url = cfg.get("DATABASE_URL");
   const std::string spool = spool_dir_for(opts.spool_dir, url);
   try {
+    BenchmarkReader db(url);
     std::vector<BenchmarkRecord> found;
     if (opts.older_than_s) {
-      found = benchmarks_older_than(url, *opts.older_than_s);
+      found = db.older_than(*opts.older_than_s);
     } else {
       std::set<std::string> seen;
       for (const auto& spec : opts.benchmarks) {
-        BenchmarkLookup l = find_benchmark(url, spec);
+        BenchmarkLookup l = db.find(spec);
         if (!l.benchmark) {
           spdlog::error("--benchmark: {}", l.error);
           return exit_code::usage;
@@ -78,11 +79,14 @@ int run_flush_command(const FlushOptions& opts) {
         spdlog::warn("benchmark {} is still running: left alone", b.id);
         continue;
       }
-      doomed.push_back({b, report_count(url, b.id)});
+      doomed.push_back({b, 0});
     }
     std::vector<std::string> ids;
     for (const auto& d : doomed) ids.push_back(d.bench.id);
-    const std::vector<fs::path> doomed_files = files_of(url, ids, spool);
+    const auto counts = db.report_counts(ids);
+    for (auto& d : doomed)
+      if (auto it = counts.find(d.bench.id); it != counts.end()) d.reports = it->second;
+    const std::vector<fs::path> doomed_files = files_of(db, ids, spool);
     if (doomed.empty()) {
       spdlog::info("flush: nothing to delete");
       return found.empty() || opts.benchmarks.empty() ? exit_code::success : exit_code::usage;
@@ -108,7 +112,7 @@ int run_flush_command(const FlushOptions& opts) {
     store.repair_overrides();
     std::size_t reports = 0;
     try {
-      reports = delete_benchmarks(url, ids);
+      reports = db.delete_benchmarks(ids);
     } catch (const DbError& e) {
       spdlog::error("deleting the benchmarks failed, nothing was deleted: {}", e.what());
       return exit_code::infrastructure;

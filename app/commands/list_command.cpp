@@ -63,10 +63,7 @@ void print_table(const std::vector<const Scenario*>& list) {
 
 int run_list_command(const ListOptions& opts) {
   Config cfg = load_command_config(opts.common);
-  if (auto missing = missing_source_variables(cfg, opts.common.source); !missing.empty()) {
-    spdlog::error("--source git needs {}", join(missing, ", "));
-    return exit_code::preflight;
-  }
+  require_source_settings(cfg, opts.common.source);
   ScenarioRoot root;
   try {
     root = resolve_scenario_root(opts.common.source, opts.common.scenarios_path, cfg);

@@ -36,6 +36,10 @@ struct Rescored {
 
 std::string score(const std::optional<double>& c) { return c ? fmt::format("{:.0f}%", *c) : "-"; }
 
+// JSON null for an absent value (no compliance, no note), the value otherwise.
+nlohmann::json or_null(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json or_null(const std::string& v) { return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v); }
+
 // A different verdict or compliance (rows stored before full precision held 6 decimals).
 bool changed(const Rescored& r) {
   const auto& a = r.old->compliance_score;
@@ -109,7 +113,8 @@ int rescore_benchmark(const ValidateOptions& opts, const Config& cfg) {
   }
   const std::string url = cfg.get("DATABASE_URL");
   try {
-    const BenchmarkLookup found = find_benchmark(url, *opts.benchmark);
+    BenchmarkReader db(url);
+    const BenchmarkLookup found = db.find(*opts.benchmark);
     if (!found.benchmark) {
       spdlog::error("--benchmark: {}", found.error);
       return exit_code::usage;
@@ -123,7 +128,7 @@ int rescore_benchmark(const ValidateOptions& opts, const Config& cfg) {
     // -s selects among the benchmark's own scenarios (by key, tag or key glob), so a
     // scenario since removed from the source can still be named; an item that names
     // none of them is an error, never "all".
-    const auto stored_keys = stored_scenarios(url, base.id);
+    const auto stored_keys = db.stored_scenarios(base.id);
     if (stored_keys.empty()) {
       spdlog::error("--benchmark: benchmark {} has no reports to re-score", base.id);
       return exit_code::usage;
@@ -147,7 +152,7 @@ int rescore_benchmark(const ValidateOptions& opts, const Config& cfg) {
       return exit_code::usage;
     }
 
-    const std::vector<ScenarioReport> stored = read_reports(url, base.id, wanted);
+    const std::vector<ScenarioReport> stored = db.reports(base.id, wanted);
     std::vector<Rescored> list;
     for (const auto& r : stored) list.push_back(rescore(r, scenarios));
 
@@ -188,13 +193,13 @@ int rescore_benchmark(const ValidateOptions& opts, const Config& cfg) {
       for (const auto& r : list)
         out.push_back({{"scenario_key", r.old->scenario_key},
                        {"iteration", r.old->iteration},
-                       {"before", {{"status", to_string(r.old->status)}, {"compliance", r.old->compliance_score ? nlohmann::json(*r.old->compliance_score) : nlohmann::json(nullptr)}}},
-                       {"now", {{"status", to_string(r.now.status)}, {"compliance", r.now.compliance_score ? nlohmann::json(*r.now.compliance_score) : nlohmann::json(nullptr)}, {"reason", r.now.error_message}}},
-                       {"kept", r.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.note)}});
+                       {"before", {{"status", to_string(r.old->status)}, {"compliance", or_null(r.old->compliance_score)}}},
+                       {"now", {{"status", to_string(r.now.status)}, {"compliance", or_null(r.now.compliance_score)}, {"reason", r.now.error_message}}},
+                       {"kept", or_null(r.note)}});
       spdlog::info("{}", json_dump(nlohmann::json{{"benchmark", base.id},
                                                   {"iterations", out},
                                                   {"changed", changes},
-                                                  {"written", written.empty() ? nlohmann::json(nullptr) : nlohmann::json(written)}}));
+                                                  {"written", or_null(written)}}));
     } else {
       spdlog::info("re-scoring benchmark {} ({}, {} iteration(s)) with the rules of {}", base.id, base.started_at,
                    list.size(), root.root);

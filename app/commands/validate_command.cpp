@@ -69,12 +69,7 @@ int lint(const ValidateOptions& opts, const Config& cfg) {
 
 int run_validate_command(const ValidateOptions& opts) {
   Config cfg = load_command_config(opts.common);
-  if (auto missing = missing_source_variables(cfg, opts.common.source); !missing.empty()) {
-    std::string names;
-    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
-    spdlog::error("--source git (the default) needs {}; to use a scenarios folder instead, pass --source fs -p PATH", names);
-    return exit_code::preflight;  // as `list`: a configuration the source needs is missing
-  }
+  require_source_settings(cfg, opts.common.source);
   if (opts.benchmark) return rescore_benchmark(opts, cfg);
   try {
     return lint(opts, cfg);

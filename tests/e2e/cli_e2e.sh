@@ -40,7 +40,11 @@ expect 2 1 "^error: --source: unknown value 'ftp'" -- run -s x --source ftp
 expect 2 1 "^error: -g/--gateway: unknown value 'mail'" -- start -s x -g mail
 # sandbox without git settings: the default source says how to use a folder instead.
 DATABASE_URL=postgresql://runner@127.0.0.1:1/none ORG_ID=org_demo GIT_RUNNER_REPOSITORY= \
-  expect 2 1 "needs GIT_RUNNER_REPOSITORY[^;]*; to use a scenarios folder instead, pass --source fs -p PATH" -- sandbox prepare -s demo
+  expect 3 1 "needs GIT_RUNNER_REPOSITORY[^;]*; to use a scenarios folder instead, pass --source fs -p PATH" -- sandbox prepare -s demo
+# list and validate say the same, with the same exit code.
+for cmd in list validate; do
+  GIT_RUNNER_REPOSITORY= expect 3 1 "^error: --source git \(the default\) needs GIT_RUNNER_REPOSITORY, GIT_RUNNER_PAT; to use a scenarios folder" -- $cmd
+done
 expect 2 1 "^error: -i/--iter: '-3' is not an integer >= 1" -- run -s x -i -3
 expect 2 1 '^error: --parallel requires -m incus or -m lima' -- run -s x --parallel
 expect 2 1 '^error: --parallel-ram-cap requires --parallel' -- run -s x -m incus --parallel-ram-cap 2
