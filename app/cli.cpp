@@ -5,7 +5,9 @@
 #include <cmath>
 #include <sstream>
 
+#include "adapters/text/utf8.hpp"
 #include "app/version.hpp"
+#include "core/run_name.hpp"
 #include "messages/exit_codes.hpp"
 
 namespace runner {
@@ -81,8 +83,37 @@ long long parse_age(const std::string& raw) {
   throw UsageError{"--older-than: '" + raw + "' is not an age such as 30d, 12h, 90m or 2w"};
 }
 
+// "0.1" or "10%": a share of the pass rate, 0..1.
+double parse_fraction(const std::string& option, const std::string& raw) {
+  std::size_t used = 0;
+  double v = -1;
+  try {
+    v = std::stod(raw, &used);
+  } catch (...) {
+    used = 0;
+  }
+  const bool percent = used + 1 == raw.size() && raw.back() == '%';
+  if (percent) v /= 100;
+  if ((used != raw.size() && !percent) || raw.empty() || !std::isfinite(v) || v < 0 || v > 1)
+    throw UsageError{option + ": '" + raw + "' is not a share of the pass rate such as 0.1 or 10%"};
+  return v;
+}
+
+int parse_limit(const std::string& raw) {
+  std::size_t used = 0;
+  long long v = 0;
+  try {
+    v = std::stoll(raw, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != raw.size() || raw.empty() || v < 1 || v > 100000)
+    throw UsageError{"--limit: '" + raw + "' is not an integer from 1 to 100000"};
+  return static_cast<int>(v);
+}
+
 void check_run(RunOptions& r, const std::string& mode_raw, const std::string& gateway_raw, const std::string& iter_raw,
-               const std::optional<std::string>& cap_raw) {
+               const std::optional<std::string>& cap_raw, const std::optional<std::string>& regression_raw) {
   expect_one_of("--source", r.common.source, {"git", "fs"});
   expect_one_of("-m/--mode", mode_raw, {"host", "incus", "lima"});
   expect_one_of("-g/--gateway", gateway_raw, {"runner", "servicenow"});
@@ -95,6 +126,12 @@ void check_run(RunOptions& r, const std::string& mode_raw, const std::string& ga
   if (cap_raw) {
     if (!r.parallel) throw UsageError{"--parallel-ram-cap requires --parallel"};
     r.parallel_ram_cap_gb = parse_gigabytes(*cap_raw);
+  }
+  if (r.name)
+    if (auto why = run_name_problem(*r.name)) throw UsageError{"--name: '" + printable(*r.name) + "' " + *why};
+  if (regression_raw) {
+    if (!r.baseline) throw UsageError{"--max-regression requires --baseline"};
+    r.max_regression = parse_fraction("--max-regression", *regression_raw);
   }
 }
 
@@ -109,7 +146,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
 
   RunOptions& r = cmd.run;
   std::string iter_raw = "1", mode_raw = "host", gateway_raw = "runner";
-  std::optional<std::string> cap_raw;
+  std::optional<std::string> cap_raw, regression_raw;
   // `run` and `chaos` take the same options; chaos adds how the engine is killed.
   auto add_run_options = [&](CLI::App* sub) {
     sub->add_option("-s,--scenarios", r.scenarios, "Scenario keys, tags or key globs, comma-separated (required)");
@@ -132,6 +169,13 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     sub->add_flag("--check", r.check, "Run the pre-flight checks only, then exit");
     sub->add_option("--spool-dir", r.spool_dir,
                     "Where reports wait while the database is unreachable (default: $XDG_STATE_HOME/2501-runner/spool)");
+    sub->add_option("--name", r.name, "Name of the benchmark, to find it again by (default: generated, e.g. brisk-otter-3f2a)");
+    sub->add_option("--junit", r.junit_file, "Write the JUnit XML report to this file at the end");
+    sub->add_option("--json", r.json_file, "Write the JSON report (docs/report-format.md) to this file at the end");
+    sub->add_option("--baseline", r.baseline,
+                    "Compare with this benchmark (ID, prefix, name or latest) at the end; exit 1 on a regression");
+    sub->add_option("--max-regression", regression_raw,
+                    "With --baseline: a pass-rate drop larger than this (0.1 or 10%) is a regression even when not significant");
   };
   CLI::App* run = app.add_subcommand("run", "Run scenarios and report the benchmark (alias: start)");
   run->alias("start");
@@ -156,18 +200,43 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   validate->add_flag("--json", v.json, "Print one JSON document instead of lines");
   validate->add_flag("--strict", v.strict, "Warnings fail too (exit 2)");
   validate->add_option("--benchmark", v.benchmark,
-                       "Re-score this benchmark (ID, unique ID prefix or latest) with the current rules");
+                       "Re-score this benchmark (ID, unique ID prefix, name or latest) with the current rules");
   validate->add_flag("--write", v.write, "With --benchmark: store the new scores as a new benchmark linked to it");
 
   FlushOptions& f = cmd.flush;
   std::optional<std::string> older_raw;
   CLI::App* flush = app.add_subcommand("flush", "Delete benchmarks: their reports, run logs and spooled reports");
-  flush->add_option("--benchmark", f.benchmarks, "Benchmark to delete (ID, unique ID prefix or latest); repeatable");
+  flush->add_option("--benchmark", f.benchmarks, "Benchmark to delete (ID, unique ID prefix, name or latest); repeatable");
   flush->add_option("--older-than", older_raw, "Delete benchmarks started longer ago than this (30d, 12h, 90m, 2w)");
   flush->add_flag("-y,--yes", f.yes, "Delete without asking (needed when stdin is not a terminal)");
   flush->add_flag("--dry-run", f.dry_run, "Say what would be deleted, delete nothing");
   flush->add_option("--spool-dir", f.spool_dir, "Spool folder of this database (default: as for run)");
   add_output_options(flush, f.common);
+
+  RunsOptions& rs = cmd.runs;
+  std::string limit_raw = "20";
+  CLI::App* runs = app.add_subcommand("runs", "List the recent benchmarks: name, start, status, mode, gateway, pass rate");
+  runs->add_option("--limit", limit_raw, "How many (default: 20)");
+  runs->add_flag("--json", rs.json, "Print one JSON array instead of a table");
+  add_output_options(runs, rs.common);
+
+  ReportOptions& rp = cmd.report;
+  CLI::App* report = app.add_subcommand("report", "Show a stored benchmark: table, json, junit or markdown");
+  report->add_option("benchmark", rp.benchmark, "Benchmark: ID, unique ID prefix, name or latest")->required();
+  report->add_option("-f,--format", rp.format, "table | json | junit | markdown (default: table)");
+  report->add_option("-o,--output", rp.output, "Write to this file instead of stdout");
+  add_output_options(report, rp.common);
+
+  CompareOptions& cp = cmd.compare;
+  std::optional<std::string> cmp_regression_raw;
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Compare two benchmarks per scenario: pass rates, 95% interval, Fisher's exact p-value; exit 1 on a regression");
+  compare->add_option("base", cp.base, "The baseline benchmark: ID, unique ID prefix, name or latest")->required();
+  compare->add_option("new", cp.now, "The benchmark compared with it")->required();
+  compare->add_flag("--json", cp.json, "Print one JSON document instead of a table");
+  compare->add_option("--max-regression", cmp_regression_raw,
+                      "A pass-rate drop larger than this (0.1 or 10%) is a regression even when not significant");
+  add_output_options(compare, cp.common);
 
   DbOptions& d = cmd.db;
   CLI::App* db = app.add_subcommand("db", "Database maintenance");
@@ -230,7 +299,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     } else if (run->parsed() || chaos->parsed()) {
       cmd.kind = Command::Kind::run;
       r.chaos = chaos->parsed();
-      check_run(r, mode_raw, gateway_raw, iter_raw, cap_raw);
+      check_run(r, mode_raw, gateway_raw, iter_raw, cap_raw, regression_raw);
     } else if (validate->parsed()) {
       cmd.kind = Command::Kind::validate;
       expect_one_of("--source", v.common.source, {"git", "fs"});
@@ -240,6 +309,15 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
       if (f.benchmarks.empty() == !older_raw)
         throw UsageError{"flush needs exactly one of --benchmark or --older-than"};
       if (older_raw) f.older_than_s = parse_age(*older_raw);
+    } else if (runs->parsed()) {
+      cmd.kind = Command::Kind::runs;
+      rs.limit = parse_limit(limit_raw);
+    } else if (report->parsed()) {
+      cmd.kind = Command::Kind::report;
+      expect_one_of("-f/--format", rp.format, {"table", "json", "junit", "markdown"});
+    } else if (compare->parsed()) {
+      cmd.kind = Command::Kind::compare;
+      if (cmp_regression_raw) cp.max_regression = parse_fraction("--max-regression", *cmp_regression_raw);
     } else if (migrate->parsed()) {
       cmd.kind = Command::Kind::db_migrate;
     } else {

@@ -35,6 +35,33 @@ struct RunOptions {
   std::optional<std::string> spool_dir;  // where reports wait while the database is away
   bool chaos = false;                // `chaos`: kill the engine in each job's first task
   std::optional<std::string> kill_url;  // chaos: POST here ("" = the engine's admin restart)
+  std::optional<std::string> name;      // the benchmark's name (default: generated)
+  std::optional<std::string> junit_file, json_file;  // reports written at the end
+  std::optional<std::string> baseline;  // compare with this benchmark at the end; a regression exits 1
+  std::optional<double> max_regression;  // with baseline: a drop larger than this fails too (0..1)
+};
+
+// `runs`: the recent benchmarks.
+struct RunsOptions {
+  CommonOptions common;
+  int limit = 20;
+  bool json = false;
+};
+
+// `report BENCH`: one stored benchmark in a format people or CI read.
+struct ReportOptions {
+  CommonOptions common;
+  std::string benchmark;               // ID, unique ID prefix, name or latest
+  std::string format = "table";        // table | json | junit | markdown
+  std::optional<std::string> output;   // -o FILE ("-" or absent: stdout)
+};
+
+// `compare BASE NEW`: two benchmarks scenario by scenario.
+struct CompareOptions {
+  CommonOptions common;
+  std::string base, now;
+  bool json = false;
+  std::optional<double> max_regression;  // a drop larger than this counts as a regression too
 };
 
 struct ListOptions {
@@ -81,13 +108,16 @@ struct SandboxOptions {
 };
 
 struct Command {
-  enum class Kind { run, list, db_migrate, sandbox, validate, flush } kind = Kind::run;
+  enum class Kind { run, list, db_migrate, sandbox, validate, flush, runs, report, compare } kind = Kind::run;
   RunOptions run;
   ListOptions list;
   DbOptions db;
   SandboxOptions sandbox;
   ValidateOptions validate;
   FlushOptions flush;
+  RunsOptions runs;
+  ReportOptions report;
+  CompareOptions compare;
 
   const CommonOptions& common() const {
     switch (kind) {
@@ -96,6 +126,9 @@ struct Command {
       case Kind::sandbox: return sandbox.common;
       case Kind::validate: return validate.common;
       case Kind::flush: return flush.common;
+      case Kind::runs: return runs.common;
+      case Kind::report: return report.common;
+      case Kind::compare: return compare.common;
       case Kind::db_migrate: break;
     }
     return db.common;

@@ -11,7 +11,9 @@
 #include "adapters/scenarios/scenario_loader.hpp"
 #include "app/cli.hpp"
 #include "app/commands/db_command.hpp"
+#include "app/commands/compare_command.hpp"
 #include "app/commands/flush_command.hpp"
+#include "app/commands/report_command.hpp"
 #include "app/commands/list_command.hpp"
 #include "app/commands/run_command.hpp"
 #include "app/commands/sandbox_command.hpp"
@@ -55,6 +57,9 @@ int main(int argc, char** argv) {
       case Command::Kind::sandbox: return run_sandbox_command(cmd.sandbox);
       case Command::Kind::validate: return run_validate_command(cmd.validate);
       case Command::Kind::flush: return run_flush_command(cmd.flush);
+      case Command::Kind::runs: return run_runs_command(cmd.runs);
+      case Command::Kind::report: return run_report_command(cmd.report);
+      case Command::Kind::compare: return run_compare_command(cmd.compare);
     }
   } catch (const EnvFileError& e) {
     spdlog::error("{}", e.what());

@@ -7,38 +7,13 @@
 #include <algorithm>
 #include <map>
 
+#include "core/result_stats.hpp"
 #include "messages/exit_codes.hpp"
 
 namespace runner {
 namespace {
 
-struct Row {
-  std::vector<std::string> cells;
-};
-
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      if (width.size() <= c) width.push_back(0);
-      width[c] = std::max(width[c], r[c].size());
-    }
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) line += r[c] + (c + 1 < r.size() ? std::string(width[c] - r[c].size() + 2, ' ') : "");
-    spdlog::info("{}", line);
-  }
-}
-
 std::string seconds(std::int64_t ms) { return fmt::format("{:.1f}s", ms / 1000.0); }
-
-std::int64_t total_tokens(const std::string& json) {
-  simdjson::dom::parser p;
-  int64_t v = 0;
-  simdjson::dom::element doc;
-  if (p.parse(json).get(doc) == simdjson::SUCCESS && doc["total"].get(v) == simdjson::SUCCESS) return v;
-  return 0;
-}
 
 std::string verdict(const ScenarioReport& r, bool colour) {
   std::string word = r.status == IterationStatus::passed ? "PASS" : r.status == IterationStatus::failed ? "FAIL" : "ERROR";
@@ -103,33 +78,20 @@ void print_chaos(const std::vector<ScenarioReport>& reports) {
   print_table(rows);
 }
 
-double percentile(std::vector<std::int64_t> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double pos = q * (v.size() - 1);
-  const auto lo = static_cast<std::size_t>(pos);
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
-}
-
-double choose(int n, int k) {
-  if (k < 0 || k > n) return 0;
-  double r = 1;
-  for (int i = 1; i <= k; ++i) r = r * (n - k + i) / i;
-  return r;
-}
-
 }  // namespace
 
-double pass_at_k(int n, int c, int k) {
-  if (n <= 0 || k <= 0) return 0;
-  if (n - c < k) return 1.0;
-  return 1.0 - choose(n - c, k) / choose(n, k);
-}
-
-double pass_hat_k(int n, int c, int k) {
-  if (n <= 0 || k <= 0) return 0;
-  return choose(c, k) / choose(n, k);
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& r : rows)
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      if (width.size() <= c) width.push_back(0);
+      width[c] = std::max(width[c], r[c].size());
+    }
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < r.size(); ++c) line += r[c] + (c + 1 < r.size() ? std::string(width[c] - r[c].size() + 2, ' ') : "");
+    spdlog::info("{}", line);
+  }
 }
 
 void print_summary(const std::vector<ScenarioReport>& reports, int iterations, int verbosity) {
@@ -154,32 +116,20 @@ void print_summary(const std::vector<ScenarioReport>& reports, int iterations, i
       spdlog::info("  {} #{}: checks", r.scenario_key, r.iteration);
       print_checks(r, verbosity);
     }
-  std::size_t passed = 0, failed = 0, errors = 0;
-  for (const auto& r : reports)
-    (r.status == IterationStatus::passed ? passed : r.status == IterationStatus::failed ? failed : errors)++;
   if (iterations > 1) {
-    std::map<std::string, std::vector<const ScenarioReport*>> by_key;
-    for (const auto& r : reports) by_key[r.scenario_key].push_back(&r);
     std::vector<std::vector<std::string>> stats = {{"SCENARIO", "PASS RATE", "pass@k", "pass^k", "MEDIAN", "P95"}};
-    for (const auto& [key, list] : by_key) {
-      const int n = static_cast<int>(list.size());
-      int c = 0;
-      std::vector<std::int64_t> durations;
-      for (auto* r : list) {
-        c += r->status == IterationStatus::passed;
-        durations.push_back(r->duration_ms);
-      }
-      stats.push_back({key, fmt::format("{}/{} ({:.0f}%)", c, n, 100.0 * c / n), fmt::format("{:.2f}", pass_at_k(n, c, n)),
-                       fmt::format("{:.2f}", pass_hat_k(n, c, n)), seconds(static_cast<std::int64_t>(percentile(durations, 0.5))),
-                       seconds(static_cast<std::int64_t>(percentile(durations, 0.95)))});
-    }
+    for (const auto& st : scenario_stats(reports))
+      stats.push_back({st.key, fmt::format("{}/{} ({:.0f}%)", st.passed, st.n, 100.0 * st.pass_rate),
+                       fmt::format("{:.2f}", st.pass_at_n), fmt::format("{:.2f}", st.pass_hat_n),
+                       seconds(static_cast<std::int64_t>(st.median_ms)), seconds(static_cast<std::int64_t>(st.p95_ms))});
     spdlog::info("");
     spdlog::info("per scenario over {} iterations (k = iterations run):", iterations);
     print_table(stats);
   }
   print_chaos(reports);
   spdlog::info("");
-  spdlog::info("{} passed, {} failed, {} error(s) of {} scenario-iteration(s)", passed, failed, errors, reports.size());
+  const RunTotals t = run_totals(reports);
+  spdlog::info("{} passed, {} failed, {} error(s) of {} scenario-iteration(s)", t.passed, t.failed, t.errors, t.total);
 }
 
 int run_exit_code(const std::vector<ScenarioReport>& reports, bool interrupted, bool fail_on_error) {

@@ -11,6 +11,7 @@ namespace runner {
 
 struct BenchmarkRecord {
   std::string id;  // uuid
+  std::string name;  // `run --name`, or generated (core/run_name.hpp); "" for rows before migration 0009
   std::string organization_id, tenant_id, user_id;
   std::string status = "running";  // running | completed | interrupted | failed
   std::string started_at;          // ISO 8601 UTC

@@ -20,7 +20,8 @@ bool hex_prefix(const std::string& s) {
 
 constexpr const char* benchmark_columns =
     "id::text, organization_id, tenant_id, user_id, status, started_at::text, coalesce(finished_at::text, ''), "
-    "options::text, runner_version, coalesce(scenarios_commit, ''), coalesce(rescored_from::text, '')";
+    "options::text, runner_version, coalesce(scenarios_commit, ''), coalesce(rescored_from::text, ''), "
+    "coalesce(name, '')";
 
 BenchmarkRecord benchmark_of(const pqxx::row& r) {
   BenchmarkRecord b;
@@ -35,6 +36,7 @@ BenchmarkRecord benchmark_of(const pqxx::row& r) {
   b.runner_version = text(r[8]);
   b.scenarios_commit = text(r[9]);
   b.rescored_from = text(r[10]);
+  b.name = text(r[11]);
   return b;
 }
 
@@ -64,7 +66,12 @@ BenchmarkLookup BenchmarkReader::find(const std::string& spec) {
       if (r.empty()) out.error = "no benchmark ID starts with '" + spec + "'";
       if (r.size() > 1) out.error = "'" + spec + "' is the start of several benchmark IDs; give more of it";
     } else {
-      out.error = "'" + spec + "' is not a benchmark ID, an ID prefix of at least 4 hex digits, or latest";
+      // A name: its newest run (names repeat: a nightly job reuses its name).
+      r = t.exec_params(std::string("SELECT ") + benchmark_columns +
+                            " FROM benchmarks WHERE name = $1 ORDER BY started_at DESC LIMIT 1",
+                        spec);
+      if (r.empty())
+        out.error = "'" + spec + "' is not a benchmark name, an ID, an ID prefix of at least 4 hex digits, or latest";
     }
     if (out.error.empty()) out.benchmark = benchmark_of(r[0]);
   } catch (const std::exception& e) {
@@ -171,6 +178,38 @@ std::vector<BenchmarkRecord> BenchmarkReader::older_than(long long seconds) {
                                              "ORDER BY started_at",
                                          seconds))
       out.push_back(benchmark_of(row));
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+  return out;
+}
+
+std::vector<BenchmarkListing> BenchmarkReader::recent(int limit) {
+  std::vector<BenchmarkListing> out;
+  try {
+    pqxx::read_transaction t(*impl_->conn);
+    // Totals come from the reports themselves: a running or aborted benchmark has no
+    // finalized totals yet.
+    for (const auto& row : t.exec_params(
+             std::string("SELECT ") + benchmark_columns +
+                 ", coalesce(options->>'mode', ''), coalesce(options->>'gateway', ''), s.total, s.passed, s.failed, "
+                 "s.errored, extract(epoch FROM (coalesce(finished_at, last_seen, started_at) - started_at)) "
+                 "FROM benchmarks b LEFT JOIN LATERAL (SELECT count(*) AS total, "
+                 "count(*) FILTER (WHERE status = 'passed') AS passed, count(*) FILTER (WHERE status = 'failed') AS failed, "
+                 "count(*) FILTER (WHERE status = 'error') AS errored FROM scenario_reports WHERE benchmark_id = b.id) s "
+                 "ON true ORDER BY started_at DESC LIMIT $1",
+             limit)) {
+      BenchmarkListing l;
+      l.bench = benchmark_of(row);
+      l.mode = text(row[12]);
+      l.gateway = text(row[13]);
+      l.total = row[14].as<std::int64_t>();
+      l.passed = row[15].as<std::int64_t>();
+      l.failed = row[16].as<std::int64_t>();
+      l.errored = row[17].as<std::int64_t>();
+      l.duration_s = row[18].is_null() ? 0.0 : row[18].as<double>();
+      out.push_back(std::move(l));
+    }
   } catch (const std::exception& e) {
     throw classify_db_error(e.what());
   }

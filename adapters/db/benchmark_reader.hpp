@@ -2,6 +2,7 @@
 // Reads stored benchmarks back: finding one by what a user types (an ID, a unique ID
 // prefix, `latest`), and its reports with everything a report holds (the trajectory
 // included), for `validate --benchmark` and `flush`.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,16 @@ struct BenchmarkLookup {
   std::string error;                         // otherwise: why, naming what was typed
 };
 
+// A row of `runs`: a benchmark with its counts (from its reports, so a running or
+// aborted benchmark has them too) and how long it ran (to its last heartbeat while
+// running).
+struct BenchmarkListing {
+  BenchmarkRecord bench;
+  std::string mode, gateway;  // from its options
+  std::int64_t total = 0, passed = 0, failed = 0, errored = 0;
+  double duration_s = 0;
+};
+
 // One connection for all of a command's reads (and its delete): a command such as
 // `flush --older-than` touches many benchmarks and must not connect once per benchmark.
 // Every method throws DbError.
@@ -28,9 +39,12 @@ class BenchmarkReader {
   BenchmarkReader& operator=(const BenchmarkReader&) = delete;
 
   // `spec`: a full benchmark ID, a prefix of at least 4 hex digits that only one
-  // benchmark's ID starts with, or `latest` (the newest run by start; re-scores made by
-  // `validate --write` are not runs and never `latest`).
+  // benchmark's ID starts with, `latest` (the newest run by start; re-scores made by
+  // `validate --write` are not runs and never `latest`), or a name (its newest run).
   BenchmarkLookup find(const std::string& spec);
+
+  // The newest `limit` benchmarks, newest first.
+  std::vector<BenchmarkListing> recent(int limit);
 
   // Benchmarks started more than `seconds` ago, oldest first.
   std::vector<BenchmarkRecord> older_than(long long seconds);

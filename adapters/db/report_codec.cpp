@@ -20,6 +20,7 @@ json embedded(const std::string& text, const char* fallback) {
 std::string encode(const BenchmarkRecord& b) {
   return json_dump_ordered(json{{"op", "start"},
                     {"id", b.id},
+                    {"name", b.name},
                     {"organization_id", b.organization_id},
                     {"tenant_id", b.tenant_id},
                     {"user_id", b.user_id},
@@ -99,6 +100,7 @@ std::optional<ReportOp> decode_op(const std::string& line) {
   if (op == "start") {
     BenchmarkRecord b;
     b.id = str(o, "id");
+    b.name = str(o, "name");
     b.organization_id = str(o, "organization_id");
     b.tenant_id = str(o, "tenant_id");
     b.user_id = str(o, "user_id");

@@ -79,10 +79,10 @@ namespace {
 void insert_benchmark(pqxx::work& w, const BenchmarkRecord& b) {
   w.exec_params(
       "INSERT INTO benchmarks (id, organization_id, tenant_id, user_id, status, started_at, options, "
-      "runner_version, scenarios_commit, rescored_from) VALUES ($1::uuid, $2, $3, $4, $5, $6::timestamptz, "
-      "$7::jsonb, $8, NULLIF($9, ''), NULLIF($10, '')::uuid) ON CONFLICT (id) DO NOTHING",
+      "runner_version, scenarios_commit, rescored_from, name) VALUES ($1::uuid, $2, $3, $4, $5, $6::timestamptz, "
+      "$7::jsonb, $8, NULLIF($9, ''), NULLIF($10, '')::uuid, NULLIF($11, '')) ON CONFLICT (id) DO NOTHING",
       b.id, b.organization_id, b.tenant_id, b.user_id, b.status, b.started_at, j(b.options_json), t(b.runner_version),
-      t(b.scenarios_commit), b.rescored_from);
+      t(b.scenarios_commit), b.rescored_from, t(b.name));
 }
 
 void upsert(pqxx::work& w, const ScenarioReport& r) {

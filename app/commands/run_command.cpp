@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <random>
+#include <tuple>
 #include <variant>
 
 #include "actors/http_client.hpp"
@@ -24,6 +26,7 @@
 #include "adapters/env/state_dir.hpp"
 #include "adapters/vm/vm_lifecycle.hpp"
 #include "app/commands/command_support.hpp"
+#include "app/commands/run_outputs.hpp"
 #include "app/commands/run_preflight.hpp"
 #include "app/commands/vm_support.hpp"
 #include "app/preflight.hpp"
@@ -32,6 +35,7 @@
 #include "app/durability.hpp"
 #include "app/summary.hpp"
 #include "app/version.hpp"
+#include "core/run_name.hpp"
 #include "messages/exit_codes.hpp"
 
 namespace fs = std::filesystem;
@@ -57,7 +61,9 @@ std::string options_json(const RunOptions& o, const std::vector<std::string>& se
                     {"parallel_ram_cap_gb", opt(o.parallel_ram_cap_gb)},
                     {"vm_templates_path", opt(o.vm_templates_path)},
                     {"fail_on_error", o.fail_on_error},
-                    {"chaos", o.chaos}});  // never the kill URL: it may carry a token
+                    {"chaos", o.chaos},
+                    {"baseline", opt(o.baseline)},
+                    {"max_regression", opt(o.max_regression)}});  // never the kill URL: it may carry a token
 }
 
 // Stops the long-lived actors when the command returns, whichever way it returns.
@@ -193,6 +199,7 @@ RunOutcome run_benchmark(caf::actor_system& sys, const RunOptions& opts, const R
   RunOutcome out;
   BenchmarkRecord& bench = out.bench;
   bench.id = run->benchmark_id;
+  bench.name = opts.name.value_or(generated_run_name(bench.id));
   bench.organization_id = run->organization_id;
   bench.tenant_id = run->tenant_id;
   bench.user_id = run->user_id;
@@ -203,7 +210,7 @@ RunOutcome run_benchmark(caf::actor_system& sys, const RunOptions& opts, const R
   bench.runner_version = std::string(version()) + " (" + git_commit() + ")";
   bench.scenarios_commit = pre.root.commit;
   self->request(actors.reporter, caf::infinite, bench_start_atom::value, bench).receive([](bool) {}, [](caf::error&) {});
-  spdlog::info("benchmark {} started: logs in {}/{}", bench.id, run->runs_dir, bench.id);
+  spdlog::info("benchmark {} ({}) started: logs in {}/{}", bench.id, bench.name, run->runs_dir, bench.id);
 
   auto jobs = iterations(opts, plan.selection.scenarios, pre.db_url);
   // Parallel: every iteration asks the broker at once (waiting actors are cheap; the
@@ -232,7 +239,7 @@ RunOutcome run_benchmark(caf::actor_system& sys, const RunOptions& opts, const R
 
 // Step 5: the Benchmark row finalized, the spool checked, the summary, the exit code.
 int finalize(caf::actor_system& sys, const RunOptions& opts, const RunPreflight& pre, const RunActors& actors,
-             const std::string& spool_dir, const RunOutcome& out) {
+             const std::string& spool_dir, const RunOutcome& out, const std::optional<std::string>& baseline_id) {
   caf::scoped_actor self{sys};
   const std::string status = out.interrupted ? "interrupted" : "completed";
   self->request(actors.reporter, caf::infinite, bench_finish_atom::value, out.bench.id, status,
@@ -253,8 +260,20 @@ int finalize(caf::actor_system& sys, const RunOptions& opts, const RunPreflight&
     else
       spdlog::info("{}", line);
   }
+  // The reports as `report` would show them: the benchmark as finalized, by key then
+  // iteration.
+  BenchmarkResults results{out.bench, out.reports};
+  results.bench.status = status;
+  results.bench.finished_at = engine_api::iso8601(std::chrono::system_clock::now());
+  std::stable_sort(results.reports.begin(), results.reports.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.scenario_key, a.iteration) < std::tie(b.scenario_key, b.iteration);
+  });
+  const int outputs = write_run_outputs(opts, pre.db_url, results, out.interrupted ? std::nullopt : baseline_id);
   if (!all_kept(ledger)) return exit_code::infrastructure;
-  return run_exit_code(out.reports, out.interrupted, opts.fail_on_error);
+  const int code = run_exit_code(out.reports, out.interrupted, opts.fail_on_error);
+  // 130 and 4 outrank what the outputs add; a regression (1) outranks a pass.
+  if (code == exit_code::interrupted || code == exit_code::infrastructure) return code;
+  return outputs == exit_code::success ? code : outputs;
 }
 
 }  // namespace
@@ -279,6 +298,8 @@ int run_run_command(const RunOptions& opts) {
   auto planned = plan_run(opts, *pre);
   if (auto* code = std::get_if<int>(&planned)) return *code;
   const RunPlan& plan = *std::get<std::unique_ptr<RunPlan>>(planned);
+  std::optional<std::string> baseline_id;
+  if (opts.baseline && !(baseline_id = resolve_baseline(pre->db_url, *opts.baseline))) return exit_code::usage;
   if (opts.check) {
     spdlog::info("pre-flight passed");
     return exit_code::success;
@@ -309,7 +330,7 @@ int run_run_command(const RunOptions& opts) {
     stop.add(a);
   const RunOutcome out = run_benchmark(sys, opts, *pre, plan, run, actors, stop, signals);
   // 5. finalize
-  return finalize(sys, opts, *pre, actors, spool_dir, out);
+  return finalize(sys, opts, *pre, actors, spool_dir, out, baseline_id);
 }
 
 }  // namespace runner

@@ -1,0 +1,36 @@
+#pragma once
+// One benchmark's results in the forms people and CI read: the console table, a JSON
+// document (docs/report-format.md), JUnit XML and Markdown. `report BENCH` makes them
+// from the database; `run --junit/--json` and $GITHUB_STEP_SUMMARY from the run that
+// just ended, through the same code.
+#include <string>
+#include <vector>
+
+#include "messages/report.hpp"
+
+namespace runner {
+
+struct BenchmarkResults {
+  BenchmarkRecord bench;
+  std::vector<ScenarioReport> reports;  // by scenario key, then iteration
+};
+
+// Iterations per scenario the run asked for (its options), 1 when unknown.
+int iterations_of(const BenchmarkRecord& bench);
+
+// The run's end-of-run summary again, with a header naming the benchmark; failed rules
+// always shown (verbosity at least 1).
+void print_report_table(const BenchmarkResults& results, int verbosity);
+
+// Pretty-printed JSON, field names stable (docs/report-format.md).
+std::string report_json(const BenchmarkResults& results);
+
+// JUnit XML: one testsuite per scenario, one testcase per scenario-iteration; a failed
+// iteration is a <failure> with its failed rules, an errored one an <error> with its
+// kind and message; <system-out> has the phase lines.
+std::string report_junit(const BenchmarkResults& results);
+
+// GitHub-flavoured Markdown, for pull requests and $GITHUB_STEP_SUMMARY.
+std::string report_markdown(const BenchmarkResults& results);
+
+}  // namespace runner

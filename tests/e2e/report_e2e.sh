@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Results people read and gate on, through the real binary on real runs (real
+# PostgreSQL, real ansible-playbook, the engine simulator):
+#  - run --name / a generated name; runs (table and --json); report by name, ID prefix
+#    and latest in every format; the JUnit XML validated against tests/junit/junit.xsd
+#    with xmllint; run --junit/--json and $GITHUB_STEP_SUMMARY;
+#  - compare: Fisher's p-value and the interval in --json, exit 1 only on a regression;
+#    run --baseline with and without --max-regression as a CI gate; a baseline that
+#    does not exist stops the run before anything runs;
+#  - flush by name; usage errors for names and formats.
+# usage: report_e2e.sh path/to/bin-dir source-dir   (needs RUNNER_TEST_DATABASE_URL)
+set -uo pipefail
+BIN=$(realpath "$1")
+SRC=$(realpath "$2")
+TMP=$(mktemp -d)
+source "$SRC/tests/e2e/lib.sh"
+make_test_database report_e2e
+cleanup() { stop_engine_sim; drop_test_database; rm -rf "$TMP"; }
+trap cleanup EXIT
+cd "$TMP"
+export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
+unset GITHUB_STEP_SUMMARY
+seed_test_database
+isolate_demo_host
+R() { "$BIN/2501-runner" "$@" --env-file "$TMP/env" >"$TMP/out" 2>"$TMP/err"; echo $?; }
+SCEN="$SRC/examples/scenarios"
+KEY=demo-runaway-log
+XSD="$SRC/tests/junit/junit.xsd"
+count() { q "SELECT count(*) FROM benchmarks"; }
+
+# --- a named run writing every CI output ---------------------------------------------------
+start_engine_sim oracle "$SCEN"
+rc=$(GITHUB_STEP_SUMMARY="$TMP/step.md" R run --source fs -p "$SCEN" -s $KEY -i 2 --name nightly-a \
+  --junit "$TMP/run.xml" --json "$TMP/run.json")
+[ "$rc" = 0 ] && grep -q "(nightly-a) started" "$TMP/out" && ok || bad "named run: exit $rc $(tail -5 "$TMP/out" "$TMP/err")"
+A=$(q "SELECT id FROM benchmarks WHERE name = 'nightly-a'")
+[ -n "$A" ] && ok || bad "the name is stored"
+xmllint --noout --schema "$XSD" "$TMP/run.xml" 2>"$TMP/xmllint" && ok || bad "run --junit is not valid: $(cat "$TMP/xmllint")"
+python3 - "$TMP/run.xml" "$TMP/run.json" "$A" <<'PY' && ok || bad "run --junit/--json content"
+import json, sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites" and root.get("tests") == "2" and root.get("failures") == "0", root.attrib
+cases = root.findall("testsuite/testcase")
+assert [c.get("name") for c in cases] == ["demo-runaway-log #1", "demo-runaway-log #2"], cases
+assert all("execute" in c.find("system-out").text for c in cases), [c.find("system-out").text for c in cases]
+d = json.load(open(sys.argv[2]))
+assert d["format"] == "2501-runner.report/1" and d["benchmark"]["id"] == sys.argv[3], d["benchmark"]
+assert d["benchmark"]["name"] == "nightly-a" and d["benchmark"]["status"] == "completed"
+assert d["totals"] == {"iterations": 2, "passed": 2, "failed": 0, "errors": 0, "pass_rate": 1.0}, d["totals"]
+assert [i["status"] for i in d["iterations"]] == ["passed", "passed"]
+assert all(i["phases"]["execute"]["outcome"] == "ok" and i["trajectory_stored"] for i in d["iterations"]), d["iterations"][0]["phases"]
+PY
+grep -q "^## 2501-runner: nightly-a" "$TMP/step.md" && grep -q "| demo-runaway-log | 2/2 | 100% |" "$TMP/step.md" && ok ||
+  bad "step summary: $(cat "$TMP/step.md")"
+
+# --- a worse run: compare and the --baseline gate -------------------------------------------
+start_engine_sim noop "$SCEN"
+n=$(count)
+# 2/2 -> 0/2 is not significant (Fisher p = 0.33): without a threshold the gate passes.
+rc=$(R run --source fs -p "$SCEN" -s $KEY -i 2 --name nightly-b --baseline nightly-a)
+[ "$rc" = 0 ] && grep -q "compare: base nightly-a" "$TMP/out" && grep -q "0 regressed" "$TMP/out" && ok ||
+  bad "baseline without threshold: exit $rc $(tail -8 "$TMP/out" "$TMP/err")"
+rc=$(R run --source fs -p "$SCEN" -s $KEY -i 2 --name nightly-c --baseline nightly-a --max-regression 10%)
+[ "$rc" = 1 ] && grep -q "regression: demo-runaway-log: pass rate 100% -> 0%, a drop of 100 points > --max-regression 10" "$TMP/err" && ok ||
+  bad "baseline gate: exit $rc $(tail -8 "$TMP/out" "$TMP/err")"
+[ "$(count)" = $((n + 2)) ] && ok || bad "both gated runs are stored"
+rc=$(R compare nightly-a nightly-b --json)
+[ "$rc" = 0 ] && python3 - "$TMP/out" <<'PY' && ok || bad "compare --json: exit $rc $(cat "$TMP/out" "$TMP/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["test"] == "fisher-exact-two-sided" and d["regressed"] is False, d
+s = d["scenarios"][0]
+assert s["key"] == "demo-runaway-log" and s["base"]["pass_rate"] == 1.0 and s["new"]["pass_rate"] == 0.0, s
+assert abs(s["p_value"] - 1/3) < 1e-9 and s["difference"] == -1.0, s
+assert -1.0 <= s["ci95"][0] < s["ci95"][1] < 0, s["ci95"]
+PY
+[ "$(R compare nightly-a nightly-b --max-regression 0.5)" = 1 ] && grep -q "REGRESSED" "$TMP/out" && ok ||
+  bad "compare with a threshold: $(cat "$TMP/out" "$TMP/err")"
+# A scenario only in one side is listed, never compared.
+start_engine_sim oracle "$SCEN"
+[ "$(R run --source fs -p "$SCEN" -s demo-broken-app-config --name other)" = 0 ] || bad "other run: $(tail -5 "$TMP/out")"
+[ "$(R compare nightly-a other)" = 0 ] && grep -q "only in base: demo-runaway-log" "$TMP/out" &&
+  grep -q "only in new: demo-broken-app-config" "$TMP/out" && ok || bad "one-sided scenarios: $(cat "$TMP/out")"
+n=$(count)
+[ "$(R run --source fs -p "$SCEN" -s $KEY --baseline no-such-run)" = 2 ] &&
+  grep -q "^error: --baseline: 'no-such-run' is not a benchmark name" "$TMP/err" && [ "$(count)" = "$n" ] && ok ||
+  bad "unknown baseline: $(cat "$TMP/err")"
+
+# --- runs and report ---------------------------------------------------------------------
+[ "$(R runs --json --limit 3)" = 0 ] && python3 - "$TMP/out" <<'PY' && ok || bad "runs --json: $(cat "$TMP/out" "$TMP/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [r["name"] for r in d] == ["other", "nightly-c", "nightly-b"], d
+assert d[1]["passed"] == 0 and d[1]["iterations"] == 2 and d[1]["pass_rate"] == 0.0 and d[1]["mode"] == "host", d[1]
+assert d[0]["status"] == "completed" and d[0]["gateway"] == "runner" and d[0]["duration_s"] > 0, d[0]
+PY
+[ "$(R runs)" = 0 ] && grep -qE "^[0-9a-f]{8}  nightly-a .* completed +host +runner +2/2 +100%" "$TMP/out" && ok ||
+  bad "runs table: $(cat "$TMP/out")"
+[ "$(R report nightly-b)" = 0 ] && grep -q "benchmark $(q "SELECT id FROM benchmarks WHERE name='nightly-b'") (nightly-b) completed" "$TMP/out" &&
+  grep -q "per scenario over 2 iterations" "$TMP/out" && grep -q "0 passed, 2 failed, 0 error(s) of 2" "$TMP/out" &&
+  grep -q "  demo-runaway-log #1: checks" "$TMP/out" && ok || bad "report table: $(cat "$TMP/out")"
+[ "$(R report "${A:0:8}" -f junit -o "$TMP/a.xml")" = 0 ] && xmllint --noout --schema "$XSD" "$TMP/a.xml" 2>/dev/null &&
+  cmp -s <(sed 's/time="[^"]*"//g' "$TMP/a.xml") <(sed 's/time="[^"]*"//g' "$TMP/run.xml") && ok ||
+  bad "report -f junit by prefix equals run --junit: $(diff "$TMP/a.xml" "$TMP/run.xml" | head)"
+[ "$(R report nightly-b -f junit -o "$TMP/b.xml")" = 0 ] && xmllint --noout --schema "$XSD" "$TMP/b.xml" 2>"$TMP/xmllint" &&
+  [ "$(xmllint --xpath 'count(//testcase/failure[@type="rules"])' "$TMP/b.xml")" = 2 ] && ok ||
+  bad "failed run's junit: $(cat "$TMP/xmllint" "$TMP/b.xml" | head -30)"
+[ "$(R report latest -f json)" = 0 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['benchmark']['name']=='other'" "$TMP/out" && ok ||
+  bad "report latest -f json"
+[ "$(R report nightly-b -f markdown)" = 0 ] && grep -q "### Not passed" "$TMP/out" && grep -q "| demo-runaway-log | 2 | ❌ fail |" "$TMP/out" && ok ||
+  bad "report markdown: $(cat "$TMP/out")"
+[ "$(R report no-such-run)" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && ok || bad "report of nothing: $(cat "$TMP/err")"
+[ "$(R report latest -f pdf)" = 2 ] && grep -q "^error: -f/--format: unknown value 'pdf'" "$TMP/err" && ok || bad "bad format: $(cat "$TMP/err")"
+[ "$(R report latest -f json -o /nonexistent/dir/r.json)" = 4 ] && grep -q "cannot create /nonexistent/dir/r.json.tmp" "$TMP/err" && ok ||
+  bad "unwritable -o: $(cat "$TMP/err")"
+
+# --- generated names, bad names, flush by name ---------------------------------------------
+[ "$(R run --source fs -p "$SCEN" -s $KEY)" = 0 ] || bad "unnamed run"
+G=$(q "SELECT name FROM benchmarks ORDER BY started_at DESC LIMIT 1")
+[[ "$G" =~ ^[a-z]+-[a-z]+-[0-9a-f]{4}$ ]] && [ "$(R report "$G" -f json)" = 0 ] && ok || bad "generated name '$G'"
+for name in latest beef-cafe "two words"; do
+  [ "$(R run --source fs -p "$SCEN" -s $KEY --name "$name")" = 2 ] && grep -q "^error: --name: '$name' " "$TMP/err" && ok ||
+    bad "--name '$name': $(cat "$TMP/err")"
+done
+[ "$(R flush --benchmark other --yes)" = 0 ] && [ "$(q "SELECT count(*) FROM benchmarks WHERE name = 'other'")" = 0 ] && ok ||
+  bad "flush by name: $(cat "$TMP/out" "$TMP/err")"
+
+finish report_e2e
