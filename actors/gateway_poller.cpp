@@ -18,6 +18,7 @@
 #include "adapters/log/redactor.hpp"
 #include "core/chaos.hpp"
 #include "core/guards.hpp"
+#include "core/platform_timings.hpp"
 #include "core/trajectory.hpp"
 #include "adapters/text/utf8.hpp"
 
@@ -66,7 +67,8 @@ struct poller_state {
   std::string failure_message;
   std::string job_body;  // the engine's last job answer, for the trajectory
   std::optional<ChaosProbe> chaos;                 // `chaos` runs only
-  std::chrono::steady_clock::time_point began;     // the execute's start, for chaos times
+  PlatformClock platform;                          // the platform's timings, as observed
+  std::chrono::steady_clock::time_point began;     // the execute's start, for chaos and platform times
   std::uint32_t interval_ms = 0;  // current poll interval
   bool ended = false;       // the execute is over; the strategy concludes
   bool cancelling = false;  // the job's cancel is on its way
@@ -80,6 +82,12 @@ engine_api::Endpoint endpoint(poller_pointer self) {
 }
 
 bool over(poller_pointer self) { return self->state.ended || self->state.cancelling; }
+
+// Milliseconds since the execute began (steady: a clock change moves no measure).
+std::uint64_t since_start(poller_pointer self) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - self->state.began).count());
+}
 
 void Host::ask(HttpRequest req, std::function<void(const HttpResponse&)> then) {
   req.timeout_ms = self_->state.settings.http_timeout_ms;
@@ -143,6 +151,7 @@ void Host::try_again_in(std::chrono::milliseconds delay) { self_->delayed_send(s
 
 void Host::ticket_created(const std::string& ticket_id) {
   self_->state.outcome.ticket_id = ticket_id;
+  self_->state.platform.ticket_created(since_start(self_));
   self_->state.gateway->find_job(*this);
 }
 
@@ -164,9 +173,10 @@ void Host::concluded() {
                        redactor.redact(st.job_body), &st.outcome.job, redactor.redact(st.outcome.ticket_record_json)});
   st.outcome.ticket_record_json.clear();  // folded into the trajectory
   if (st.chaos) st.outcome.chaos_json = st.chaos->json(st.outcome.job);
+  st.outcome.platform_json = st.platform.json();
   if (st.failure)
     st.promise.deliver(caf::make_error(*st.failure, st.failure_message, st.outcome.ticket_id, st.outcome.job_id,
-                                       st.outcome.trajectory_json, st.outcome.chaos_json));
+                                       st.outcome.trajectory_json, st.outcome.chaos_json, st.outcome.platform_json));
   else
     st.promise.deliver(st.outcome);
   self_->quit();
@@ -211,9 +221,11 @@ void cancel_job_then_finish(poller_pointer self) {
   req.max_attempts = interrupt ? 2 : 3;
   const auto bound = std::chrono::milliseconds(std::uint64_t{req.timeout_ms} * req.max_attempts + 5'000);
   const std::string job = st.outcome.job_id;
+  st.platform.cancel_sent(since_start(self));
   self->request(st.http, bound, std::move(req))
       .then(
           [=](const HttpResponse& r) {
+            if (r.status) self->state.platform.cancel_answered(since_start(self));
             if (r.status < 200 || r.status >= 300) {
               spdlog::warn("cancel of job {}: {}", job, describe(r));
               note_cancel(self, "the cancel of job " + job + " failed (" + describe(r) + ")");
@@ -238,8 +250,7 @@ void schedule_poll(poller_pointer self) {
 // task in progress fires it (once).
 void chaos_look(poller_pointer self, const JobSnapshot& job) {
   auto& st = self->state;
-  const auto ms = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st.began).count());
+  const auto ms = since_start(self);
   if (st.chaos->fired()) return st.chaos->observed(job, ms);
   if (!st.chaos->due(job)) return;
   st.chaos->killed(job, ms, "sent");
@@ -262,6 +273,8 @@ void poll_job(poller_pointer self) {
       return st.host->fail("the engine returned job status '" + utf8_truncate(printable(job->status), 60) +
                            "', which the contract does not know (queued, in_progress, completed, failed, cancelled)");
     if (st.chaos) chaos_look(self, *job);
+    // The interval in force is the longest this change can have waited to be seen.
+    st.platform.observed(*job, since_start(self), st.interval_ms);
     st.outcome.job = std::move(*job);
     st.job_body = r.body;
     if (auto v = guard_violation(st.request.allowed_agents, st.request.allowed_hosts, st.outcome.job); !v.empty()) {

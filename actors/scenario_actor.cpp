@@ -243,6 +243,7 @@ void execute(scenario_pointer self) {
             st.report.job_id = error_field(e, 2);
             st.report.trajectory_json = error_field(e, 3);  // what the agent did before the end
             st.report.chaos_json = error_field(e, 4);       // `chaos`: a job that never recovered
+            st.report.platform_json = error_field(e, 5);    // how far the platform got, and when
             if (!is_runner_error(e))
               return fail(self, "internal", "gateway poller failed: " + error_text(self->system(), e));
             fail(self, to_string(static_cast<runner_errc>(e.code())), error_text(self->system(), e));

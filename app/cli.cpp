@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -22,7 +23,47 @@ void add_output_options(CLI::App* sub, CommonOptions& c) {
                   "Env file (default: /etc/2501/env.runner, then ./.env; the process environment wins)");
   sub->add_option("--log-file", c.log_file, "Mirror all output, ANSI codes stripped, to this file (appended)");
   sub->add_flag("-v,--verbose", c.verbosity, "-v: show failed checks; -vv: show every check and debug output");
+  sub->add_option("--color", c.color, "Colour: auto (a terminal, NO_COLOR unset, TERM not dumb) | always | never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  sub->add_flag("-q,--quiet", c.quiet, "Only warnings and errors on the console (--log-file still gets everything)");
 }
+
+// Edit distance, for "did you mean" on a mistyped command.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+constexpr const char* help_footer = R"(Examples:
+  2501-runner run -s smoke --source fs -p examples/scenarios
+  2501-runner run -s disk -i 5 --name nightly --junit results.xml --baseline nightly --max-regression 10%
+  2501-runner run -s web -m incus --parallel --parallel-ram-cap 16
+  2501-runner report latest -f markdown
+  2501-runner compare nightly latest
+
+Exit codes: 0 success; 1 --fail-on-error and something did not pass, or a --baseline
+regression; 2 usage or scenario error; 3 pre-flight failed; 4 infrastructure error
+(an iteration ended in error, or a report was lost); 130 interrupted.
+
+Environment (or an env file: --env-file, /etc/2501/env.runner, ./.env):
+  DATABASE_URL, ORG_ID, TENANT_ID, USER_ID          the platform's database and identity
+  ENGINE_API_URL, ENGINE_API_KEY                    the engine (runner gateway)
+  SERVICENOW_API_URL, SERVICENOW_USERNAME, SERVICENOW_PASSWORD,
+  SERVICENOW_ASSIGNMENT_GROUP_ID, SERVICENOW_CALLER_ID   the ServiceNow gateway
+  GIT_RUNNER_REPOSITORY, GIT_RUNNER_PAT, GIT_REF    the git source of scenarios
+  NO_COLOR, TERM=dumb                               no colour
+  GITHUB_STEP_SUMMARY                               run appends its Markdown summary here
+See README.md for every RUNNER_* tuning variable.)";
 
 void add_common(CLI::App* sub, CommonOptions& c) {
   sub->add_option("--source", c.source, "Where scenarios come from: git | fs (default: git)");
@@ -141,8 +182,9 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   CliOutcome outcome;
   Command cmd;
   CLI::App app{"2501-runner: benchmark runner for autonomous IT-operations agents", "2501-runner"};
-  app.set_version_flag("--version", std::string("2501-runner ") + version() + " (commit " + git_commit() + ")");
+  app.set_version_flag("-V,--version", std::string("2501-runner ") + version() + " (commit " + git_commit() + ")");
   app.require_subcommand(1);
+  app.footer(help_footer);
 
   RunOptions& r = cmd.run;
   std::string iter_raw = "1", mode_raw = "host", gateway_raw = "runner";
@@ -273,9 +315,46 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   sb_purge->add_option("-m,--mode", sb_mode_raw, "incus | lima (default: both)");
   add_output_options(sb_purge, x.common);
 
+  CLI::App* help = app.add_subcommand("help", "Show the help of the program or of a command");
+  std::vector<std::string> help_topic;
+  help->add_option("command", help_topic, "A command, e.g. run or sandbox prepare");
+
   std::ostringstream out, err;
   try {
+    // A first word that names no command: say which one was probably meant.
+    if (argc > 1 && argv[1][0] != '-') {
+      const std::string word = argv[1];
+      bool known = false;
+      std::string best;
+      std::size_t best_distance = 3;  // at most two edits away
+      for (const CLI::App* s : app.get_subcommands([](const CLI::App*) { return true; })) {
+        std::vector<std::string> names = {s->get_name()};
+        for (const auto& a : s->get_aliases()) names.push_back(a);
+        for (const auto& n : names) {
+          if (n == word) known = true;
+          if (const auto d = edit_distance(word, n); d < best_distance) best_distance = d, best = n;
+        }
+      }
+      if (!known)
+        throw UsageError{"unknown command '" + word + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)") +
+                         "; 2501-runner --help lists the commands"};
+    }
     app.parse(argc, argv);
+    if (help->parsed()) {
+      CLI::App* topic = &app;
+      for (const auto& word : help_topic) {
+        CLI::App* next = nullptr;
+        try {
+          next = topic->get_subcommand(word);
+        } catch (const CLI::OptionNotFound&) {
+        }
+        if (!next) throw UsageError{"help: no command '" + word + "'"};
+        topic = next;
+      }
+      outcome.out = topic->help();
+      outcome.exit_code = exit_code::success;
+      return outcome;
+    }
     if (sandbox->parsed()) {
       cmd.kind = Command::Kind::sandbox;
       if (sb_prepare->parsed() || sb_restore->parsed()) {
@@ -315,6 +394,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     } else if (report->parsed()) {
       cmd.kind = Command::Kind::report;
       expect_one_of("-f/--format", rp.format, {"table", "json", "junit", "markdown"});
+      if (rp.output && rp.format == "table") throw UsageError{"-o/--output needs -f json, junit or markdown (the table is for the console)"};
     } else if (compare->parsed()) {
       cmd.kind = Command::Kind::compare;
       if (cmp_regression_raw) cp.max_regression = parse_fraction("--max-regression", *cmp_regression_raw);

@@ -16,6 +16,8 @@ struct CommonOptions {
   std::optional<std::string> env_file;
   std::optional<std::string> log_file;
   int verbosity = 0;                 // -v = 1, -vv = 2
+  std::string color = "auto";        // --color auto|always|never
+  bool quiet = false;                // -q: warnings and errors only on the console
 };
 
 struct RunOptions {

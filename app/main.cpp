@@ -44,7 +44,12 @@ int main(int argc, char** argv) {
   std::setvbuf(stderr, nullptr, _IOLBF, 0);
   restrict_umask();  // logs, inventories and the spool are the runner's alone
   try {
-    setup_logging({common.verbosity, common.log_file});
+    LogSettings log;
+    log.verbosity = common.verbosity;
+    log.log_file = common.log_file;
+    log.colour = common.color;
+    log.quiet = common.quiet;
+    setup_logging(log);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return exit_code::usage;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/platform_timings.hpp"
 #include "core/result_stats.hpp"
 #include "messages/exit_codes.hpp"
 
@@ -78,18 +79,42 @@ void print_chaos(const std::vector<ScenarioReport>& reports) {
   print_table(rows);
 }
 
+// How the platform behaved (core/platform_timings.hpp): per scenario, the medians of
+// what the runner observed.
+void print_platform(const std::vector<ScenarioReport>& reports, int iterations) {
+  const auto medians = platform_medians(reports);
+  std::vector<std::vector<std::string>> rows = {{"SCENARIO", "TICKET→PICKUP", "PICKUP→FIRST TASK", "FIRST TASK→END", "CANCEL"}};
+  auto cell = [](const std::optional<double>& ms) { return ms ? fmt::format("{:.1f}s", *ms / 1000) : std::string("-"); };
+  for (const auto& m : medians) {
+    if (!m.ticket_to_pickup_ms && !m.pickup_to_first_task_ms && !m.first_task_to_terminal_ms && !m.cancel_latency_ms)
+      continue;
+    rows.push_back({m.key, cell(m.ticket_to_pickup_ms), cell(m.pickup_to_first_task_ms),
+                    cell(m.first_task_to_terminal_ms), cell(m.cancel_latency_ms)});
+  }
+  if (rows.size() == 1) return;
+  spdlog::info("");
+  spdlog::info("platform timings{} (as polled: each at most one poll interval late):",
+               iterations > 1 ? ", medians per scenario" : "");
+  print_table(rows);
+}
+
 }  // namespace
 
 void print_table(const std::vector<std::vector<std::string>>& rows) {
+  // Columns line up by characters, not bytes (keys, headers and reasons may be UTF-8):
+  // every byte but a continuation byte starts one.
+  auto chars = [](const std::string& s) {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  };
   std::vector<std::size_t> width;
   for (const auto& r : rows)
     for (std::size_t c = 0; c < r.size(); ++c) {
       if (width.size() <= c) width.push_back(0);
-      width[c] = std::max(width[c], r[c].size());
+      width[c] = std::max(width[c], chars(r[c]));
     }
   for (const auto& r : rows) {
     std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) line += r[c] + (c + 1 < r.size() ? std::string(width[c] - r[c].size() + 2, ' ') : "");
+    for (std::size_t c = 0; c < r.size(); ++c) line += r[c] + (c + 1 < r.size() ? std::string(width[c] - chars(r[c]) + 2, ' ') : "");
     spdlog::info("{}", line);
   }
 }
@@ -126,6 +151,7 @@ void print_summary(const std::vector<ScenarioReport>& reports, int iterations, i
     spdlog::info("per scenario over {} iterations (k = iterations run):", iterations);
     print_table(stats);
   }
+  print_platform(reports, iterations);
   print_chaos(reports);
   spdlog::info("");
   const RunTotals t = run_totals(reports);

@@ -205,6 +205,7 @@ void record_verdict(ScenarioReport& r, const ExecuteOutcome& outcome, const Judg
   r.compliance_score = j.compliance;
   r.trajectory_json = outcome.trajectory_json;
   r.chaos_json = outcome.chaos_json;
+  r.platform_json = outcome.platform_json;
   bool passed = j.passed;
   std::string why = j.failure;
   if (!validate_error.empty()) {

@@ -48,7 +48,7 @@ using stats_atom = caf::atom_constant<caf::atom("stats")>;
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BenchmarkRecord& x) {
   return f(caf::meta::type_name("BenchmarkRecord"), x.id, x.organization_id, x.tenant_id, x.user_id, x.status,
-           x.started_at, x.finished_at, x.options_json, x.runner_version, x.scenarios_commit, x.rescored_from);
+           x.started_at, x.finished_at, x.options_json, x.runner_version, x.scenarios_commit, x.rescored_from, x.name);
 }
 
 // std::optional is not inspectable in CAF 0.17: optionals travel as a flag plus a
@@ -62,7 +62,7 @@ typename Inspector::result_type inspect(Inspector& f, ScenarioReport& x) {
   return f(caf::meta::type_name("ScenarioReport"), x.benchmark_id, x.scenario_key, x.scenario_title, x.tags_json,
            x.iteration, x.mode, x.gateway, x.status, x.error_kind, x.error_message, has_score, score, x.rules_json,
            x.validate_playbook, x.ticket_id, x.job_id, x.resolution_status, has_tasks, tasks, x.host_ids_json,
-           x.agent_ids_json, x.tokens_json, x.phases_json, x.trajectory_json, x.chaos_json, x.log_path, x.started_at, x.finished_at, x.duration_ms,
+           x.agent_ids_json, x.tokens_json, x.phases_json, x.trajectory_json, x.chaos_json, x.platform_json, x.log_path, x.started_at, x.finished_at, x.duration_ms,
            caf::meta::load_callback([&]() -> caf::error {
              x.compliance_score = has_score ? std::optional<double>(score) : std::nullopt;
              x.task_count = has_tasks ? std::optional<int>(tasks) : std::nullopt;
@@ -114,7 +114,7 @@ typename Inspector::result_type inspect(Inspector& f, ExecuteRequest& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ExecuteOutcome& x) {
   return f(caf::meta::type_name("ExecuteOutcome"), x.ticket_id, x.job_id, x.job, x.guard_violation, x.guard_detail,
-           x.polls, x.ticket_record_json, x.trajectory_json, x.chaos_json);
+           x.polls, x.ticket_record_json, x.trajectory_json, x.chaos_json, x.platform_json);
 }
 
 template <class Inspector>

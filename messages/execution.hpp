@@ -20,7 +20,7 @@ struct ExecuteRequest {
 // The job reached a terminal state, or a guard stopped it (the verdict is then
 // `failed`). A gateway failure, the timeout and an interrupt are reply errors
 // (runner_errc gateway | timeout | interrupted) whose context is
-// (message, ticket id, job id, trajectory, chaos).
+// (message, ticket id, job id, trajectory, chaos, platform timings).
 struct ExecuteOutcome {
   std::string ticket_id, job_id;
   JobSnapshot job;            // the last snapshot read
@@ -36,6 +36,9 @@ struct ExecuteOutcome {
   // `chaos` only: the chaos section of the report (core/chaos.hpp); the error's fifth
   // context field when the execute failed.
   std::string chaos_json;
+  // The platform's timings as observed (core/platform_timings.hpp); the error's sixth
+  // context field when the execute failed.
+  std::string platform_json;
 };
 
 }  // namespace runner

@@ -55,6 +55,7 @@ struct ScenarioReport {
   std::string phases_json = "{}";   // {phase: {started_at, duration_ms, outcome}}
   std::string trajectory_json;      // core/trajectory.hpp; "" = none (no job was read): NULL
   std::string chaos_json;           // `chaos` only (core/chaos.hpp); "" = NULL
+  std::string platform_json;        // the platform's timings (core/platform_timings.hpp); "" = NULL
   std::string log_path;
   std::string started_at, finished_at;  // ISO 8601 UTC
   std::int64_t duration_ms = 0;

@@ -69,6 +69,11 @@ TEST_CASE("compare: Fisher's exact test matches published two-sided p-values", "
   // fisher.test(matrix(c(1,9,11,3),2))$p.value = 0.002759456
   CHECK(fisher_exact_two_sided(1, 9, 11, 3) == Approx(0.002759456).epsilon(1e-5));
   CHECK(fisher_exact_two_sided(5, 0, 5, 0) == 1.0);  // a margin of zero: no evidence
+  // One-sided, lower tail: fisher.test(matrix(c(1,9,11,3),2), alternative = "less") = 0.001379728
+  CHECK(fisher_exact_lower_tail(1, 9, 11, 3) == Approx(0.001379728).epsilon(1e-5));
+  CHECK(fisher_exact_lower_tail(0, 3, 3, 0) == Approx(1.0 / 20));  // 3/3 -> 0/3
+  CHECK(fisher_exact_lower_tail(0, 4, 4, 0) == Approx(1.0 / 70));  // 4/4 -> 0/4
+  CHECK(fisher_exact_lower_tail(3, 0, 0, 3) == Approx(1.0));       // an improvement is no drop
   CHECK(fisher_exact_two_sided(0, 0, 0, 0) == 1.0);
 }
 
@@ -104,7 +109,15 @@ TEST_CASE("compare: a scenario regresses when its drop is significant or beyond 
   CHECK(rows[0].why.find("--max-regression 20") != std::string::npos);
   gate.max_regression = 0.5;
   CHECK_FALSE(compare_results(sample(3, 3), sample(2, 3), gate)[0].regressed);
-  // An improvement never regresses; scenarios of one side are listed without numbers.
+  // An improvement never regresses, however large.
+  rows = compare_results(sample(0, 10), sample(10, 10), gate);
+  CHECK(rows[0].difference == Approx(1.0));
+  CHECK(rows[0].p_value < 0.001);
+  CHECK_FALSE(rows[0].regressed);
+  // 4/4 -> 0/4 is significant one-sided (p = 1/70) though 3/3 -> 0/3 is not (p = 1/20).
+  CHECK(compare_results(sample(4, 4), sample(0, 4), {})[0].regressed);
+  CHECK_FALSE(compare_results(sample(3, 3), sample(0, 3), {})[0].regressed);
+  // Scenarios of one side are listed without numbers.
   auto mixed = sample(1, 3);
   auto other = sample(3, 3, "net");
   rows = compare_results(mixed, other, gate);

@@ -18,8 +18,12 @@ bool hex_prefix(const std::string& s) {
   return true;
 }
 
+// Times as ISO 8601 UTC whatever the session's time zone, in the form the runner
+// writes them (whole seconds), so a report read back equals the one `run` wrote.
+#define ISO_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
 constexpr const char* benchmark_columns =
-    "id::text, organization_id, tenant_id, user_id, status, started_at::text, coalesce(finished_at::text, ''), "
+    "id::text, organization_id, tenant_id, user_id, status, " ISO_UTC("started_at") ", coalesce(" ISO_UTC("finished_at") ", ''), "
     "options::text, runner_version, coalesce(scenarios_commit, ''), coalesce(rescored_from::text, ''), "
     "coalesce(name, '')";
 
@@ -44,9 +48,11 @@ BenchmarkRecord benchmark_of(const pqxx::row& r) {
 
 struct BenchmarkReader::Impl {
   std::unique_ptr<pqxx::connection> conn;
+  std::string organization;  // "" = every organization
 };
 
-BenchmarkReader::BenchmarkReader(const std::string& url) : impl_(new Impl{connect_database(url)}) {}
+BenchmarkReader::BenchmarkReader(const std::string& url, const std::string& organization_id)
+    : impl_(new Impl{connect_database(url), organization_id}) {}
 BenchmarkReader::~BenchmarkReader() = default;
 
 BenchmarkLookup BenchmarkReader::find(const std::string& spec) {
@@ -55,7 +61,10 @@ BenchmarkLookup BenchmarkReader::find(const std::string& spec) {
     pqxx::read_transaction t(*impl_->conn);
     pqxx::result r;
     if (spec == "latest") {
-      r = t.exec(std::string("SELECT ") + benchmark_columns + " FROM benchmarks WHERE NOT options ? 'rescored_from' ORDER BY started_at DESC LIMIT 1");
+      r = t.exec_params(std::string("SELECT ") + benchmark_columns +
+                            " FROM benchmarks WHERE NOT options ? 'rescored_from' AND ($1 = '' OR organization_id = $1) "
+                            "ORDER BY started_at DESC LIMIT 1",
+                        impl_->organization);
       if (r.empty()) out.error = "no benchmark is stored yet";
     } else if (hex_prefix(spec)) {
       std::string lower = spec;
@@ -66,10 +75,13 @@ BenchmarkLookup BenchmarkReader::find(const std::string& spec) {
       if (r.empty()) out.error = "no benchmark ID starts with '" + spec + "'";
       if (r.size() > 1) out.error = "'" + spec + "' is the start of several benchmark IDs; give more of it";
     } else {
-      // A name: its newest run (names repeat: a nightly job reuses its name).
+      // A name: its newest run (names repeat: a nightly job reuses its name), of this
+      // organization (two teams on one database may both say "nightly"); never a
+      // re-score, which is not a run.
       r = t.exec_params(std::string("SELECT ") + benchmark_columns +
-                            " FROM benchmarks WHERE name = $1 ORDER BY started_at DESC LIMIT 1",
-                        spec);
+                            " FROM benchmarks WHERE name = $1 AND NOT options ? 'rescored_from' AND ($2 = '' OR organization_id = $2) "
+                            "ORDER BY started_at DESC LIMIT 1",
+                        spec, impl_->organization);
       if (r.empty())
         out.error = "'" + spec + "' is not a benchmark name, an ID, an ID prefix of at least 4 hex digits, or latest";
     }
@@ -118,8 +130,8 @@ std::vector<std::string> BenchmarkReader::log_folders_of(const std::vector<std::
   return out;
 }
 
-std::vector<ScenarioReport> BenchmarkReader::reports(const std::string& benchmark_id,
-                                                     const std::vector<std::string>& keys) {
+std::vector<ScenarioReport> BenchmarkReader::reports(const std::string& benchmark_id, const std::vector<std::string>& keys,
+                                                     bool with_trajectory) {
   const std::string key_array = pg_array(keys);
   std::vector<ScenarioReport> out;
   try {
@@ -128,11 +140,15 @@ std::vector<ScenarioReport> BenchmarkReader::reports(const std::string& benchmar
              "SELECT benchmark_id::text, scenario_key, scenario_title, tags::text, iteration, mode, gateway, status, "
              "coalesce(error_kind, ''), coalesce(error_message, ''), compliance_score, rules::text, validate_playbook, "
              "coalesce(ticket_id, ''), coalesce(job_id, ''), coalesce(resolution_status, ''), task_count, "
-             "host_ids::text, agent_ids::text, tokens::text, phases::text, coalesce(log_path, ''), started_at::text, "
-             "finished_at::text, duration_ms, coalesce(trajectory::text, ''), coalesce(chaos::text, '') FROM scenario_reports "
+             "host_ids::text, agent_ids::text, tokens::text, phases::text, coalesce(log_path, ''), " ISO_UTC("started_at") ", "
+             ISO_UTC("finished_at") ", duration_ms, "
+             // Without the trajectory (up to 1 MiB each) only whether one is stored and cut.
+             "CASE WHEN $3 THEN coalesce(trajectory::text, '') WHEN trajectory IS NULL THEN '' "
+             "WHEN trajectory ? 'truncated' THEN '{\"truncated\": true}' ELSE '{}' END, "
+             "coalesce(chaos::text, ''), coalesce(platform::text, '') FROM scenario_reports "
              "WHERE benchmark_id = $1::uuid AND ($2 = '{}' OR scenario_key = ANY($2::text[])) "
              "ORDER BY scenario_key, iteration",
-             benchmark_id, key_array)) {
+             benchmark_id, key_array, with_trajectory)) {
       ScenarioReport r;
       r.benchmark_id = text(row[0]);
       r.scenario_key = text(row[1]);
@@ -161,6 +177,7 @@ std::vector<ScenarioReport> BenchmarkReader::reports(const std::string& benchmar
       r.duration_ms = row[24].as<std::int64_t>();
       r.trajectory_json = text(row[25]);
       r.chaos_json = text(row[26]);
+      r.platform_json = text(row[27]);
       out.push_back(std::move(r));
     }
   } catch (const std::exception& e) {
@@ -197,8 +214,8 @@ std::vector<BenchmarkListing> BenchmarkReader::recent(int limit) {
                  "FROM benchmarks b LEFT JOIN LATERAL (SELECT count(*) AS total, "
                  "count(*) FILTER (WHERE status = 'passed') AS passed, count(*) FILTER (WHERE status = 'failed') AS failed, "
                  "count(*) FILTER (WHERE status = 'error') AS errored FROM scenario_reports WHERE benchmark_id = b.id) s "
-                 "ON true ORDER BY started_at DESC LIMIT $1",
-             limit)) {
+                 "ON true WHERE ($2 = '' OR organization_id = $2) ORDER BY started_at DESC LIMIT $1",
+             limit, impl_->organization)) {
       BenchmarkListing l;
       l.bench = benchmark_of(row);
       l.mode = text(row[12]);

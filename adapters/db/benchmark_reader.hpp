@@ -33,14 +33,17 @@ struct BenchmarkListing {
 // Every method throws DbError.
 class BenchmarkReader {
  public:
-  explicit BenchmarkReader(const std::string& url);
+  // `organization_id` (ORG_ID; "" = all) scopes what names, `latest` and `recent` find:
+  // two teams on one database may use the same names. IDs and ID prefixes are global.
+  explicit BenchmarkReader(const std::string& url, const std::string& organization_id = "");
   ~BenchmarkReader();
   BenchmarkReader(const BenchmarkReader&) = delete;
   BenchmarkReader& operator=(const BenchmarkReader&) = delete;
 
   // `spec`: a full benchmark ID, a prefix of at least 4 hex digits that only one
   // benchmark's ID starts with, `latest` (the newest run by start; re-scores made by
-  // `validate --write` are not runs and never `latest`), or a name (its newest run).
+  // `validate --write` are not runs and never `latest`), or a name (its newest run,
+  // never a re-score).
   BenchmarkLookup find(const std::string& spec);
 
   // The newest `limit` benchmarks, newest first.
@@ -56,8 +59,11 @@ class BenchmarkReader {
   std::map<std::string, std::vector<std::string>> stored_scenarios(const std::string& benchmark_id);
 
   // The benchmark's reports (only those of `keys` when given), by scenario key then
-  // iteration.
-  std::vector<ScenarioReport> reports(const std::string& benchmark_id, const std::vector<std::string>& keys = {});
+  // iteration. Without `with_trajectory` the trajectory is "" when none is stored, else
+  // {} or {"truncated": true}: enough to say whether one is kept, for reports that
+  // would otherwise read up to 1 MiB per iteration.
+  std::vector<ScenarioReport> reports(const std::string& benchmark_id, const std::vector<std::string>& keys = {},
+                                      bool with_trajectory = true);
 
   // The folders holding the benchmarks' run logs (from their reports' log_path) that no
   // other benchmark's report points into.

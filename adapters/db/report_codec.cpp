@@ -62,6 +62,7 @@ std::string encode(const ScenarioReport& r) {
   if (r.task_count) o["task_count"] = *r.task_count;
   if (!r.trajectory_json.empty()) o["trajectory"] = embedded(r.trajectory_json, "null");
   if (!r.chaos_json.empty()) o["chaos"] = embedded(r.chaos_json, "null");
+  if (!r.platform_json.empty()) o["platform"] = embedded(r.platform_json, "null");
   return json_dump_ordered(o);
 }
 
@@ -146,6 +147,8 @@ std::optional<ReportOp> decode_op(const std::string& line) {
     if (r.trajectory_json == "null") r.trajectory_json.clear();
     r.chaos_json = raw(o, "chaos", "");
     if (r.chaos_json == "null") r.chaos_json.clear();
+    r.platform_json = raw(o, "platform", "");  // absent in lines spooled before migration 0010
+    if (r.platform_json == "null") r.platform_json.clear();
     r.log_path = str(o, "log_path");
     r.started_at = str(o, "started_at");
     r.finished_at = str(o, "finished_at");

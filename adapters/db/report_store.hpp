@@ -11,6 +11,12 @@
 
 namespace runner {
 
+// The report as it is stored: every text with every registered secret masked and made
+// valid UTF-8, every JSON column jsonb-safe. Files made from in-memory reports
+// (`run --junit/--json`, the step summary) go through this too, so they never hold
+// what the database would not.
+ScenarioReport stored_form(const ScenarioReport& r);
+
 class ReportStore {
  public:
   explicit ReportStore(std::string database_url);

@@ -66,9 +66,11 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
     std::fflush(out_);
   }
 
-  ConsoleSink(std::FILE* out, std::FILE* err, std::optional<std::string> log_file)
-      : out_(out), err_(err), out_colour_(colour_enabled(out)), err_colour_(colour_enabled(err)),
-        out_tty_(out && ::isatty(::fileno(out))) {
+  ConsoleSink(std::FILE* out, std::FILE* err, std::optional<std::string> log_file, const std::string& colour, bool quiet)
+      : out_(out), err_(err),
+        out_colour_(colour == "always" || (colour == "auto" && colour_enabled(out))),
+        err_colour_(colour == "always" || (colour == "auto" && colour_enabled(err))),
+        out_tty_(out && ::isatty(::fileno(out))), quiet_(quiet) {
     if (log_file) {
       std::error_code ec;
       if (std::filesystem::is_directory(*log_file, ec))
@@ -94,6 +96,13 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
     const bool is_info = msg.level == spdlog::level::info;
     std::FILE* stream = is_info ? out_ : err_;
     const bool colour = is_info ? out_colour_ : err_colour_;
+    if (quiet_ && is_info) {  // -q: the log file still gets every line
+      if (file_.is_open()) {
+        file_ << utc_timestamp(msg.time) << ' ' << level_word(msg.level) << ' ' << strip_ansi(text) << '\n';
+        file_.flush();
+      }
+      return;
+    }
     std::string line;
     if (is_info) {
       line = colour ? text : strip_ansi(text);
@@ -131,6 +140,7 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
   bool out_colour_;
   bool err_colour_;
   bool out_tty_;
+  bool quiet_ = false;
   std::string status_;
   std::ofstream file_;
 };
@@ -140,6 +150,8 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
 bool colour_enabled(std::FILE* stream) {
   const char* no_colour = std::getenv("NO_COLOR");
   if (no_colour && *no_colour) return false;
+  // A terminal that says it cannot do escape sequences.
+  if (const char* term = std::getenv("TERM"); term && std::string_view(term) == "dumb") return false;
   return stream && ::isatty(::fileno(stream));
 }
 
@@ -162,7 +174,7 @@ std::string strip_ansi(const std::string& text) {
 }
 
 void setup_logging(const LogSettings& settings) {
-  auto sink = std::make_shared<ConsoleSink>(settings.out, settings.err, settings.log_file);
+  auto sink = std::make_shared<ConsoleSink>(settings.out, settings.err, settings.log_file, settings.colour, settings.quiet);
   g_console = sink;
   auto logger = std::make_shared<spdlog::logger>("2501-runner", sink);
   logger->set_level(settings.verbosity >= 2 ? spdlog::level::trace : spdlog::level::info);

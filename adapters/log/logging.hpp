@@ -16,13 +16,16 @@ struct LogSettings {
   std::optional<std::string> log_file;  // appended to; created when missing
   std::FILE* out = stdout;
   std::FILE* err = stderr;
+  std::string colour = "auto";          // --color: auto (a TTY, no NO_COLOR, TERM not dumb) | always | never
+  bool quiet = false;                   // -q: the console shows warnings and errors only (the log file keeps all)
 };
 
 // Installs the default logger. Throws std::runtime_error naming the file when the
 // log file cannot be opened.
 void setup_logging(const LogSettings& settings);
 
-// Whether colour is used for a stream: a TTY, and NO_COLOR unset or empty.
+// Whether colour is used for a stream: a TTY, NO_COLOR unset or empty, and TERM not
+// `dumb`.
 bool colour_enabled(std::FILE* stream);
 
 std::string strip_ansi(const std::string& text);

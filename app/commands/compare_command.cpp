@@ -38,7 +38,7 @@ void print_comparison(const std::string& base_label, const std::string& new_labe
                       const std::vector<ScenarioComparison>& rows) {
   spdlog::info("compare: base {} -> new {}", base_label, new_label);
   std::vector<std::vector<std::string>> table = {
-      {"SCENARIO", "BASE", "NEW", "DIFF", "95% CI", "P (FISHER)", "COMPLIANCE", "MEDIAN", "TOKENS/IT", ""}};
+      {"SCENARIO", "BASE", "NEW", "DIFF", "95% CI", "P", "P(DROP)", "COMPLIANCE", "MEDIAN", "TOKENS/IT", ""}};
   std::vector<std::string> only_base, only_new;
   for (const auto& c : rows) {
     if (!c.now) {
@@ -50,7 +50,7 @@ void print_comparison(const std::string& base_label, const std::string& new_labe
       continue;
     }
     table.push_back({c.key, rate(c.base), rate(c.now), fmt::format("{:+.0f}", 100 * c.difference),
-                     fmt::format("[{:+.0f}, {:+.0f}]", 100 * c.ci_low, 100 * c.ci_high), fmt::format("{:.3g}", c.p_value),
+                     fmt::format("[{:+.0f}, {:+.0f}]", 100 * c.ci_low, 100 * c.ci_high), fmt::format("{:.3g}", c.p_value), fmt::format("{:.3g}", c.p_drop),
                      c.compliance_delta ? fmt::format("{:+.1f}", *c.compliance_delta) : "-",
                      fmt::format("{:+.1f}s", c.median_duration_delta_ms / 1000), fmt::format("{:+.0f}", c.mean_tokens_delta),
                      c.regressed ? "REGRESSED" : ""});
@@ -74,7 +74,7 @@ int run_compare_command(const CompareOptions& opts) {
     return exit_code::usage;
   }
   try {
-    BenchmarkReader db(cfg.get("DATABASE_URL"));
+    BenchmarkReader db(cfg.get("DATABASE_URL"), cfg.get("ORG_ID"));
     BenchmarkRecord sides[2];
     const std::string* specs[2] = {&opts.base, &opts.now};
     for (int i = 0; i < 2; ++i) {
@@ -87,7 +87,7 @@ int run_compare_command(const CompareOptions& opts) {
     }
     GateSettings gate;
     gate.max_regression = opts.max_regression;
-    const auto rows = compare_results(db.reports(sides[0].id), db.reports(sides[1].id), gate);
+    const auto rows = compare_results(db.reports(sides[0].id, {}, false), db.reports(sides[1].id, {}, false), gate);
     bool regressed = false;
     for (const auto& c : rows) regressed |= c.regressed;
     if (opts.json) {
@@ -98,6 +98,7 @@ int run_compare_command(const CompareOptions& opts) {
           o["difference"] = c.difference;
           o["ci95"] = {c.ci_low, c.ci_high};
           o["p_value"] = c.p_value;
+          o["p_drop"] = c.p_drop;
           o["compliance_delta"] = c.compliance_delta ? ojson(*c.compliance_delta) : ojson(nullptr);
           o["median_duration_delta_ms"] = c.median_duration_delta_ms;
           o["mean_tokens_delta"] = c.mean_tokens_delta;
@@ -108,7 +109,8 @@ int run_compare_command(const CompareOptions& opts) {
       }
       const ojson doc = {{"base", sides[0].id},
                          {"new", sides[1].id},
-                         {"test", "fisher-exact-two-sided"},
+                         {"test", "fisher-exact"},
+                         {"gate", "one-sided p_drop < alpha, or a drop beyond max_regression"},
                          {"interval", "newcombe-hybrid-score-95"},
                          {"alpha", gate.alpha},
                          {"max_regression", opts.max_regression ? ojson(*opts.max_regression) : ojson(nullptr)},

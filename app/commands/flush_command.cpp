@@ -56,7 +56,7 @@ int run_flush_command(const FlushOptions& opts) {
   const std::string url = cfg.get("DATABASE_URL");
   const std::string spool = spool_dir_for(opts.spool_dir, url);
   try {
-    BenchmarkReader db(url);
+    BenchmarkReader db(url, cfg.get("ORG_ID"));
     std::vector<BenchmarkRecord> found;
     if (opts.older_than_s) {
       found = db.older_than(*opts.older_than_s);
@@ -92,7 +92,9 @@ int run_flush_command(const FlushOptions& opts) {
       return found.empty() || opts.benchmarks.empty() ? exit_code::success : exit_code::usage;
     }
     for (const auto& d : doomed)
-      spdlog::info("benchmark {} ({}, {}): {} report(s)", d.bench.id, d.bench.started_at, d.bench.status, d.reports);
+      spdlog::info("benchmark {}{} ({}, {}{}): {} report(s)", d.bench.id, d.bench.name.empty() ? "" : " " + d.bench.name,
+                   d.bench.started_at, d.bench.status, d.bench.rescored_from.empty() ? "" : ", a re-score of " + d.bench.rescored_from,
+                   d.reports);
     for (const auto& f : doomed_files) spdlog::info("  {}", f.string());
     if (opts.dry_run) {
       spdlog::info("flush: --dry-run, nothing deleted");

@@ -31,13 +31,13 @@ int run_report_command(const ReportOptions& opts) {
     return exit_code::usage;
   }
   try {
-    BenchmarkReader db(cfg.get("DATABASE_URL"));
+    BenchmarkReader db(cfg.get("DATABASE_URL"), cfg.get("ORG_ID"));
     const BenchmarkLookup found = db.find(opts.benchmark);
     if (!found.benchmark) {
       spdlog::error("report: {}", found.error);
       return exit_code::usage;
     }
-    BenchmarkResults results{*found.benchmark, db.reports(found.benchmark->id)};
+    BenchmarkResults results{*found.benchmark, db.reports(found.benchmark->id, {}, false)};
     if (opts.format == "table") {
       print_report_table(results, opts.common.verbosity);
       return exit_code::success;
@@ -65,7 +65,7 @@ int run_runs_command(const RunsOptions& opts) {
     return exit_code::usage;
   }
   try {
-    BenchmarkReader db(cfg.get("DATABASE_URL"));
+    BenchmarkReader db(cfg.get("DATABASE_URL"), cfg.get("ORG_ID"));
     const auto list = db.recent(opts.limit);
     if (opts.json) {
       nlohmann::ordered_json out = nlohmann::ordered_json::array();

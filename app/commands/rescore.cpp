@@ -22,6 +22,7 @@
 #include "app/scenario_source.hpp"
 #include "core/guards.hpp"
 #include "core/iteration.hpp"
+#include "core/run_name.hpp"
 #include "core/trajectory.hpp"
 #include "messages/exit_codes.hpp"
 
@@ -113,7 +114,7 @@ int rescore_benchmark(const ValidateOptions& opts, const Config& cfg) {
   }
   const std::string url = cfg.get("DATABASE_URL");
   try {
-    BenchmarkReader db(url);
+    BenchmarkReader db(url, cfg.get("ORG_ID"));
     const BenchmarkLookup found = db.find(*opts.benchmark);
     if (!found.benchmark) {
       spdlog::error("--benchmark: {}", found.error);
@@ -165,6 +166,7 @@ int rescore_benchmark(const ValidateOptions& opts, const Config& cfg) {
     if (opts.write) {
       BenchmarkRecord b = base;
       b.id = new_benchmark_id();
+      b.name = generated_run_name(b.id);  // a name of its own: the run's name keeps naming the run
       b.rescored_from = base.id;
       b.status = "running";
       b.started_at = engine_api::iso8601(std::chrono::system_clock::now());

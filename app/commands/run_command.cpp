@@ -44,7 +44,8 @@ namespace runner {
 namespace {
 
 // The run's options as recorded in the Benchmark row: never a secret.
-std::string options_json(const RunOptions& o, const std::vector<std::string>& selected) {
+std::string options_json(const RunOptions& o, const std::vector<std::string>& selected,
+                         const std::optional<std::string>& baseline_id) {
   auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   return json_dump({{"scenarios", o.scenarios},
                     {"selected", selected},
@@ -62,7 +63,8 @@ std::string options_json(const RunOptions& o, const std::vector<std::string>& se
                     {"vm_templates_path", opt(o.vm_templates_path)},
                     {"fail_on_error", o.fail_on_error},
                     {"chaos", o.chaos},
-                    {"baseline", opt(o.baseline)},
+                    {"baseline", opt(o.baseline)},        // as typed
+                    {"baseline_id", opt(baseline_id)},    // what it named then
                     {"max_regression", opt(o.max_regression)}});  // never the kill URL: it may carry a token
 }
 
@@ -188,7 +190,7 @@ struct RunOutcome {
 // Step 4: the actors, the Benchmark row, the supervisor over every iteration.
 RunOutcome run_benchmark(caf::actor_system& sys, const RunOptions& opts, const RunPreflight& pre,
                          const RunPlan& plan, std::shared_ptr<RunSettings> run, RunActors& actors,
-                         StopOnExit& stop, SignalWatch& signals) {
+                         StopOnExit& stop, SignalWatch& signals, const std::optional<std::string>& baseline_id) {
   caf::scoped_actor self{sys};
   self->request(actors.provisioner, caf::infinite, repair_atom::value)
       .receive(
@@ -206,7 +208,7 @@ RunOutcome run_benchmark(caf::actor_system& sys, const RunOptions& opts, const R
   bench.started_at = engine_api::iso8601(std::chrono::system_clock::now());
   std::vector<std::string> selected;
   for (const auto* s : plan.selection.scenarios) selected.push_back(s->key);
-  bench.options_json = options_json(opts, selected);
+  bench.options_json = options_json(opts, selected, baseline_id);
   bench.runner_version = std::string(version()) + " (" + git_commit() + ")";
   bench.scenarios_commit = pre.root.commit;
   self->request(actors.reporter, caf::infinite, bench_start_atom::value, bench).receive([](bool) {}, [](caf::error&) {});
@@ -242,8 +244,8 @@ int finalize(caf::actor_system& sys, const RunOptions& opts, const RunPreflight&
              const std::string& spool_dir, const RunOutcome& out, const std::optional<std::string>& baseline_id) {
   caf::scoped_actor self{sys};
   const std::string status = out.interrupted ? "interrupted" : "completed";
-  self->request(actors.reporter, caf::infinite, bench_finish_atom::value, out.bench.id, status,
-                engine_api::iso8601(std::chrono::system_clock::now()), out.capacity)
+  const std::string finished_at = engine_api::iso8601(std::chrono::system_clock::now());
+  self->request(actors.reporter, caf::infinite, bench_finish_atom::value, out.bench.id, status, finished_at, out.capacity)
       .receive([](bool) {}, [](caf::error&) {});
   // Where every report is, as the reporter knows it; a reporter that cannot answer
   // knows nothing, and nothing it was given is counted as kept.
@@ -264,7 +266,7 @@ int finalize(caf::actor_system& sys, const RunOptions& opts, const RunPreflight&
   // iteration.
   BenchmarkResults results{out.bench, out.reports};
   results.bench.status = status;
-  results.bench.finished_at = engine_api::iso8601(std::chrono::system_clock::now());
+  results.bench.finished_at = finished_at;
   std::stable_sort(results.reports.begin(), results.reports.end(), [](const auto& a, const auto& b) {
     return std::tie(a.scenario_key, a.iteration) < std::tie(b.scenario_key, b.iteration);
   });
@@ -298,8 +300,18 @@ int run_run_command(const RunOptions& opts) {
   auto planned = plan_run(opts, *pre);
   if (auto* code = std::get_if<int>(&planned)) return *code;
   const RunPlan& plan = *std::get<std::unique_ptr<RunPlan>>(planned);
+  for (const auto& [option, path] : {std::pair{"--junit", opts.junit_file}, std::pair{"--json", opts.json_file}})
+    if (path)
+      if (auto why = output_path_problem(option, *path); !why.empty()) {
+        spdlog::error("{}", why);
+        return exit_code::usage;
+      }
   std::optional<std::string> baseline_id;
-  if (opts.baseline && !(baseline_id = resolve_baseline(pre->db_url, *opts.baseline))) return exit_code::usage;
+  if (opts.baseline) {
+    auto found = resolve_baseline(pre->db_url, cfg.get("ORG_ID"), *opts.baseline);
+    if (!found.id) return found.exit_code;
+    baseline_id = found.id;
+  }
   if (opts.check) {
     spdlog::info("pre-flight passed");
     return exit_code::success;
@@ -328,7 +340,7 @@ int run_run_command(const RunOptions& opts) {
   for (const caf::actor& a : {caf::actor_cast<caf::actor>(actors.broker), caf::actor_cast<caf::actor>(actors.provisioner),
                               caf::actor_cast<caf::actor>(actors.reporter)})
     stop.add(a);
-  const RunOutcome out = run_benchmark(sys, opts, *pre, plan, run, actors, stop, signals);
+  const RunOutcome out = run_benchmark(sys, opts, *pre, plan, run, actors, stop, signals, baseline_id);
   // 5. finalize
   return finalize(sys, opts, *pre, actors, spool_dir, out, baseline_id);
 }

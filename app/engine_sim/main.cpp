@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include "app/sim_common/sim_server.hpp"
+#include "app/version.hpp"
 #include "app/engine_sim/engine_sim.hpp"
 
 int main(int argc, char** argv) {
   runner::sim::EngineSimConfig cfg;
   std::string listen = "127.0.0.1:8080";
   CLI::App app{"2501-engine-sim: simulator of the 2501 engine API", "2501-engine-sim"};
+  app.set_version_flag("-V,--version", std::string("2501-engine-sim ") + runner::version() + " (commit " + runner::git_commit() + ")");
   app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)");
   // Secrets come from the environment or a file, never argv (where `ps` shows them).
   std::string api_key_file, database_url_file, servicenow_password_file;

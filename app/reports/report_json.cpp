@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/reports/report_formats.hpp"
+#include "core/platform_timings.hpp"
 #include "core/result_stats.hpp"
 
 namespace runner {
@@ -66,6 +67,13 @@ std::string report_json(const BenchmarkResults& in) {
                          {"p95_duration_ms", s.p95_ms},
                          {"mean_compliance", or_null(s.mean_compliance)},
                          {"tokens", s.tokens}});
+  for (const auto& m : platform_medians(in.reports))
+    for (auto& s : scenarios)
+      if (s["key"] == m.key)
+        s["platform_medians"] = {{"ticket_to_pickup_ms", or_null(m.ticket_to_pickup_ms)},
+                                 {"pickup_to_first_task_ms", or_null(m.pickup_to_first_task_ms)},
+                                 {"first_task_to_terminal_ms", or_null(m.first_task_to_terminal_ms)},
+                                 {"cancel_latency_ms", or_null(m.cancel_latency_ms)}};
   doc["scenarios"] = std::move(scenarios);
   json iterations = json::array();
   for (const auto& r : in.reports) {
@@ -91,6 +99,7 @@ std::string report_json(const BenchmarkResults& in) {
                           {"tokens", embedded(r.tokens_json)},
                           {"phases", embedded(r.phases_json)},
                           {"chaos", embedded(r.chaos_json)},
+                          {"platform", embedded(r.platform_json)},
                           {"started_at", r.started_at},
                           {"finished_at", r.finished_at},
                           {"duration_ms", r.duration_ms},

@@ -5,12 +5,14 @@
 #include <cstdio>
 
 #include "app/sim_common/sim_server.hpp"
+#include "app/version.hpp"
 #include "app/servicenow_sim/servicenow_sim.hpp"
 
 int main(int argc, char** argv) {
   runner::sim::ServiceNowSimConfig cfg;
   std::string listen = "127.0.0.1:8090";
   CLI::App app{"2501-servicenow-sim: simulator of the ServiceNow Table API (incidents)", "2501-servicenow-sim"};
+  app.set_version_flag("-V,--version", std::string("2501-servicenow-sim ") + runner::version() + " (commit " + runner::git_commit() + ")");
   app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)");
   app.add_option("--username", cfg.username, "Basic-auth user")->required();
   std::string password_file;

@@ -108,13 +108,42 @@ sed 's/^ENGINE_API_KEY=.*/ENGINE_API_KEY=demo/' "$TMP/full.env" >"$TMP/weak.env"
 rc=$?
 [ "$rc" = 3 ] && grep -q 'too weak to keep out of logs, use a real secret: ENGINE_API_KEY (a common word)' "$TMP/out" "$TMP/err" && ok || bad "weak secret: exit $rc $(cat "$TMP/out" "$TMP/err")"
 
-# Colour only on a TTY, never with NO_COLOR.
+# Colour only on a TTY, never with NO_COLOR or TERM=dumb; --color decides when given.
 if command -v script >/dev/null; then
-  script -qec "$BIN list --source fs -p $TMP/scen -s demo" /dev/null </dev/null >"$TMP/tty" 2>&1
+  TERM=xterm script -qec "$BIN list --source fs -p $TMP/scen -s demo" /dev/null </dev/null >"$TMP/tty" 2>&1
   grep -q $'\x1b\[' "$TMP/tty" && ok || bad "no colour on a TTY"
-  NO_COLOR=1 script -qec "$BIN list --source fs -p $TMP/scen -s demo" /dev/null </dev/null >"$TMP/tty" 2>&1
+  TERM=xterm NO_COLOR=1 script -qec "$BIN list --source fs -p $TMP/scen -s demo" /dev/null </dev/null >"$TMP/tty" 2>&1
   if grep -q $'\x1b\[' "$TMP/tty"; then bad "colour despite NO_COLOR"; else ok; fi
+  TERM=dumb script -qec "$BIN list --source fs -p $TMP/scen -s demo" /dev/null </dev/null >"$TMP/tty" 2>&1
+  if grep -q $'\x1b\[' "$TMP/tty"; then bad "colour despite TERM=dumb"; else ok; fi
+  TERM=xterm script -qec "$BIN list --source fs -p $TMP/scen -s demo --color never" /dev/null </dev/null >"$TMP/tty" 2>&1
+  if grep -q $'\x1b\[' "$TMP/tty"; then bad "colour despite --color never"; else ok; fi
 fi
+"$BIN" list --source fs -p "$TMP/scen" -s demo --color always >/dev/null 2>"$TMP/err"
+grep -q $'\x1b\[' "$TMP/err" && ok || bad "--color always gives no colour in a pipe: $(cat "$TMP/err")"
+expect 2 1 "^error: --color: " -- list --color purple
+# -q: warnings and errors only; the log file keeps the rest.
+"$BIN" list --source fs -p "$TMP/scen" -s demo -q --log-file "$TMP/quiet.log" >"$TMP/out" 2>"$TMP/err"
+[ ! -s "$TMP/out" ] && grep -q "error: .*bad/scenario.json" "$TMP/err" && grep -q "scenario(s)" "$TMP/quiet.log" && ok ||
+  bad "-q: $(cat "$TMP/out" "$TMP/err")"
+
+# The command line as people expect it: typos, help, -V.
+expect 2 1 "^error: unknown command 'runn' \(did you mean 'run'\?\)" -- runn -s x
+expect 2 1 "^error: unknown command 'reprot' \(did you mean 'report'\?\)" -- reprot latest
+expect 2 1 "^error: unknown command 'zzzzzz'; 2501-runner --help lists the commands" -- zzzzzz
+expect 0 0 - -- help run
+grep -q -- "--baseline" "$TMP/out" && ok || bad "help run: $(head -5 "$TMP/out")"
+expect 0 0 - -- help sandbox prepare
+grep -q -- "--scenarios" "$TMP/out" && ok || bad "help sandbox prepare"
+expect 2 1 "^error: help: no command 'nope'" -- help nope
+expect 0 0 - -- -V
+grep -qE "^2501-runner [0-9]" "$TMP/out" && ok || bad "-V: $(cat "$TMP/out")"
+expect 0 0 - -- --help
+grep -q "^Exit codes: " "$TMP/out" && grep -q "^Examples:" "$TMP/out" && grep -q "GITHUB_STEP_SUMMARY" "$TMP/out" && ok ||
+  bad "--help footer: $(tail -5 "$TMP/out")"
+for sim in 2501-engine-sim 2501-servicenow-sim; do
+  "$(dirname "$BIN")/$sim" --version >"$TMP/out" 2>&1 && grep -qE "^$sim [0-9]" "$TMP/out" && ok || bad "$sim --version: $(cat "$TMP/out")"
+done
 
 # The git source through the command line: file:// and HTTP basic auth.
 G="git -c user.name=t -c user.email=t@example.invalid -c init.defaultBranch=main"

@@ -49,14 +49,35 @@ assert d["benchmark"]["name"] == "nightly-a" and d["benchmark"]["status"] == "co
 assert d["totals"] == {"iterations": 2, "passed": 2, "failed": 0, "errors": 0, "pass_rate": 1.0}, d["totals"]
 assert [i["status"] for i in d["iterations"]] == ["passed", "passed"]
 assert all(i["phases"]["execute"]["outcome"] == "ok" and i["trajectory_stored"] for i in d["iterations"]), d["iterations"][0]["phases"]
+# The platform's timings, as polled: the job was picked up, had a task, ended.
+for i in d["iterations"]:
+    p = i["platform"]
+    assert all(isinstance(p[k], int) and p[k] >= 0 for k in ("ticket_to_pickup_ms", "pickup_to_first_task_ms",
+               "first_task_to_terminal_ms", "ticket_to_terminal_ms", "resolution_ms")), p
+    assert p["cancel_latency_ms"] is None, p
+assert d["scenarios"][0]["platform_medians"]["ticket_to_pickup_ms"] is not None, d["scenarios"][0]
 PY
+grep -q "platform timings, medians per scenario" "$TMP/out" && grep -qE "^demo-runaway-log +[0-9.]+s +[0-9.]+s +[0-9.]+s +- *$" "$TMP/out" && ok ||
+  bad "platform timings in the summary: $(grep -A3 'platform timings' "$TMP/out")"
+# What run wrote is what report reads back.
+[ "$(R report nightly-a -f json -o "$TMP/a.json")" = 0 ] && python3 - "$TMP/run.json" "$TMP/a.json" <<'PY' && ok || bad "run --json equals report -f json"
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+for part in ("benchmark", "totals", "scenarios", "iterations"):
+    assert a[part] == b[part], (part, a[part], b[part])
+PY
+# A re-score does not take the run's name.
+[ "$(R validate --benchmark nightly-a --source fs -p "$SCEN" --write)" = 0 ] && [ "$(R report nightly-a -f json)" = 0 ] &&
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['benchmark']['id']==sys.argv[2] and d['benchmark']['rescored_from'] is None, d['benchmark']" "$TMP/out" "$A" &&
+  [ "$(q "SELECT count(*) FROM benchmarks WHERE rescored_from = '$A' AND name <> 'nightly-a'")" = 1 ] && ok ||
+  bad "a re-score keeps its own name: $(cat "$TMP/err")"
 grep -q "^## 2501-runner: nightly-a" "$TMP/step.md" && grep -q "| demo-runaway-log | 2/2 | 100% |" "$TMP/step.md" && ok ||
   bad "step summary: $(cat "$TMP/step.md")"
 
 # --- a worse run: compare and the --baseline gate -------------------------------------------
 start_engine_sim noop "$SCEN"
 n=$(count)
-# 2/2 -> 0/2 is not significant (Fisher p = 0.33): without a threshold the gate passes.
+# 2/2 -> 0/2 is not significant (one-sided Fisher p = 1/6): without a threshold the gate passes.
 rc=$(R run --source fs -p "$SCEN" -s $KEY -i 2 --name nightly-b --baseline nightly-a)
 [ "$rc" = 0 ] && grep -q "compare: base nightly-a" "$TMP/out" && grep -q "0 regressed" "$TMP/out" && ok ||
   bad "baseline without threshold: exit $rc $(tail -8 "$TMP/out" "$TMP/err")"
@@ -68,10 +89,10 @@ rc=$(R compare nightly-a nightly-b --json)
 [ "$rc" = 0 ] && python3 - "$TMP/out" <<'PY' && ok || bad "compare --json: exit $rc $(cat "$TMP/out" "$TMP/err")"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["test"] == "fisher-exact-two-sided" and d["regressed"] is False, d
+assert d["test"] == "fisher-exact" and d["regressed"] is False, d
 s = d["scenarios"][0]
 assert s["key"] == "demo-runaway-log" and s["base"]["pass_rate"] == 1.0 and s["new"]["pass_rate"] == 0.0, s
-assert abs(s["p_value"] - 1/3) < 1e-9 and s["difference"] == -1.0, s
+assert abs(s["p_value"] - 1/3) < 1e-9 and abs(s["p_drop"] - 1/6) < 1e-9 and s["difference"] == -1.0, s
 assert -1.0 <= s["ci95"][0] < s["ci95"][1] < 0, s["ci95"]
 PY
 [ "$(R compare nightly-a nightly-b --max-regression 0.5)" = 1 ] && grep -q "REGRESSED" "$TMP/out" && ok ||
@@ -82,6 +103,9 @@ start_engine_sim oracle "$SCEN"
 [ "$(R compare nightly-a other)" = 0 ] && grep -q "only in base: demo-runaway-log" "$TMP/out" &&
   grep -q "only in new: demo-broken-app-config" "$TMP/out" && ok || bad "one-sided scenarios: $(cat "$TMP/out")"
 n=$(count)
+[ "$(R run --source fs -p "$SCEN" -s $KEY --junit /nonexistent/dir/r.xml)" = 2 ] &&
+  grep -q "^error: --junit: folder /nonexistent/dir of /nonexistent/dir/r.xml does not exist" "$TMP/err" && [ "$(count)" = "$n" ] && ok ||
+  bad "unwritable --junit found before the run: $(cat "$TMP/err")"
 [ "$(R run --source fs -p "$SCEN" -s $KEY --baseline no-such-run)" = 2 ] &&
   grep -q "^error: --baseline: 'no-such-run' is not a benchmark name" "$TMP/err" && [ "$(count)" = "$n" ] && ok ||
   bad "unknown baseline: $(cat "$TMP/err")"
@@ -110,8 +134,10 @@ PY
 [ "$(R report nightly-b -f markdown)" = 0 ] && grep -q "### Not passed" "$TMP/out" && grep -q "| demo-runaway-log | 2 | ❌ fail |" "$TMP/out" && ok ||
   bad "report markdown: $(cat "$TMP/out")"
 [ "$(R report no-such-run)" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && ok || bad "report of nothing: $(cat "$TMP/err")"
+[ "$(R report latest -o "$TMP/t.txt")" = 2 ] && grep -q "^error: -o/--output needs -f json, junit or markdown" "$TMP/err" && ok ||
+  bad "-o with the table: $(cat "$TMP/err")"
 [ "$(R report latest -f pdf)" = 2 ] && grep -q "^error: -f/--format: unknown value 'pdf'" "$TMP/err" && ok || bad "bad format: $(cat "$TMP/err")"
-[ "$(R report latest -f json -o /nonexistent/dir/r.json)" = 4 ] && grep -q "cannot create /nonexistent/dir/r.json.tmp" "$TMP/err" && ok ||
+[ "$(R report latest -f json -o /nonexistent/dir/r.json)" = 4 ] && grep -q "cannot create a temporary file in /nonexistent/dir for /nonexistent/dir/r.json" "$TMP/err" && ok ||
   bad "unwritable -o: $(cat "$TMP/err")"
 
 # --- generated names, bad names, flush by name ---------------------------------------------

@@ -103,7 +103,9 @@ cd "$TMP/work"
 touch "$IN/marker"
 sleep 1  # files of the run are newer than the marker by whole seconds on any file system
 export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
-ENGINE_API_KEY=$ENGINE_KEY SERVICENOW_PASSWORD=$SNOW_PW "$BIN/2501-runner" run -vv -g servicenow --source git \
+# The CI outputs (--junit, --json, the step summary) are files the run leaves: searched too.
+GITHUB_STEP_SUMMARY="$TMP/work/step.md" ENGINE_API_KEY=$ENGINE_KEY SERVICENOW_PASSWORD=$SNOW_PW "$BIN/2501-runner" run -vv \
+  -g servicenow --source git --junit "$TMP/work/run.xml" --json "$TMP/work/run.json" \
   --env-file "$IN/env" --log-file "$TMP/work/run.log" -s demo-broken-app-config,demo-runaway-log,demo-disabled-backup-job \
   >"$TMP/work/console.out" 2>"$TMP/work/console.err" &
 RUN_PID=$!
@@ -119,6 +121,7 @@ wait "$WATCH_PID"
 
 # The run really did what the audit is about.
 [ "$rc" = 0 ] && ok || bad "audit run: exit $rc: $(tail -15 "$TMP/work/console.out") $(tail -5 "$TMP/work/console.err")"
+[ -s "$TMP/work/run.xml" ] && [ -s "$TMP/work/run.json" ] && [ -s "$TMP/work/step.md" ] && ok || bad "the CI outputs were written"
 [ "$(q "SELECT count(*) FROM scenario_reports WHERE status = 'passed' AND gateway = 'servicenow'")" = 3 ] && ok ||
   bad "audit rows: $(q "SELECT scenario_key, status, error_message FROM scenario_reports")"
 python3 -c 'import json,sys; seen=json.load(open(sys.argv[1]))["seen"]; sys.exit(0 if any("ansible-playbook" in s for s in seen) else 1)' \

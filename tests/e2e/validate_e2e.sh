@@ -87,7 +87,7 @@ done
 # A prefix and `latest` find it; nonsense is named.
 [ "$(R validate --benchmark "${NOOP:0:8}" --source fs -p "$SCEN")" = 0 ] && grep -q "0 of 2 verdict(s) changed" "$TMP/out" && ok ||
   bad "prefix: $(cat "$TMP/out" "$TMP/err")"
-[ "$(R validate --benchmark nope --source fs -p "$SCEN")" = 2 ] && grep -q "is not a benchmark ID" "$TMP/err" && ok || bad "bad --benchmark: $(cat "$TMP/err")"
+[ "$(R validate --benchmark nope --source fs -p "$SCEN")" = 2 ] && grep -q "is not a benchmark name, an ID" "$TMP/err" && ok || bad "bad --benchmark: $(cat "$TMP/err")"
 # Stricter rules: a required check the oracle never met fails every iteration of that scenario.
 mkdir -p "$TMP/strict" && cp -r "$SCEN/disk" "$TMP/strict/"
 python3 - "$TMP/strict/disk/010-runaway-log/scenario.json" <<'PY'
