@@ -14,6 +14,8 @@
 #include "actors/interfaces.hpp"
 #include "actors/system_config.hpp"
 #include "adapters/engine/engine_api.hpp"
+#include "adapters/env/env_number.hpp"
+#include "adapters/log/logging.hpp"
 #include "adapters/http/retry_policy.hpp"
 #include "adapters/log/redactor.hpp"
 #include "core/chaos.hpp"
@@ -70,6 +72,7 @@ struct poller_state {
   PlatformClock platform;                          // the platform's timings, as observed
   std::chrono::steady_clock::time_point began;     // the execute's start, for chaos and platform times
   std::uint32_t interval_ms = 0;  // current poll interval
+  std::uint64_t heartbeat_at_ms = 0;  // when the last heartbeat line was printed (since began)
   bool ended = false;       // the execute is over; the strategy concludes
   bool cancelling = false;  // the job's cancel is on its way
   bool replied = false;
@@ -262,6 +265,19 @@ void chaos_look(poller_pointer self, const JobSnapshot& job) {
   });
 }
 
+// Not on a terminal (a CI log, where no status line shows), a line every
+// RUNNER_HEARTBEAT_S (30) seconds while the job runs, so a long poll is visibly alive.
+void heartbeat(poller_pointer self, const JobSnapshot& job) {
+  static const std::uint64_t every_ms = env_number("RUNNER_HEARTBEAT_S", 30, 1, 86400) * 1000;
+  auto& st = self->state;
+  if (stdout_is_tty() || job.terminal()) return;
+  const std::uint64_t now = since_start(self);
+  if (now - st.heartbeat_at_ms < every_ms) return;
+  st.heartbeat_at_ms = now;
+  spdlog::info("{} #{}: job {} {}, {} task(s), {}m{:02}s since the ticket", st.request.ticket.scenario_key,
+               st.request.ticket.iteration, job.id, job.status, job.tasks.size(), now / 60000, now / 1000 % 60);
+}
+
 void poll_job(poller_pointer self) {
   auto& st = self->state;
   st.host->ask(engine_api::get_job(endpoint(self), st.outcome.job_id), [self](const HttpResponse& r) {
@@ -273,6 +289,7 @@ void poll_job(poller_pointer self) {
       return st.host->fail("the engine returned job status '" + utf8_truncate(printable(job->status), 60) +
                            "', which the contract does not know (queued, in_progress, completed, failed, cancelled)");
     if (st.chaos) chaos_look(self, *job);
+    heartbeat(self, *job);
     // The interval in force is the longest this change can have waited to be seen.
     st.platform.observed(*job, since_start(self), st.interval_ms);
     st.outcome.job = std::move(*job);

@@ -140,7 +140,7 @@ double parse_fraction(const std::string& option, const std::string& raw) {
   return v;
 }
 
-int parse_limit(const std::string& raw) {
+int parse_limit(const std::string& option, const std::string& raw) {
   std::size_t used = 0;
   long long v = 0;
   try {
@@ -149,7 +149,7 @@ int parse_limit(const std::string& raw) {
     used = 0;
   }
   if (used != raw.size() || raw.empty() || v < 1 || v > 100000)
-    throw UsageError{"--limit: '" + raw + "' is not an integer from 1 to 100000"};
+    throw UsageError{option + ": '" + raw + "' is not an integer from 1 to 100000"};
   return static_cast<int>(v);
 }
 
@@ -280,6 +280,15 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
                       "A pass-rate drop larger than this (0.1 or 10%) is a regression even when not significant");
   add_output_options(compare, cp.common);
 
+  HistoryOptions& hs = cmd.history;
+  std::string last_raw = "20";
+  CLI::App* history = app.add_subcommand(
+      "history", "Scenarios across the stored runs: pass rate run by run, verdict flips (flakiness), last change");
+  history->add_option("-s,--scenarios", hs.scenarios, "Scenario keys, tags or key globs (default: all)");
+  history->add_option("--last", last_raw, "How many of the newest runs (default: 20)");
+  history->add_flag("--json", hs.json, "Print one JSON array instead of a table");
+  add_output_options(history, hs.common);
+
   DbOptions& d = cmd.db;
   CLI::App* db = app.add_subcommand("db", "Database maintenance");
   db->require_subcommand(1);
@@ -390,11 +399,14 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
       if (older_raw) f.older_than_s = parse_age(*older_raw);
     } else if (runs->parsed()) {
       cmd.kind = Command::Kind::runs;
-      rs.limit = parse_limit(limit_raw);
+      rs.limit = parse_limit("--limit", limit_raw);
     } else if (report->parsed()) {
       cmd.kind = Command::Kind::report;
       expect_one_of("-f/--format", rp.format, {"table", "json", "junit", "markdown"});
       if (rp.output && rp.format == "table") throw UsageError{"-o/--output needs -f json, junit or markdown (the table is for the console)"};
+    } else if (history->parsed()) {
+      cmd.kind = Command::Kind::history;
+      hs.last = parse_limit("--last", last_raw);
     } else if (compare->parsed()) {
       cmd.kind = Command::Kind::compare;
       if (cmp_regression_raw) cp.max_regression = parse_fraction("--max-regression", *cmp_regression_raw);

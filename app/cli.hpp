@@ -58,6 +58,14 @@ struct ReportOptions {
   std::optional<std::string> output;   // -o FILE ("-" or absent: stdout)
 };
 
+// `history`: scenarios across the stored runs.
+struct HistoryOptions {
+  CommonOptions common;
+  std::string scenarios;  // optional selection (keys, tags, globs)
+  int last = 20;
+  bool json = false;
+};
+
 // `compare BASE NEW`: two benchmarks scenario by scenario.
 struct CompareOptions {
   CommonOptions common;
@@ -110,7 +118,7 @@ struct SandboxOptions {
 };
 
 struct Command {
-  enum class Kind { run, list, db_migrate, sandbox, validate, flush, runs, report, compare } kind = Kind::run;
+  enum class Kind { run, list, db_migrate, sandbox, validate, flush, runs, report, compare, history } kind = Kind::run;
   RunOptions run;
   ListOptions list;
   DbOptions db;
@@ -120,6 +128,7 @@ struct Command {
   RunsOptions runs;
   ReportOptions report;
   CompareOptions compare;
+  HistoryOptions history;
 
   const CommonOptions& common() const {
     switch (kind) {
@@ -131,6 +140,7 @@ struct Command {
       case Kind::runs: return runs.common;
       case Kind::report: return report.common;
       case Kind::compare: return compare.common;
+      case Kind::history: return history.common;
       case Kind::db_migrate: break;
     }
     return db.common;

@@ -13,6 +13,7 @@
 #include "app/commands/db_command.hpp"
 #include "app/commands/compare_command.hpp"
 #include "app/commands/flush_command.hpp"
+#include "app/commands/history_command.hpp"
 #include "app/commands/report_command.hpp"
 #include "app/commands/list_command.hpp"
 #include "app/commands/run_command.hpp"
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
       case Command::Kind::runs: return run_runs_command(cmd.runs);
       case Command::Kind::report: return run_report_command(cmd.report);
       case Command::Kind::compare: return run_compare_command(cmd.compare);
+      case Command::Kind::history: return run_history_command(cmd.history);
     }
   } catch (const EnvFileError& e) {
     spdlog::error("{}", e.what());

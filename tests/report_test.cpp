@@ -5,6 +5,7 @@
 
 #include "app/reports/report_formats.hpp"
 #include "core/compare_stats.hpp"
+#include "core/history.hpp"
 #include "core/run_name.hpp"
 
 using namespace runner;
@@ -197,4 +198,30 @@ TEST_CASE("report markdown: tables whose cells cannot break the table or inject 
   CHECK(md.find("| disk | 1/2 | 50% |") != std::string::npos);
   CHECK(md.find("provision: a \\| b &lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
   CHECK(md.find("<script>") == std::string::npos);
+}
+
+TEST_CASE("history: flips count verdict changes between consecutive runs, the last change is the newest", "[report]") {
+  auto run = [](const std::string& bench, const std::string& key, int passed, int total) {
+    ScenarioRun r;
+    r.benchmark_id = bench;
+    r.scenario_key = key;
+    r.passed = passed;
+    r.total = total;
+    return r;
+  };
+  const std::vector<ScenarioRun> runs = {run("b1", "disk", 2, 2), run("b1", "net", 0, 1), run("b2", "disk", 1, 2),
+                                         run("b3", "disk", 1, 2), run("b3", "net", 0, 1), run("b4", "disk", 2, 2)};
+  auto all = group_histories(runs);
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].key == "disk");
+  CHECK(all[0].flips == 2);  // pass -> some -> some -> pass
+  REQUIRE(all[0].last_change);
+  CHECK(all[0].runs[*all[0].last_change].benchmark_id == "b4");
+  CHECK(all[0].passed == 6);
+  CHECK(all[0].total == 8);
+  CHECK(all[1].flips == 0);
+  CHECK_FALSE(all[1].last_change);
+  auto only_net = scenario_histories(runs, [](const ScenarioRun& r) { return r.scenario_key == "net"; });
+  REQUIRE(only_net.size() == 1);
+  CHECK(only_net[0].runs.size() == 2);
 }

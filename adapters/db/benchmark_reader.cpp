@@ -1,5 +1,6 @@
 #include "adapters/db/benchmark_reader.hpp"
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include <cctype>
@@ -195,6 +196,36 @@ std::vector<BenchmarkRecord> BenchmarkReader::older_than(long long seconds) {
                                              "ORDER BY started_at",
                                          seconds))
       out.push_back(benchmark_of(row));
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+  return out;
+}
+
+std::vector<ScenarioRun> BenchmarkReader::scenario_runs(int last) {
+  std::vector<ScenarioRun> out;
+  try {
+    pqxx::read_transaction t(*impl_->conn);
+    for (const auto& row : t.exec_params(
+             "WITH runs AS (SELECT id, coalesce(name, '') AS name, started_at FROM benchmarks "
+             "WHERE NOT options ? 'rescored_from' AND ($2 = '' OR organization_id = $2) ORDER BY started_at DESC LIMIT $1) "
+             "SELECT b.id::text, b.name, " ISO_UTC("b.started_at") ", r.scenario_key, max(r.tags::text), "
+             "count(*) FILTER (WHERE r.status = 'passed'), count(*) FROM runs b JOIN scenario_reports r "
+             "ON r.benchmark_id = b.id GROUP BY b.id, b.name, b.started_at, r.scenario_key ORDER BY b.started_at, r.scenario_key",
+             last, impl_->organization)) {
+      ScenarioRun s;
+      s.benchmark_id = text(row[0]);
+      s.benchmark_name = text(row[1]);
+      s.started_at = text(row[2]);
+      s.scenario_key = text(row[3]);
+      auto tags = nlohmann::json::parse(text(row[4]), nullptr, false);
+      if (tags.is_array())
+        for (const auto& tag : tags)
+          if (tag.is_string()) s.tags.push_back(tag.get<std::string>());
+      s.passed = row[5].as<int>();
+      s.total = row[6].as<int>();
+      out.push_back(std::move(s));
+    }
   } catch (const std::exception& e) {
     throw classify_db_error(e.what());
   }

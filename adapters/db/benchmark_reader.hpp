@@ -28,6 +28,14 @@ struct BenchmarkListing {
   double duration_s = 0;
 };
 
+// One scenario's results in one benchmark, for `history`.
+struct ScenarioRun {
+  std::string benchmark_id, benchmark_name, started_at;  // the benchmark
+  std::string scenario_key;
+  std::vector<std::string> tags;
+  int passed = 0, total = 0;
+};
+
 // One connection for all of a command's reads (and its delete): a command such as
 // `flush --older-than` touches many benchmarks and must not connect once per benchmark.
 // Every method throws DbError.
@@ -45,6 +53,10 @@ class BenchmarkReader {
   // `validate --write` are not runs and never `latest`), or a name (its newest run,
   // never a re-score).
   BenchmarkLookup find(const std::string& spec);
+
+  // Per scenario and benchmark, the passes of the newest `last` runs (re-scores are not
+  // runs), oldest first.
+  std::vector<ScenarioRun> scenario_runs(int last);
 
   // The newest `limit` benchmarks, newest first.
   std::vector<BenchmarkListing> recent(int limit);

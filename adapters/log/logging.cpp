@@ -147,6 +147,11 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
 
 }  // namespace
 
+bool stdout_is_tty() {
+  static const bool tty = ::isatty(STDOUT_FILENO) == 1;
+  return tty;
+}
+
 bool colour_enabled(std::FILE* stream) {
   const char* no_colour = std::getenv("NO_COLOR");
   if (no_colour && *no_colour) return false;

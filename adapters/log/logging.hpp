@@ -30,6 +30,10 @@ bool colour_enabled(std::FILE* stream);
 
 std::string strip_ansi(const std::string& text);
 
+// Whether stdout is a terminal (the status line shows progress there; elsewhere, as in
+// a CI log, progress is printed as heartbeat lines).
+bool stdout_is_tty();
+
 // A status line kept at the bottom of a TTY (counts, elapsed time) and redrawn under
 // every line printed; "" removes it. Does nothing when stdout is not a terminal, and
 // never reaches the log file.

@@ -140,14 +140,34 @@ PY
 [ "$(R report latest -f json -o /nonexistent/dir/r.json)" = 4 ] && grep -q "cannot create a temporary file in /nonexistent/dir for /nonexistent/dir/r.json" "$TMP/err" && ok ||
   bad "unwritable -o: $(cat "$TMP/err")"
 
-# --- generated names, bad names, flush by name ---------------------------------------------
-[ "$(R run --source fs -p "$SCEN" -s $KEY)" = 0 ] || bad "unnamed run"
+# --- generated names, bad names, flush by name; the CI heartbeat ------------------------------
+# Not on a terminal, a job that runs for a while prints heartbeat lines (every second here).
+start_engine_sim oracle "$SCEN" 4000
+[ "$(RUNNER_HEARTBEAT_S=1 R run --source fs -p "$SCEN" -s $KEY)" = 0 ] &&
+  grep -qE "^demo-runaway-log #1: job [^ ]+ (queued|in_progress), [0-9]+ task\(s\), 0m0[0-9]s since the ticket" "$TMP/out" && ok ||
+  bad "heartbeat: $(grep -c since "$TMP/out") line(s); $(tail -5 "$TMP/out")"
 G=$(q "SELECT name FROM benchmarks ORDER BY started_at DESC LIMIT 1")
 [[ "$G" =~ ^[a-z]+-[a-z]+-[0-9a-f]{4}$ ]] && [ "$(R report "$G" -f json)" = 0 ] && ok || bad "generated name '$G'"
 for name in latest beef-cafe "two words"; do
   [ "$(R run --source fs -p "$SCEN" -s $KEY --name "$name")" = 2 ] && grep -q "^error: --name: '$name' " "$TMP/err" && ok ||
     bad "--name '$name': $(cat "$TMP/err")"
 done
+# history: the key's runs so far are nightly-a ✓, nightly-b ✗, nightly-c ✗, then the passing heartbeat run.
+[ "$(R history -s $KEY --json)" = 0 ] && python3 - "$TMP/out" "$G" <<'PY' && ok || bad "history --json: $(cat "$TMP/out" "$TMP/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [h["key"] for h in d] == ["demo-runaway-log"], d
+h = d[0]
+assert [(r["passed"], r["iterations"]) for r in h["runs"]] == [(2, 2), (0, 2), (0, 2), (1, 1)], h["runs"]
+assert [r["name"] for r in h["runs"]][:3] == ["nightly-a", "nightly-b", "nightly-c"] and h["runs"][-1]["name"] == sys.argv[2]
+assert h["flips"] == 2 and h["last_change"] == h["runs"][3]["benchmark_id"] and abs(h["pass_rate"] - 3 / 7) < 1e-9, h
+PY
+# The newest two runs: `other` (another scenario) and the heartbeat run.
+[ "$(R history -s 'demo-*' --last 2)" = 0 ] && grep -qE "^demo-runaway-log +1 +1/1 \(100%\) +✓ +0 +-" "$TMP/out" &&
+  grep -qE "^demo-broken-app-config +1 " "$TMP/out" && ok ||
+  bad "history table: $(cat "$TMP/out")"
+[ "$(R history -s no-such-scenario)" = 2 ] && grep -q "^error: -s: 'no-such-scenario' matches no scenario of the last 20 run(s)" "$TMP/err" && ok ||
+  bad "history of nothing: $(cat "$TMP/err")"
 [ "$(R flush --benchmark other --yes)" = 0 ] && [ "$(q "SELECT count(*) FROM benchmarks WHERE name = 'other'")" = 0 ] && ok ||
   bad "flush by name: $(cat "$TMP/out" "$TMP/err")"
 
