@@ -259,13 +259,25 @@ TEST_CASE("report codec: every field survives a round trip through the spool", "
   const auto b = std::get<ScenarioReport>(*decode_op(encode_op(bare)));
   CHECK_FALSE(b.compliance_score);
   CHECK_FALSE(b.task_count);
+  CHECK(b.platform_json.empty());
+  // The platform's timings travel through the spool; a line spooled before they
+  // existed (no "platform" key) reads back without them.
+  ScenarioReport timed = bare;
+  timed.platform_json = R"({"ticket_to_pickup_ms":120,"cancel_latency_ms":null})";
+  CHECK(same_json(std::get<ScenarioReport>(*decode_op(encode_op(timed))).platform_json, timed.platform_json));
   // The other two operations.
   BenchmarkRecord bench;
   bench.id = "b-1";
   bench.options_json = R"({"mode":"host"})";
   bench.runner_version = "0.1.0";
+  bench.name = "nightly";
   const auto bd = std::get<BenchmarkRecord>(*decode_op(encode_op(bench)));
   CHECK(bd.id == "b-1");
+  CHECK(bd.name == "nightly");
+  // A start line spooled before names existed reads back without one.
+  const auto old_line = decode_op(R"({"op":"start","id":"b-2","status":"running","options":{}})");
+  REQUIRE(old_line);
+  CHECK(std::get<BenchmarkRecord>(*old_line).name.empty());
   CHECK(same_json(bd.options_json, bench.options_json));
   CHECK(bd.runner_version == "0.1.0");
   const auto fd = std::get<BenchmarkFinish>(*decode_op(encode_op(BenchmarkFinish{"b-1", "completed", "t", "{}"})));
