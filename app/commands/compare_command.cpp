@@ -7,6 +7,7 @@
 #include "adapters/db/db_error.hpp"
 #include "adapters/json/json_text.hpp"
 #include "app/commands/command_support.hpp"
+#include "app/commands/results_support.hpp"
 #include "app/reports/report_output.hpp"
 #include "app/summary.hpp"
 #include "messages/exit_codes.hpp"
@@ -68,13 +69,7 @@ void print_comparison(const std::string& base_label, const std::string& new_labe
 }
 
 int run_compare_command(const CompareOptions& opts) {
-  Config cfg = load_command_config(opts.common);
-  if (!cfg.has("DATABASE_URL")) {
-    spdlog::error("compare needs DATABASE_URL (the benchmarks are read from it)");
-    return exit_code::usage;
-  }
-  try {
-    BenchmarkReader db(cfg.get("DATABASE_URL"), cfg.get("ORG_ID"));
+  return with_benchmark_reader(opts.common, "compare", [&](BenchmarkReader& db) {
     BenchmarkRecord sides[2];
     const std::string* specs[2] = {&opts.base, &opts.now};
     for (int i = 0; i < 2; ++i) {
@@ -121,10 +116,7 @@ int run_compare_command(const CompareOptions& opts) {
       print_comparison(label(sides[0]), label(sides[1]), rows);
     }
     return regressed ? exit_code::scenarios_failed : exit_code::success;
-  } catch (const DbError& e) {
-    spdlog::error("{}", e.what());
-    return exit_code::preflight;
-  }
+  });
 }
 
 }  // namespace runner

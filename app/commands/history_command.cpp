@@ -10,6 +10,7 @@
 #include "adapters/json/json_text.hpp"
 #include "adapters/scenarios/selection.hpp"
 #include "app/commands/command_support.hpp"
+#include "app/commands/results_support.hpp"
 #include "app/reports/report_output.hpp"
 #include "app/summary.hpp"
 #include "core/history.hpp"
@@ -33,13 +34,7 @@ std::string label(const ScenarioRun& r) { return r.benchmark_name.empty() ? r.be
 }  // namespace
 
 int run_history_command(const HistoryOptions& opts) {
-  Config cfg = load_command_config(opts.common);
-  if (!cfg.has("DATABASE_URL")) {
-    spdlog::error("history needs DATABASE_URL (the benchmarks are read from it)");
-    return exit_code::usage;
-  }
-  try {
-    BenchmarkReader db(cfg.get("DATABASE_URL"), cfg.get("ORG_ID"));
+  return with_benchmark_reader(opts.common, "history", [&](BenchmarkReader& db) {
     const auto items = split_selection(opts.scenarios);
     const auto histories =
         scenario_histories(db.scenario_runs(opts.last), [&](const ScenarioRun& r) { return selected(r, items); });
@@ -88,10 +83,7 @@ int run_history_command(const HistoryOptions& opts) {
     spdlog::info("history over the last {} run(s): ✓ all iterations passed, ✗ none, ~ some", opts.last);
     print_table(rows);
     return exit_code::success;
-  } catch (const DbError& e) {
-    spdlog::error("{}", e.what());
-    return exit_code::preflight;
-  }
+  });
 }
 
 }  // namespace runner

@@ -7,6 +7,8 @@
 #include "adapters/db/db_error.hpp"
 #include "adapters/json/json_text.hpp"
 #include "app/commands/command_support.hpp"
+#include "app/commands/results_support.hpp"
+#include "app/commands/results_support.hpp"
 #include "app/reports/report_formats.hpp"
 #include "app/reports/report_output.hpp"
 #include "app/summary.hpp"
@@ -25,13 +27,7 @@ std::string duration_text(double s) {
 }  // namespace
 
 int run_report_command(const ReportOptions& opts) {
-  Config cfg = load_command_config(opts.common);
-  if (!cfg.has("DATABASE_URL")) {
-    spdlog::error("report needs DATABASE_URL (the benchmark is read from it)");
-    return exit_code::usage;
-  }
-  try {
-    BenchmarkReader db(cfg.get("DATABASE_URL"), cfg.get("ORG_ID"));
+  return with_benchmark_reader(opts.common, "report", [&](BenchmarkReader& db) {
     const BenchmarkLookup found = db.find(opts.benchmark);
     if (!found.benchmark) {
       spdlog::error("report: {}", found.error);
@@ -52,20 +48,11 @@ int run_report_command(const ReportOptions& opts) {
     if (opts.output && *opts.output != "-")
       spdlog::info("report: benchmark {} written to {} ({})", results.bench.id, *opts.output, opts.format);
     return exit_code::success;
-  } catch (const DbError& e) {
-    spdlog::error("{}", e.what());
-    return exit_code::preflight;
-  }
+  });
 }
 
 int run_runs_command(const RunsOptions& opts) {
-  Config cfg = load_command_config(opts.common);
-  if (!cfg.has("DATABASE_URL")) {
-    spdlog::error("runs needs DATABASE_URL (the benchmarks are read from it)");
-    return exit_code::usage;
-  }
-  try {
-    BenchmarkReader db(cfg.get("DATABASE_URL"), cfg.get("ORG_ID"));
+  return with_benchmark_reader(opts.common, "runs", [&](BenchmarkReader& db) {
     const auto list = db.recent(opts.limit);
     if (opts.json) {
       nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -104,10 +91,7 @@ int run_runs_command(const RunsOptions& opts) {
                       l.total ? fmt::format("{:.0f}%", 100.0 * l.passed / l.total) : "-", duration_text(l.duration_s)});
     print_table(rows);
     return exit_code::success;
-  } catch (const DbError& e) {
-    spdlog::error("{}", e.what());
-    return exit_code::preflight;
-  }
+  });
 }
 
 }  // namespace runner
