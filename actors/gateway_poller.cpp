@@ -141,6 +141,9 @@ void Host::refused(const char* what, const HttpResponse& r) {
 // poll (only the deadline ends the wait); credentials problems are final.
 bool Host::usable(const HttpResponse& r, const char* what) {
   ++self_->state.outcome.polls;
+  // Every answer is a look at the platform: what a later look sees first happened
+  // after this one (the bound of the platform's timings).
+  if (r.status == 200) self_->state.platform.looked(since_start(self_));
   if (r.status == 200) return true;
   if (is_transient(r))
     schedule_poll(self_);
@@ -161,6 +164,7 @@ void Host::ticket_created(const std::string& ticket_id) {
 void Host::job_found(const std::string& job_id) {
   auto& st = self_->state;
   st.outcome.job_id = job_id;
+  st.platform.job_appeared();
   st.interval_ms = st.request.poll_initial_ms;  // a fresh job: look closely again
   poll_job(self_);
 }
@@ -228,7 +232,7 @@ void cancel_job_then_finish(poller_pointer self) {
   self->request(st.http, bound, std::move(req))
       .then(
           [=](const HttpResponse& r) {
-            if (r.status) self->state.platform.cancel_answered(since_start(self));
+            if (r.status >= 200 && r.status < 300) self->state.platform.cancel_answered(since_start(self));
             if (r.status < 200 || r.status >= 300) {
               spdlog::warn("cancel of job {}: {}", job, describe(r));
               note_cancel(self, "the cancel of job " + job + " failed (" + describe(r) + ")");
@@ -266,16 +270,23 @@ void chaos_look(poller_pointer self, const JobSnapshot& job) {
 }
 
 // Not on a terminal (a CI log, where no status line shows), a line every
-// RUNNER_HEARTBEAT_S (30) seconds while the job runs, so a long poll is visibly alive.
-void heartbeat(poller_pointer self, const JobSnapshot& job) {
-  static const std::uint64_t every_ms = env_number("RUNNER_HEARTBEAT_S", 30, 1, 86400) * 1000;
+// RUNNER_HEARTBEAT_S (30) seconds at the poll ticks while the execute waits, whatever
+// it waits for (a job to appear, a job to end, an engine that does not answer), so a
+// long wait is visibly alive.
+void heartbeat(poller_pointer self) {
   auto& st = self->state;
-  if (stdout_is_tty() || job.terminal()) return;
+  if (stdout_is_tty()) return;
   const std::uint64_t now = since_start(self);
-  if (now - st.heartbeat_at_ms < every_ms) return;
+  if (now - st.heartbeat_at_ms < st.settings.heartbeat_ms) return;
   st.heartbeat_at_ms = now;
-  spdlog::info("{} #{}: job {} {}, {} task(s), {}m{:02}s since the ticket", st.request.ticket.scenario_key,
-               st.request.ticket.iteration, job.id, job.status, job.tasks.size(), now / 60000, now / 1000 % 60);
+  const auto& job = st.outcome.job;
+  const std::string what = st.outcome.ticket_id.empty() ? "creating the ticket"
+                           : st.outcome.job_id.empty()  ? "ticket " + st.outcome.ticket_id + ", waiting for its job"
+                                                        : fmt::format("job {} {}, {} task(s)", st.outcome.job_id,
+                                                                      job.status.empty() ? "not read yet" : job.status,
+                                                                      job.tasks.size());
+  spdlog::info("{} #{}: {}, {}m{:02}s since the ticket was submitted", st.request.ticket.scenario_key,
+               st.request.ticket.iteration, what, now / 60000, now / 1000 % 60);
 }
 
 void poll_job(poller_pointer self) {
@@ -289,9 +300,7 @@ void poll_job(poller_pointer self) {
       return st.host->fail("the engine returned job status '" + utf8_truncate(printable(job->status), 60) +
                            "', which the contract does not know (queued, in_progress, completed, failed, cancelled)");
     if (st.chaos) chaos_look(self, *job);
-    heartbeat(self, *job);
-    // The interval in force is the longest this change can have waited to be seen.
-    st.platform.observed(*job, since_start(self), st.interval_ms);
+    st.platform.observed(*job, since_start(self));
     st.outcome.job = std::move(*job);
     st.job_body = r.body;
     if (auto v = guard_violation(st.request.allowed_agents, st.request.allowed_hosts, st.outcome.job); !v.empty()) {
@@ -351,6 +360,7 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
       [=](poll_atom) {
         auto& st = self->state;
         if (over(self)) return;
+        heartbeat(self);
         if (!st.gateway->created())
           st.gateway->create(*st.host);
         else if (st.outcome.job_id.empty())

@@ -23,6 +23,7 @@ struct PollerSettings {
   std::string assignment_group, caller_id;
   bool chaos = false;          // kill the engine in the job's first task, measure the rest
   std::string chaos_kill_url;  // "" = the engine's admin restart endpoint
+  std::uint32_t heartbeat_ms = 30'000;  // not on a terminal: a progress line this often
 
   // Settings of a run's pollers: its gateway, engine and ServiceNow instance.
   static PollerSettings of_run(const RunSettings& run) {
@@ -35,6 +36,7 @@ struct PollerSettings {
     s.caller_id = run.servicenow_caller_id;
     s.chaos = run.chaos;
     s.chaos_kill_url = run.chaos_kill_url;
+    s.heartbeat_ms = run.heartbeat_ms;
     return s;
   }
 

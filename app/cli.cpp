@@ -25,7 +25,6 @@ void add_output_options(CLI::App* sub, CommonOptions& c) {
   sub->add_flag("-v,--verbose", c.verbosity, "-v: show failed checks; -vv: show every check and debug output");
   sub->add_option("--color", c.color, "Colour: auto (a terminal, NO_COLOR unset, TERM not dumb) | always | never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  sub->add_flag("-q,--quiet", c.quiet, "Only warnings and errors on the console (--log-file still gets everything)");
 }
 
 // Edit distance, for "did you mean" on a mistyped command.
@@ -53,14 +52,16 @@ constexpr const char* help_footer = R"(Examples:
 
 Exit codes: 0 success; 1 --fail-on-error and something did not pass, or a --baseline
 regression; 2 usage or scenario error; 3 pre-flight failed; 4 infrastructure error
-(an iteration ended in error, or a report was lost); 130 interrupted.
+(an iteration ended in error, a report was lost, a --junit/--json file could not be
+written, or the --baseline gate could not be evaluated); 130 interrupted.
 
 Environment (or an env file: --env-file, /etc/2501/env.runner, ./.env):
   DATABASE_URL, ORG_ID, TENANT_ID, USER_ID          the platform's database and identity
   ENGINE_API_URL, ENGINE_API_KEY                    the engine (runner gateway)
   SERVICENOW_API_URL, SERVICENOW_USERNAME, SERVICENOW_PASSWORD,
   SERVICENOW_ASSIGNMENT_GROUP_ID, SERVICENOW_CALLER_ID   the ServiceNow gateway
-  GIT_RUNNER_REPOSITORY, GIT_RUNNER_PAT, GIT_REF    the git source of scenarios
+  GIT_RUNNER_REPOSITORY, GIT_RUNNER_PAT, GIT_RUNNER_USERNAME, GIT_REF
+                                                    the git source of scenarios
   NO_COLOR, TERM=dumb                               no colour
   GITHUB_STEP_SUMMARY                               run appends its Markdown summary here
 See README.md for every RUNNER_* tuning variable.)";
@@ -211,6 +212,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     sub->add_flag("--check", r.check, "Run the pre-flight checks only, then exit");
     sub->add_option("--spool-dir", r.spool_dir,
                     "Where reports wait while the database is unreachable (default: $XDG_STATE_HOME/2501-runner/spool)");
+    sub->add_flag("-q,--quiet", r.common.quiet,
+                  "No progress lines on the console: warnings, errors and the final summary only (--log-file gets all)");
     sub->add_option("--name", r.name, "Name of the benchmark, to find it again by (default: generated, e.g. brisk-otter-3f2a)");
     sub->add_option("--junit", r.junit_file, "Write the JUnit XML report to this file at the end");
     sub->add_option("--json", r.json_file, "Write the JSON report (docs/report-format.md) to this file at the end");

@@ -17,7 +17,7 @@ struct CommonOptions {
   std::optional<std::string> log_file;
   int verbosity = 0;                 // -v = 1, -vv = 2
   std::string color = "auto";        // --color auto|always|never
-  bool quiet = false;                // -q: warnings and errors only on the console
+  bool quiet = false;                // run -q: no progress lines (warnings, errors, the summary only)
 };
 
 struct RunOptions {

@@ -9,29 +9,40 @@
 namespace runner {
 namespace {
 
+// The time between two changes; null when one was not seen, or when both were first
+// seen at the same look (their order and gap are unknown).
 nlohmann::ordered_json span(const std::optional<std::uint64_t>& from, const std::optional<std::uint64_t>& to) {
-  if (!from || !to || *to < *from) return nullptr;
+  if (!from || !to || *to <= *from) return nullptr;
   return *to - *from;
 }
 
 }  // namespace
 
-void PlatformClock::seen(std::optional<std::uint64_t>& at, std::uint64_t ms, std::uint32_t interval_ms) {
+void PlatformClock::seen(std::optional<std::uint64_t>& at, std::uint64_t ms) {
   if (at) return;
   at = ms;
-  resolution_ms_ = std::max(resolution_ms_, interval_ms);
+  // It happened after the look before this one (or the ticket, if later).
+  const std::uint64_t since = std::max(previous_look_, ticket_.value_or(0));
+  resolution_ms_ = std::max(resolution_ms_, ms > since ? ms - since : 0);
 }
 
 void PlatformClock::ticket_created(std::uint64_t ms) {
   if (!ticket_) ticket_ = ms;
 }
 
-void PlatformClock::observed(const JobSnapshot& job, std::uint64_t ms, std::uint32_t interval_ms) {
-  // Picked up: the job left the queue (a job that went straight to its end was picked
-  // up too).
-  if (job.status != "queued") seen(pickup_, ms, interval_ms);
-  if (!job.tasks.empty()) seen(first_task_, ms, interval_ms);
-  if (job.terminal()) seen(terminal_, ms, interval_ms);
+void PlatformClock::looked(std::uint64_t ms) {
+  if (!hold_previous_) previous_look_ = last_look_;
+  hold_previous_ = false;
+  last_look_ = ms;
+}
+
+void PlatformClock::job_appeared() { hold_previous_ = true; }
+
+void PlatformClock::observed(const JobSnapshot& job, std::uint64_t ms) {
+  const bool ran = job.status == "in_progress" || !job.tasks.empty() || job.status == "completed" || job.status == "failed";
+  if (ran) seen(pickup_, ms);
+  if (!job.tasks.empty()) seen(first_task_, ms);
+  if (job.terminal()) seen(terminal_, ms);
 }
 
 void PlatformClock::cancel_sent(std::uint64_t ms) {

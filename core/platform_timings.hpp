@@ -5,10 +5,11 @@
 // acknowledged. No peer measures the platform; these show whether a slow benchmark is
 // the agent or the queue in front of it.
 //
-// The runner observes by polling, so a change is seen up to one poll interval late:
-// each measure is an upper bound, and `resolution_ms` (the longest poll interval in
-// force when a change was seen) says by how much. Stored per iteration in the report's
-// `platform` column (docs/database.md).
+// The runner observes by polling: a change first seen at one look happened after the
+// look before it. `resolution_ms` is the longest such gap over the changes seen, the
+// most any measure can be late. Two changes first seen at the same look have no span
+// between them (null: it was shorter than the resolution). Stored per iteration in
+// the report's `platform` column (docs/database.md).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,8 +24,15 @@ class PlatformClock {
  public:
   // The ticket was created, `ms` after the execute began.
   void ticket_created(std::uint64_t ms);
-  // A read of the job at `ms`, while polling every `interval_ms`.
-  void observed(const JobSnapshot& job, std::uint64_t ms, std::uint32_t interval_ms);
+  // Any answer of the platform at `ms` (a ticket read, a job search, a job read).
+  void looked(std::uint64_t ms);
+  // The job was just found (by a search that had not found it at the look before):
+  // the first read of it is bounded by the look before that search, not by the search.
+  void job_appeared();
+  // What a job read at `ms` (a look: looked(ms) came first) showed. Picked up: the job
+  // is in progress, has a task, or ended completed/failed (a job cancelled in the queue
+  // never was).
+  void observed(const JobSnapshot& job, std::uint64_t ms);
   // The cancel was sent, and its answer came (any answer: the engine's acknowledgement).
   void cancel_sent(std::uint64_t ms);
   void cancel_answered(std::uint64_t ms);
@@ -34,9 +42,11 @@ class PlatformClock {
   std::string json() const;
 
  private:
-  void seen(std::optional<std::uint64_t>& at, std::uint64_t ms, std::uint32_t interval_ms);
+  void seen(std::optional<std::uint64_t>& at, std::uint64_t ms);
   std::optional<std::uint64_t> ticket_, pickup_, first_task_, terminal_, cancel_sent_, cancel_answered_;
-  std::uint32_t resolution_ms_ = 0;
+  std::uint64_t previous_look_ = 0, last_look_ = 0;  // the last two looks
+  bool hold_previous_ = false;                       // job_appeared: keep previous_look_ once
+  std::uint64_t resolution_ms_ = 0;
 };
 
 // Medians per scenario of each measure over the iterations that have it.

@@ -27,6 +27,7 @@ struct RunSettings {
   std::uint32_t poll_initial_ms = 1'000;
   std::uint32_t poll_max_ms = 10'000;
   std::uint32_t http_timeout_ms = 15'000;
+  std::uint32_t heartbeat_ms = 30'000;  // RUNNER_HEARTBEAT_S: a CI progress line per running job
   // `chaos`: kill the engine in each job's first task (core/chaos.hpp) through this
   // URL ("" = the engine's /api/v1/admin/restart).
   bool chaos = false;

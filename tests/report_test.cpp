@@ -6,6 +6,7 @@
 #include "app/reports/report_formats.hpp"
 #include "core/compare_stats.hpp"
 #include "core/history.hpp"
+#include "core/platform_timings.hpp"
 #include "core/run_name.hpp"
 
 using namespace runner;
@@ -224,4 +225,60 @@ TEST_CASE("history: flips count verdict changes between consecutive runs, the la
   auto only_net = scenario_histories(runs, [](const ScenarioRun& r) { return r.scenario_key == "net"; });
   REQUIRE(only_net.size() == 1);
   CHECK(only_net[0].runs.size() == 2);
+}
+
+TEST_CASE("platform timings: spans between first sightings, bounded by the look before each", "[report]") {
+  auto job = [](const std::string& status, int tasks) {
+    JobSnapshot j;
+    j.status = status;
+    j.tasks.resize(static_cast<std::size_t>(tasks));
+    return j;
+  };
+  PlatformClock c;
+  CHECK(c.json().empty());  // no ticket, nothing to say
+  c.ticket_created(100);
+  c.looked(600);            // a search: no job yet
+  c.looked(1100);           // the search that found it
+  c.job_appeared();
+  c.looked(1150);
+  c.observed(job("in_progress", 0), 1150);  // picked up after 600 (the look before the search)
+  c.looked(2150);
+  c.observed(job("in_progress", 1), 2150);
+  c.looked(3650);
+  c.observed(job("completed", 1), 3650);
+  c.cancel_answered(3700);  // an answer without a cancel is nothing
+  auto o = nlohmann::json::parse(c.json());
+  CHECK(o["ticket_to_pickup_ms"] == 1050);
+  CHECK(o["pickup_to_first_task_ms"] == 1000);
+  CHECK(o["first_task_to_terminal_ms"] == 1500);
+  CHECK(o["ticket_to_terminal_ms"] == 3550);
+  CHECK(o["cancel_latency_ms"].is_null());
+  CHECK(o["resolution_ms"] == 1500);  // 2150 -> 3650, the widest gap before a sighting
+
+  // A fast job first seen finished: no span between changes seen at the same look.
+  PlatformClock fast;
+  fast.ticket_created(0);
+  fast.looked(500);
+  fast.job_appeared();
+  fast.looked(520);
+  fast.observed(job("completed", 2), 520);
+  o = nlohmann::json::parse(fast.json());
+  CHECK(o["ticket_to_pickup_ms"] == 520);
+  CHECK(o["pickup_to_first_task_ms"].is_null());
+  CHECK(o["first_task_to_terminal_ms"].is_null());
+  CHECK(o["ticket_to_terminal_ms"] == 520);
+
+  // Cancelled in the queue: never picked up. The cancel's latency is measured.
+  PlatformClock queued;
+  queued.ticket_created(0);
+  queued.looked(300);
+  queued.observed(job("queued", 0), 300);
+  queued.cancel_sent(400);
+  queued.cancel_answered(650);
+  queued.looked(700);
+  queued.observed(job("cancelled", 0), 700);
+  o = nlohmann::json::parse(queued.json());
+  CHECK(o["ticket_to_pickup_ms"].is_null());
+  CHECK(o["cancel_latency_ms"] == 250);
+  CHECK(o["ticket_to_terminal_ms"] == 700);
 }

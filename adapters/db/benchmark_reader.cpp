@@ -77,11 +77,11 @@ BenchmarkLookup BenchmarkReader::find(const std::string& spec) {
       if (r.size() > 1) out.error = "'" + spec + "' is the start of several benchmark IDs; give more of it";
     } else {
       // A name: its newest run (names repeat: a nightly job reuses its name), of this
-      // organization (two teams on one database may both say "nightly"); never a
-      // re-score, which is not a run.
+      // organization (two teams on one database may both say "nightly"). Runs come
+      // before re-scores; a re-score has a generated name of its own and is found by it.
       r = t.exec_params(std::string("SELECT ") + benchmark_columns +
-                            " FROM benchmarks WHERE name = $1 AND NOT options ? 'rescored_from' AND ($2 = '' OR organization_id = $2) "
-                            "ORDER BY started_at DESC LIMIT 1",
+                            " FROM benchmarks WHERE name = $1 AND ($2 = '' OR organization_id = $2) "
+                            "ORDER BY options ? 'rescored_from', started_at DESC LIMIT 1",
                         spec, impl_->organization);
       if (r.empty())
         out.error = "'" + spec + "' is not a benchmark name, an ID, an ID prefix of at least 4 hex digits, or latest";
@@ -193,8 +193,8 @@ std::vector<BenchmarkRecord> BenchmarkReader::older_than(long long seconds) {
     pqxx::read_transaction t(*impl_->conn);
     for (const auto& row : t.exec_params(std::string("SELECT ") + benchmark_columns +
                                              " FROM benchmarks WHERE started_at < now() - $1 * interval '1 second' "
-                                             "ORDER BY started_at",
-                                         seconds))
+                                             "AND ($2 = '' OR organization_id = $2) ORDER BY started_at",
+                                         seconds, impl_->organization))
       out.push_back(benchmark_of(row));
   } catch (const std::exception& e) {
     throw classify_db_error(e.what());

@@ -62,6 +62,7 @@ class BenchmarkReader {
   std::vector<BenchmarkListing> recent(int limit);
 
   // Benchmarks started more than `seconds` ago, oldest first.
+  // Of the reader's organization when it has one.
   std::vector<BenchmarkRecord> older_than(long long seconds);
 
   // How many reports each of the benchmarks has, in one query (absent: none).

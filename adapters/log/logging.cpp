@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -18,6 +19,13 @@
 
 namespace runner {
 namespace {
+
+// TERM=dumb: a terminal that cannot move the cursor, so no status line; progress then
+// comes as heartbeat lines as in a CI log.
+bool dumb_terminal() {
+  const char* term = std::getenv("TERM");
+  return term && std::string_view(term) == "dumb";
+}
 
 const char* level_word(spdlog::level::level_enum l) {
   switch (l) {
@@ -57,6 +65,8 @@ std::weak_ptr<ConsoleSink> g_console;  // for set_status_line()
 
 class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
+  void set_quiet(bool quiet) { quiet_ = quiet; }
+
   void set_status(const std::string& text) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!out_tty_) return;
@@ -70,7 +80,7 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
       : out_(out), err_(err),
         out_colour_(colour == "always" || (colour == "auto" && colour_enabled(out))),
         err_colour_(colour == "always" || (colour == "auto" && colour_enabled(err))),
-        out_tty_(out && ::isatty(::fileno(out))), quiet_(quiet) {
+        out_tty_(out && ::isatty(::fileno(out)) && !dumb_terminal()), quiet_(quiet) {
     if (log_file) {
       std::error_code ec;
       if (std::filesystem::is_directory(*log_file, ec))
@@ -140,7 +150,7 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
   bool out_colour_;
   bool err_colour_;
   bool out_tty_;
-  bool quiet_ = false;
+  std::atomic<bool> quiet_{false};
   std::string status_;
   std::ofstream file_;
 };
@@ -148,16 +158,19 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
 }  // namespace
 
 bool stdout_is_tty() {
-  static const bool tty = ::isatty(STDOUT_FILENO) == 1;
+  static const bool tty = ::isatty(STDOUT_FILENO) == 1 && !dumb_terminal();
   return tty;
 }
 
 bool colour_enabled(std::FILE* stream) {
   const char* no_colour = std::getenv("NO_COLOR");
   if (no_colour && *no_colour) return false;
-  // A terminal that says it cannot do escape sequences.
-  if (const char* term = std::getenv("TERM"); term && std::string_view(term) == "dumb") return false;
+  if (dumb_terminal()) return false;  // a terminal that says it cannot do escape sequences
   return stream && ::isatty(::fileno(stream));
+}
+
+void set_quiet(bool quiet) {
+  if (auto sink = g_console.lock()) sink->set_quiet(quiet);
 }
 
 void set_status_line(const std::string& text) {

@@ -17,7 +17,7 @@ struct LogSettings {
   std::FILE* out = stdout;
   std::FILE* err = stderr;
   std::string colour = "auto";          // --color: auto (a TTY, no NO_COLOR, TERM not dumb) | always | never
-  bool quiet = false;                   // -q: the console shows warnings and errors only (the log file keeps all)
+  bool quiet = false;                   // run -q: no info lines on the console until set_quiet(false) (the log file keeps all)
 };
 
 // Installs the default logger. Throws std::runtime_error naming the file when the
@@ -33,6 +33,9 @@ std::string strip_ansi(const std::string& text);
 // Whether stdout is a terminal (the status line shows progress there; elsewhere, as in
 // a CI log, progress is printed as heartbeat lines).
 bool stdout_is_tty();
+
+// `run -q` lifts its quiet for the final summary: the result is always printed.
+void set_quiet(bool quiet);
 
 // A status line kept at the bottom of a TTY (counts, elapsed time) and redrawn under
 // every line printed; "" removes it. Does nothing when stdout is not a terminal, and

@@ -74,6 +74,9 @@ Rescored rescore(const ScenarioReport& old, const std::map<std::string, const Sc
   ExecuteOutcome o;
   o.ticket_id = old.ticket_id;
   o.job_id = old.job_id;
+  // What was measured in the run stays: the kill's recovery and the platform's timings.
+  o.chaos_json = old.chaos_json;
+  o.platform_json = old.platform_json;
   o.job = std::move(*job);
   o.trajectory_json = old.trajectory_json;
   // The guards are rules too: the current allowedAgents/allowedHosts judge the stored job.

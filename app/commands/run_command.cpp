@@ -21,6 +21,7 @@
 #include "adapters/db/platform_id.hpp"
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/json/json_text.hpp"
+#include "adapters/log/logging.hpp"
 #include "adapters/scenarios/selection.hpp"
 #include "adapters/db/run_history.hpp"
 #include "adapters/env/state_dir.hpp"
@@ -152,6 +153,7 @@ std::shared_ptr<RunSettings> run_settings(const RunOptions& opts, const Config& 
   const auto week = static_cast<std::uint64_t>(max_timeout_seconds);
   run->poll_initial_ms = static_cast<std::uint32_t>(env_number("RUNNER_POLL_INITIAL_MS", 1'000, 1, 600'000));
   run->poll_max_ms = static_cast<std::uint32_t>(env_number("RUNNER_POLL_MAX_MS", 10'000, 1, 3'600'000));
+  run->heartbeat_ms = static_cast<std::uint32_t>(env_number("RUNNER_HEARTBEAT_S", 30, 1, 86'400) * 1000);
   run->default_timeout_s = static_cast<std::uint32_t>(env_number("RUNNER_JOB_TIMEOUT_S", 600, 1, week));
   run->playbook_timeout_s = static_cast<std::uint32_t>(env_number("RUNNER_PLAYBOOK_TIMEOUT_S", 600, 1, week));
   if (const char* crash = std::getenv("RUNNER_TEST_CRASH_SCENARIO")) run->crash_scenario_key = crash;
@@ -254,6 +256,7 @@ int finalize(caf::actor_system& sys, const RunOptions& opts, const RunPreflight&
   self->request(actors.reporter, caf::infinite, replay_atom::value)
       .receive([&](ReportLedger& l) { ledger = std::move(l); },
                [&](caf::error& e) { spdlog::error("the reporter did not answer: {}", sys.render(e)); });
+  set_quiet(false);  // -q hides progress, never the result
   print_summary(out.reports, opts.iterations, opts.common.verbosity);
   spdlog::info("benchmark {} {} on {}", out.bench.id, status, describe_database(pre.db_url));
   for (const auto& [error, line] : durability_lines(ledger, spool_dir)) {

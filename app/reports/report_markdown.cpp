@@ -16,7 +16,7 @@ std::string cell(const std::string& raw) {
   // at a character boundary, so no escape is ever split.
   for (char c : utf8_truncate(utf8_clean(raw), 300)) {
     // Brackets escaped: no link or image from an agent's text renders in a summary.
-    if (c == '|' || c == '[' || c == ']') out += '\\', out += c;
+    if (c == '|' || c == '[' || c == ']' || c == '\\') out += '\\', out += c;
     else if (c == '\n' || c == '\r') out += ' ';
     else if (c == '<') out += "&lt;";
     else if (c == '>') out += "&gt;";

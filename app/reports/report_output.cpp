@@ -23,6 +23,20 @@ bool write_all(int fd, const std::string& text) {
   return true;
 }
 
+// The process's umask, read without changing it (umask(2) would, for a moment, for
+// every thread).
+mode_t current_umask() {
+  std::FILE* f = std::fopen("/proc/self/status", "re");
+  unsigned mask = 022;
+  if (f) {
+    char line[256];
+    while (std::fgets(line, sizeof line, f))
+      if (std::sscanf(line, "Umask: %o", &mask) == 1) break;
+    std::fclose(f);
+  }
+  return static_cast<mode_t>(mask);
+}
+
 }  // namespace
 
 std::string write_report_file(const std::string& path, const std::string& text) {
@@ -43,7 +57,9 @@ std::string write_report_file(const std::string& path, const std::string& text) 
   std::string tmp = (std::filesystem::path(dir) / ("." + target.filename().string() + ".XXXXXX")).string();
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) return "cannot create a temporary file in " + dir + " for " + path + ": " + std::strerror(errno);
-  ::fchmod(fd, 0644);
+  // mkstemp makes it 0600; the file gets the mode a plain create would (the runner's
+  // umask), or keeps the mode of the file it replaces.
+  ::fchmod(fd, ::stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~current_umask()));
   std::string why;
   if (!write_all(fd, text)) why = "cannot write " + tmp + ": " + std::strerror(errno);
   if (why.empty() && ::fsync(fd) != 0) why = "cannot sync " + tmp + ": " + std::strerror(errno);

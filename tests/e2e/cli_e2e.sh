@@ -122,10 +122,12 @@ fi
 "$BIN" list --source fs -p "$TMP/scen" -s demo --color always >/dev/null 2>"$TMP/err"
 grep -q $'\x1b\[' "$TMP/err" && ok || bad "--color always gives no colour in a pipe: $(cat "$TMP/err")"
 expect 2 1 "^error: --color: " -- list --color purple
-# -q: warnings and errors only; the log file keeps the rest.
-"$BIN" list --source fs -p "$TMP/scen" -s demo -q --log-file "$TMP/quiet.log" >"$TMP/out" 2>"$TMP/err"
-[ ! -s "$TMP/out" ] && grep -q "error: .*bad/scenario.json" "$TMP/err" && grep -q "scenario(s)" "$TMP/quiet.log" && ok ||
-  bad "-q: $(cat "$TMP/out" "$TMP/err")"
+# run -q: no progress lines on the console (the log file keeps them); errors still show.
+"$BIN" run --check -q --source fs -p "$SRC/examples/scenarios" --env-file "$TMP/full.env" --log-file "$TMP/quiet.log" \
+  >"$TMP/out" 2>"$TMP/err"
+[ ! -s "$TMP/out" ] && grep -q "^error: " "$TMP/err" && grep -q "configuration: env file" "$TMP/quiet.log" && ok ||
+  bad "run -q: $(cat "$TMP/out" "$TMP/err")"
+expect 2 1 "^error: The following argument was not expected: -q" -- list -q
 
 # The command line as people expect it: typos, help, -V.
 expect 2 1 "^error: unknown command 'runn' \(did you mean 'run'\?\)" -- runn -s x

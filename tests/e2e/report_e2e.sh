@@ -144,7 +144,7 @@ PY
 # Not on a terminal, a job that runs for a while prints heartbeat lines (every second here).
 start_engine_sim oracle "$SCEN" 4000
 [ "$(RUNNER_HEARTBEAT_S=1 R run --source fs -p "$SCEN" -s $KEY)" = 0 ] &&
-  grep -qE "^demo-runaway-log #1: job [^ ]+ (queued|in_progress), [0-9]+ task\(s\), 0m0[0-9]s since the ticket" "$TMP/out" && ok ||
+  grep -qE "^demo-runaway-log #1: job [^ ]+ (queued|in_progress), [0-9]+ task\(s\), 0m0[0-9]s since the ticket was submitted" "$TMP/out" && ok ||
   bad "heartbeat: $(grep -c since "$TMP/out") line(s); $(tail -5 "$TMP/out")"
 G=$(q "SELECT name FROM benchmarks ORDER BY started_at DESC LIMIT 1")
 [[ "$G" =~ ^[a-z]+-[a-z]+-[0-9a-f]{4}$ ]] && [ "$(R report "$G" -f json)" = 0 ] && ok || bad "generated name '$G'"
