@@ -252,6 +252,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   std::optional<std::string> older_raw;
   CLI::App* flush = app.add_subcommand("flush", "Delete benchmarks: their reports, run logs and spooled reports");
   flush->add_option("--benchmark", f.benchmarks, "Benchmark to delete (ID, unique ID prefix, name or latest); repeatable");
+  flush->add_option("--name", f.names, "Delete every benchmark of this name (runs named with run --name); repeatable");
   flush->add_option("--older-than", older_raw, "Delete benchmarks started longer ago than this (30d, 12h, 90m, 2w)");
   flush->add_flag("-y,--yes", f.yes, "Delete without asking (needed when stdin is not a terminal)");
   flush->add_flag("--dry-run", f.dry_run, "Say what would be deleted, delete nothing");
@@ -397,8 +398,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
       if (v.write && !v.benchmark) throw UsageError{"--write requires --benchmark"};
     } else if (flush->parsed()) {
       cmd.kind = Command::Kind::flush;
-      if (f.benchmarks.empty() == !older_raw)
-        throw UsageError{"flush needs exactly one of --benchmark or --older-than"};
+      if ((!f.benchmarks.empty()) + (!f.names.empty()) + (older_raw ? 1 : 0) != 1)
+        throw UsageError{"flush needs exactly one of --benchmark, --name or --older-than"};
       if (older_raw) f.older_than_s = parse_age(*older_raw);
     } else if (runs->parsed()) {
       cmd.kind = Command::Kind::runs;

@@ -93,7 +93,8 @@ struct ValidateOptions {
 // `flush`: delete what runs produced (runner-reference.md 3.7).
 struct FlushOptions {
   CommonOptions common;
-  std::vector<std::string> benchmarks;   // --benchmark (ID, prefix or latest), repeatable
+  std::vector<std::string> benchmarks;   // --benchmark (ID, prefix, name or latest), repeatable
+  std::vector<std::string> names;        // --name: every benchmark of that name, repeatable
   std::optional<long long> older_than_s; // --older-than 30d|12h|90m|2w
   bool yes = false;                      // no question, for scripts
   bool dry_run = false;                  // say what would go, delete nothing

@@ -93,7 +93,8 @@ void print_platform(const std::vector<ScenarioReport>& reports, int iterations) 
   }
   if (rows.size() == 1) return;
   spdlog::info("");
-  spdlog::info("platform timings{} (as polled: each at most one poll interval late):",
+  spdlog::info("platform timings{} (as polled: each late by at most the gap between two looks; "
+               "- = not seen, or seen at the same look):",
                iterations > 1 ? ", medians per scenario" : "");
   print_table(rows);
 }

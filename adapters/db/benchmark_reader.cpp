@@ -264,6 +264,21 @@ std::vector<BenchmarkListing> BenchmarkReader::recent(int limit) {
   return out;
 }
 
+std::vector<BenchmarkRecord> BenchmarkReader::named(const std::string& name) {
+  std::vector<BenchmarkRecord> out;
+  try {
+    pqxx::read_transaction t(*impl_->conn);
+    for (const auto& row : t.exec_params(std::string("SELECT ") + benchmark_columns +
+                                             " FROM benchmarks WHERE name = $1 AND ($2 = '' OR organization_id = $2) "
+                                             "ORDER BY started_at",
+                                         name, impl_->organization))
+      out.push_back(benchmark_of(row));
+  } catch (const std::exception& e) {
+    throw classify_db_error(e.what());
+  }
+  return out;
+}
+
 std::map<std::string, std::size_t> BenchmarkReader::report_counts(const std::vector<std::string>& ids) {
   std::map<std::string, std::size_t> out;
   if (ids.empty()) return out;

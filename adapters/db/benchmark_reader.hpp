@@ -65,6 +65,10 @@ class BenchmarkReader {
   // Of the reader's organization when it has one.
   std::vector<BenchmarkRecord> older_than(long long seconds);
 
+  // Every benchmark named `name` (runs and re-scores), oldest first; of the reader's
+  // organization when it has one.
+  std::vector<BenchmarkRecord> named(const std::string& name);
+
   // How many reports each of the benchmarks has, in one query (absent: none).
   std::map<std::string, std::size_t> report_counts(const std::vector<std::string>& ids);
 

@@ -60,6 +60,17 @@ int run_flush_command(const FlushOptions& opts) {
     std::vector<BenchmarkRecord> found;
     if (opts.older_than_s) {
       found = db.older_than(*opts.older_than_s);
+    } else if (!opts.names.empty()) {
+      std::set<std::string> seen;
+      for (const auto& name : opts.names) {
+        const auto list = db.named(name);
+        if (list.empty()) {
+          spdlog::error("--name: no benchmark is named '{}'", name);
+          return exit_code::usage;
+        }
+        for (const auto& b : list)
+          if (seen.insert(b.id).second) found.push_back(b);
+      }
     } else {
       std::set<std::string> seen;
       for (const auto& spec : opts.benchmarks) {
@@ -89,7 +100,7 @@ int run_flush_command(const FlushOptions& opts) {
     const std::vector<fs::path> doomed_files = files_of(db, ids, spool);
     if (doomed.empty()) {
       spdlog::info("flush: nothing to delete");
-      return found.empty() || opts.benchmarks.empty() ? exit_code::success : exit_code::usage;
+      return found.empty() || (opts.benchmarks.empty() && opts.names.empty()) ? exit_code::success : exit_code::usage;
     }
     for (const auto& d : doomed)
       spdlog::info("benchmark {}{} ({}, {}{}): {} report(s)", d.bench.id, d.bench.name.empty() ? "" : " " + d.bench.name,
