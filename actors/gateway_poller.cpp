@@ -58,6 +58,7 @@ class Host : public GatewayHost {
 struct poller_state {
   PollerSettings settings;
   http_client_actor http;
+  ansible_worker_actor ansible;  // `chaos --kill-command`: runs the kill playbook
   std::unique_ptr<Gateway> gateway;
   std::unique_ptr<Host> host;
   ExecuteRequest request;
@@ -74,6 +75,8 @@ struct poller_state {
   std::uint32_t interval_ms = 0;  // current poll interval
   std::uint64_t heartbeat_at_ms = 0;  // when the last heartbeat line was printed (since began)
   bool ended = false;       // the execute is over; the strategy concludes
+  bool kill_pending = false;         // `chaos --kill-command`: the command runs
+  bool conclude_after_kill = false;  // the reply waits for it
   bool cancelling = false;  // the job's cancel is on its way
   bool replied = false;
   int interrupts = 0;       // 1: cancel the job and finish; 2: stop waiting on the engine
@@ -172,6 +175,13 @@ void Host::job_found(const std::string& job_id) {
 void Host::concluded() {
   auto& st = self_->state;
   if (st.replied) return;
+  // A kill command still running: the reply waits for it (bounded by its timeout, and
+  // cut short by a second interrupt, which stops every child), so the kill cannot land
+  // in validate.yml, the restore or the next iteration.
+  if (st.kill_pending) {
+    st.conclude_after_kill = true;
+    return;
+  }
   st.replied = true;
   // Redacted before the cap cuts anything: a secret cut in half would no longer match.
   const Redactor& redactor = global_redactor();
@@ -253,6 +263,42 @@ void schedule_poll(poller_pointer self) {
   st.interval_ms = std::min<std::uint32_t>(st.interval_ms * 3 / 2 + 1, st.request.poll_max_ms);
 }
 
+// `chaos --kill-command`: the scenario's Ansible worker (idle while the job runs) runs
+// the kill playbook on the iteration's hosts. The engine dies somewhere while it runs
+// (Ansible takes a second or more to start): lost and redone tasks are counted against
+// the job as read before the start, the next progress from the start, and reads are
+// measured only once the command returned. The reply waits for the command (see
+// Host::concluded), so a kill never lands in what follows this execute.
+void chaos_kill_by_command(poller_pointer self, const JobSnapshot& job) {
+  auto& st = self->state;
+  st.chaos->kill_started(job, since_start(self));
+  spdlog::info("chaos: killing the engine in job {} with the kill command ({} ms after the ticket)", job.id,
+               since_start(self));
+  if (!st.ansible) return st.chaos->killed(job, since_start(self), "no Ansible worker to run the kill command", "command");
+  st.kill_pending = true;
+  auto done = [self](std::string outcome) {
+    auto& st = self->state;
+    st.kill_pending = false;
+    if (st.ended)  // the execute is over: whatever the command did, nothing is measured
+      st.chaos->kill_late(st.failure ? "the iteration ended (" + std::string(to_string(*st.failure)) +
+                                           ") before the kill command returned"
+                          : st.outcome.guard_violation ? "a guard stopped the job before the kill command returned"
+                                                       : "the job ended before the kill command returned",
+                          std::move(outcome));
+    else
+      st.chaos->killed(st.outcome.job, since_start(self), std::move(outcome), "command");
+    if (st.conclude_after_kill) st.host->concluded();
+  };
+  self->request(st.ansible, caf::infinite, playbook_atom::value, st.request.chaos_kill)
+      .then(
+          [done](const PlaybookOutcome& o) {
+            done(o.passed      ? "ok"
+                 : o.timed_out ? "the kill command timed out"
+                               : "the kill command failed: ansible-playbook exit " + std::to_string(o.exit_code));
+          },
+          [self, done](const caf::error& e) { done("the kill command did not run: " + error_text(self->system(), e)); });
+}
+
 // `chaos`: after the kill every read is measured; before it, the first read with a
 // task in progress fires it (once).
 void chaos_look(poller_pointer self, const JobSnapshot& job) {
@@ -260,6 +306,7 @@ void chaos_look(poller_pointer self, const JobSnapshot& job) {
   const auto ms = since_start(self);
   if (st.chaos->fired()) return st.chaos->observed(job, ms);
   if (!st.chaos->due(job)) return;
+  if (!st.request.chaos_kill.playbook.empty()) return chaos_kill_by_command(self, job);
   st.chaos->killed(job, ms, "sent");
   spdlog::info("chaos: killing the engine in job {} ({} ms after the ticket)", job.id, ms);
   st.host->ask(engine_api::kill_engine(endpoint(self), st.settings.chaos_kill_url), [self](const HttpResponse& r) {
@@ -317,9 +364,10 @@ void poll_job(poller_pointer self) {
 }  // namespace
 
 gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_client_actor http,
-                                                   PollerSettings settings) {
+                                                   PollerSettings settings, ansible_worker_actor ansible) {
   auto& st = self->state;
   st.http = std::move(http);
+  st.ansible = std::move(ansible);
   st.gateway = settings.gateway == GatewayKind::servicenow ? make_servicenow_gateway(settings)
                                                            : make_runner_gateway(settings);
   st.settings = std::move(settings);
@@ -379,8 +427,8 @@ gateway_poller_actor::behavior_type gateway_poller(poller_pointer self, http_cli
 }
 
 gateway_poller_actor spawn_gateway_poller(caf::actor_system& sys, http_client_actor http,
-                                          const PollerSettings& settings) {
-  return sys.spawn(gateway_poller, std::move(http), settings);
+                                          const PollerSettings& settings, ansible_worker_actor ansible) {
+  return sys.spawn(gateway_poller, std::move(http), settings, std::move(ansible));
 }
 
 }  // namespace runner

@@ -50,8 +50,9 @@ struct PollerSettings {
   }
 };
 
-// One poller per execute phase; it quits after replying.
+// One poller per execute phase; it quits after replying. `ansible` (the scenario's
+// worker) runs `chaos --kill-command`'s playbook; none is needed otherwise.
 gateway_poller_actor spawn_gateway_poller(caf::actor_system& sys, http_client_actor http,
-                                          const PollerSettings& settings);
+                                          const PollerSettings& settings, ansible_worker_actor ansible = {});
 
 }  // namespace runner

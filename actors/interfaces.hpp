@@ -98,8 +98,10 @@ using ram_broker_actor = caf::typed_actor<
     // Grants when the budget fits and no named host is leased, else waits; refused
     // with `admission_closed` after close, `too_large` when it can never fit.
     caf::replies_to<LeaseRequest>::with<LeaseGrant>,
-    // Gives a lease back.
+    // Gives a lease back (an iteration that never ran, or a crashed holder's).
     caf::reacts_to<release_atom, uint64_t>,
+    // Gives a lease back with the iteration's verdict (passed or not), for --max-failures.
+    caf::reacts_to<release_atom, uint64_t, bool>,
     // Stops admitting: every waiting and later request is refused.
     caf::reacts_to<close_atom>,
     // The capacity record: budget, peak leased, leases over time (JSON).

@@ -29,6 +29,7 @@ struct ram_broker_state {
   std::map<std::uint64_t, Granted> granted;  // by ticket
   std::uint64_t clones = 0;                  // clones of all granted leases
   bool closed = false;
+  std::uint32_t not_passed = 0;  // releases of iterations that did not pass (--max-failures)
   // The capacity record (Benchmark.capacity).
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::uint64_t peak_mib = 0;
@@ -82,9 +83,19 @@ void free_lease(broker_pointer self, std::uint64_t ticket) {
   admit(self);
 }
 
+// Stops admitting: every waiting and later request is refused (admission_closed).
+void close_admission(broker_pointer self) {
+  auto& st = self->state;
+  st.closed = true;
+  st.policy->drain();
+  for (auto& [ticket, w] : st.waiting)
+    w.promise.deliver(caf::make_error(runner_errc::admission_closed, std::string("admission closed")));
+  st.waiting.clear();
+}
+
 }  // namespace
 
-ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t budget) {
+ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t budget, std::uint32_t max_failures) {
   self->state.policy = std::make_unique<AdmissionPolicy>(budget);
   self->set_down_handler([=](const caf::down_msg& dm) {
     auto& st = self->state;
@@ -110,14 +121,15 @@ ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t bu
         return rp;
       },
       [=](release_atom, std::uint64_t id) { free_lease(self, id); },
-      [=](close_atom) {
+      // A lease given back with its iteration's verdict: with --max-failures, the
+      // broker closes before the freed room admits anyone, so no iteration starts
+      // after the limit while the supervisor still waits for the report.
+      [=](release_atom, std::uint64_t id, bool passed) {
         auto& st = self->state;
-        st.closed = true;
-        st.policy->drain();
-        for (auto& [ticket, w] : st.waiting)
-          w.promise.deliver(caf::make_error(runner_errc::admission_closed, std::string("admission closed")));
-        st.waiting.clear();
+        if (!passed && max_failures && ++st.not_passed >= max_failures && !st.closed) close_admission(self);
+        free_lease(self, id);
       },
+      [=](close_atom) { close_admission(self); },
       [=](stats_atom) {
         auto& st = self->state;
         // [seconds, clones, MiB] per change: compact, and what docs/database.md documents.
@@ -131,6 +143,8 @@ ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t bu
   };
 }
 
-ram_broker_actor spawn_ram_broker(caf::actor_system& sys, std::uint64_t budget) { return sys.spawn(ram_broker, budget); }
+ram_broker_actor spawn_ram_broker(caf::actor_system& sys, std::uint64_t budget, std::uint32_t max_failures) {
+  return sys.spawn(ram_broker, budget, max_failures);
+}
 
 }  // namespace runner

@@ -225,9 +225,11 @@ void execute(scenario_pointer self) {
   begin(self, "execute");
   const auto& make_poller = st.actors.workers.poller;
   st.poller = make_poller ? make_poller(self->system())
-                          : spawn_gateway_poller(self->system(), st.actors.http, PollerSettings::of_run(*st.run));
-  self->request(st.poller, caf::infinite, execute_atom::value,
-                execute_request(*st.run, sc(self), iteration(self), st.hosts, Clock::now()))
+                          : spawn_gateway_poller(self->system(), st.actors.http, PollerSettings::of_run(*st.run), st.ansible);
+  ExecuteRequest req = execute_request(*st.run, sc(self), iteration(self), st.hosts, Clock::now());
+  if (st.run->chaos && !st.run->chaos_kill_command.empty())
+    req.chaos_kill = chaos_kill_request(*st.run, sc(self), iteration(self), st.inventory, st.log_path);
+  self->request(st.poller, caf::infinite, execute_atom::value, std::move(req))
       .then(
           [=](const ExecuteOutcome& o) {
             self->state.poller = nullptr;

@@ -92,9 +92,9 @@ void report_and_quit(scenario_pointer self) {
 
 void reply_and_quit(scenario_pointer self) {
   auto& st = self->state;
-  if (st.lease) self->send(st.actors.broker, release_atom::value, *st.lease);
-  st.lease.reset();
   const auto& r = st.report;
+  if (st.lease) self->send(st.actors.broker, release_atom::value, *st.lease, r.status == IterationStatus::passed);
+  st.lease.reset();
   spdlog::info("{}: {}{}", who(self), to_string(r.status),
                r.status == IterationStatus::error ? " (" + r.error_kind + ": " + r.error_message + ")" : "");
   st.promise.deliver(r);

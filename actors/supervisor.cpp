@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <set>
 
 #include "actors/scenario_actor.hpp"
 #include "adapters/log/logging.hpp"
@@ -22,6 +23,9 @@ struct supervisor_state {
   std::map<caf::actor_addr, std::pair<scenario_actor, std::size_t>> live;
   std::map<std::size_t, ScenarioReport> reports;  // by plan index, so results keep plan order
   bool interrupted = false;
+  bool stopping = false;  // --max-failures reached: no new iteration starts, the running ones finish
+  std::size_t not_passed = 0;
+  std::set<std::size_t> not_started;  // admitted by no one (the broker closed): no report, no error
   bool done = false;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   caf::response_promise promise;
@@ -39,13 +43,13 @@ void show_status(supervisor_pointer self) {
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - st.started).count();
   set_status_line(fmt::format("[{}/{} done, {} running | passed {} failed {} errors {} | {}m{:02}s{}]",
                               st.reports.size(), st.plan.size(), st.live.size(), passed, failed, errors, secs / 60,
-                              secs % 60, st.interrupted ? " | interrupted" : ""));
+                              secs % 60, st.interrupted ? " | interrupted" : st.stopping ? " | stopping: --max-failures" : ""));
 }
 
 void maybe_done(supervisor_pointer self) {
   auto& st = self->state;
   show_status(self);
-  if (!st.live.empty() || (st.next < st.plan.size() && !st.interrupted)) return;
+  if (!st.live.empty() || (st.next < st.plan.size() && !st.interrupted && !st.stopping)) return;
   if (st.done) return;
   st.done = true;
   set_status_line("");
@@ -55,13 +59,27 @@ void maybe_done(supervisor_pointer self) {
 }
 
 void record(supervisor_pointer self, std::size_t index, ScenarioReport report) {
-  if (report.error_kind == "not_started") return;  // never admitted: nothing to report
-  self->state.reports[index] = std::move(report);
+  auto& st = self->state;
+  if (report.error_kind == "not_started") {  // never admitted: nothing to report
+    st.not_started.insert(index);
+    return;
+  }
+  if (report.status != IterationStatus::passed) ++st.not_passed;
+  st.reports[index] = std::move(report);
+  // --max-failures: no new iteration from here on; those admitted finish and restore,
+  // those waiting for RAM are not started (the broker closes to them).
+  if (st.run->max_failures && st.not_passed >= st.run->max_failures && !st.stopping && !st.interrupted) {
+    st.stopping = true;
+    spdlog::warn("--max-failures: {} scenario-iteration(s) did not pass; no new iteration starts, the running ones "
+                 "finish",
+                 st.not_passed);
+    self->send(st.actors.broker, close_atom::value);
+  }
 }
 
 void spawn_more(supervisor_pointer self) {
   auto& st = self->state;
-  while (!st.interrupted && st.next < st.plan.size() && st.live.size() < st.window) {
+  while (!st.interrupted && !st.stopping && st.next < st.plan.size() && st.live.size() < st.window) {
     const std::size_t index = st.next++;
     auto actor = spawn_scenario(self->system(), st.plan[index], st.run, st.actors);
     self->monitor(actor);
@@ -91,7 +109,8 @@ supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<
     if (it == st.live.end()) return;
     const std::size_t index = it->second.second;
     st.live.erase(it);
-    if (!st.reports.count(index) && !(dm.reason == caf::exit_reason::normal && st.interrupted)) {
+    if (!st.reports.count(index) && !st.not_started.count(index) &&
+        !(dm.reason == caf::exit_reason::normal && st.interrupted)) {
       const auto& job = st.plan[index];
       const std::string why = self->system().render(dm.reason);
       spdlog::error("{}: scenario actor died ({}); recorded as an internal error",
@@ -106,7 +125,7 @@ supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<
                       held.agent_ids)
             .then([](bool) {});
       }
-      st.reports[index] = std::move(r);
+      record(self, index, std::move(r));
     }
     spawn_more(self);
   });

@@ -3,9 +3,14 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <optional>
+#include <type_traits>
+#include <utility>
 #include <sstream>
 
+#include "adapters/scenarios/selection.hpp"
 #include "adapters/text/utf8.hpp"
 #include "app/version.hpp"
 #include "core/run_name.hpp"
@@ -25,22 +30,6 @@ void add_output_options(CLI::App* sub, CommonOptions& c) {
   sub->add_flag("-v,--verbose", c.verbosity, "-v: show failed checks; -vv: show every check and debug output");
   sub->add_option("--color", c.color, "Colour: auto (a terminal, NO_COLOR unset, TERM not dumb) | always | never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-}
-
-// Edit distance, for "did you mean" on a mistyped command.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
 }
 
 constexpr const char* help_footer = R"(Examples:
@@ -67,7 +56,7 @@ Environment (or an env file: --env-file, /etc/2501/env.runner, ./.env):
 See README.md for every RUNNER_* tuning variable.)";
 
 void add_common(CLI::App* sub, CommonOptions& c) {
-  sub->add_option("--source", c.source, "Where scenarios come from: git | fs (default: git)");
+  sub->add_option("--source", c.source, "Where scenarios come from: git | fs (default: git)")->type_name("{git,fs}");
   sub->add_option("-p,--scenarios-path", c.scenarios_path,
                   "Scenarios root (with --source git: relative to the repository root)");
   add_output_options(sub, c);
@@ -84,27 +73,36 @@ void expect_one_of(const std::string& option, const std::string& value, std::ini
   throw UsageError{option + ": unknown value '" + value + "' (expected " + list + ")"};
 }
 
-int parse_iterations(const std::string& raw) {
+// The number `raw` starts with and how many characters it took (0: none).
+template <class T>
+std::pair<T, std::size_t> leading_number(const std::string& raw) {
   std::size_t used = 0;
-  long long v = 0;
+  T v{};
   try {
-    v = std::stoll(raw, &used);
+    if constexpr (std::is_integral_v<T>)
+      v = std::stoll(raw, &used);
+    else
+      v = std::stod(raw, &used);
   } catch (...) {
     used = 0;
   }
-  if (used != raw.size() || raw.empty() || v < 1 || v > 1'000'000)
-    throw UsageError{"-i/--iter: '" + raw + "' is not an integer >= 1"};
-  return static_cast<int>(v);
+  return {v, used};
+}
+
+// The whole of `raw` as an integer from lo to hi, or nullopt.
+std::optional<long long> integer_in(const std::string& raw, long long lo, long long hi) {
+  auto [v, used] = leading_number<long long>(raw);
+  if (raw.empty() || used != raw.size() || v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+int parse_iterations(const std::string& raw) {
+  if (auto v = integer_in(raw, 1, 1'000'000)) return static_cast<int>(*v);
+  throw UsageError{"-i/--iter: '" + raw + "' is not an integer >= 1"};
 }
 
 double parse_gigabytes(const std::string& raw) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(raw, &used);
-  } catch (...) {
-    used = 0;
-  }
+  auto [v, used] = leading_number<double>(raw);
   if (used != raw.size() || raw.empty() || !std::isfinite(v) || v <= 0)
     throw UsageError{"--parallel-ram-cap: '" + raw + "' is not a positive number of GB"};
   return v;
@@ -112,29 +110,18 @@ double parse_gigabytes(const std::string& raw) {
 
 // "30d", "12h", "90m", "2w": seconds.
 long long parse_age(const std::string& raw) {
-  std::size_t used = 0;
-  long long n = -1;
-  try {
-    n = std::stoll(raw, &used);
-  } catch (...) {
-  }
+  auto [n, used] = leading_number<long long>(raw);
   const std::string unit = raw.substr(std::min(used, raw.size()));
   static const std::pair<const char*, long long> units[] = {{"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 604800}};
   for (const auto& [u, seconds] : units)
-    if (n > 0 && unit == u && n <= 36500LL * 86400 / seconds) return n * seconds;
+    if (used > 0 && n > 0 && unit == u && n <= 36500LL * 86400 / seconds) return n * seconds;
   throw UsageError{"--older-than: '" + raw + "' is not an age such as 30d, 12h, 90m or 2w"};
 }
 
 // "0.1" or "10%": a share of the pass rate, 0..1.
 double parse_fraction(const std::string& option, const std::string& raw) {
-  std::size_t used = 0;
-  double v = -1;
-  try {
-    v = std::stod(raw, &used);
-  } catch (...) {
-    used = 0;
-  }
-  const bool percent = used + 1 == raw.size() && raw.back() == '%';
+  auto [v, used] = leading_number<double>(raw);
+  const bool percent = used > 0 && used + 1 == raw.size() && raw.back() == '%';
   if (percent) v /= 100;
   if ((used != raw.size() && !percent) || raw.empty() || !std::isfinite(v) || v < 0 || v > 1)
     throw UsageError{option + ": '" + raw + "' is not a share of the pass rate such as 0.1 or 10%"};
@@ -142,16 +129,8 @@ double parse_fraction(const std::string& option, const std::string& raw) {
 }
 
 int parse_limit(const std::string& option, const std::string& raw) {
-  std::size_t used = 0;
-  long long v = 0;
-  try {
-    v = std::stoll(raw, &used);
-  } catch (...) {
-    used = 0;
-  }
-  if (used != raw.size() || raw.empty() || v < 1 || v > 100000)
-    throw UsageError{option + ": '" + raw + "' is not an integer from 1 to 100000"};
-  return static_cast<int>(v);
+  if (auto v = integer_in(raw, 1, 100000)) return static_cast<int>(*v);
+  throw UsageError{option + ": '" + raw + "' is not an integer from 1 to 100000"};
 }
 
 void check_run(RunOptions& r, const std::string& mode_raw, const std::string& gateway_raw, const std::string& iter_raw,
@@ -190,13 +169,17 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   RunOptions& r = cmd.run;
   std::string iter_raw = "1", mode_raw = "host", gateway_raw = "runner";
   std::optional<std::string> cap_raw, regression_raw;
+  std::vector<std::string> fail_raw;
+  std::optional<std::string> max_failures_raw, run_limit_raw, seed_raw, exclude_raw;
+  bool stop_first = false;
   // `run` and `chaos` take the same options; chaos adds how the engine is killed.
   auto add_run_options = [&](CLI::App* sub) {
     sub->add_option("-s,--scenarios", r.scenarios, "Scenario keys, tags or key globs, comma-separated (required)");
     add_common(sub, r.common);
-    sub->add_option("-m,--mode", mode_raw, "Execution mode: host | incus | lima (default: host)");
-    sub->add_option("-g,--gateway", gateway_raw, "Gateway for tickets: runner | servicenow (default: runner)");
-    sub->add_option("-i,--iter", iter_raw, "Iterations per scenario (default: 1)");
+    sub->add_option("-m,--mode", mode_raw, "Execution mode: host | incus | lima (default: host)")->type_name("{host,incus,lima}");
+    sub->add_option("-g,--gateway", gateway_raw, "Gateway for tickets: runner | servicenow (default: runner)")
+        ->type_name("{runner,servicenow}");
+    sub->add_option("-i,--iter", iter_raw, "Iterations per scenario (default: 1)")->type_name("INT");
     sub->add_option("--vm-templates-path", r.vm_templates_path, "VM templates folder (incus/lima modes)");
     sub->add_option("--main-engine", r.main_engine, "Override the main engine of every agent in this run");
     sub->add_option("--secondary-engine", r.secondary_engine, "Override the secondary engine of every agent");
@@ -205,8 +188,22 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     sub->add_option("--gateway-multimodal-engine", r.gateway_multimodal_engine,
                     "Override the tenant multimodal_llm_model for runner-gateway tickets");
     sub->add_flag("--parallel", r.parallel, "Run scenarios concurrently within the RAM budget (incus/lima only)");
-    sub->add_option("--parallel-ram-cap", cap_raw, "Cap of the parallel RAM budget in GB (requires --parallel)");
-    sub->add_flag("--fail-on-error", r.fail_on_error, "Exit 1 when any scenario-iteration did not pass");
+    sub->add_option("--parallel-ram-cap", cap_raw, "Cap of the parallel RAM budget in GB (requires --parallel)")
+        ->type_name("GB");
+    sub->add_option("--fail-on-error", fail_raw,
+                    "Exit 1 when any scenario-iteration did not pass; with N, when more than N did; with P%, when "
+                    "more than P percent did")
+        ->expected(0, 1)
+        ->allow_extra_args(false)
+        ->type_name("[N|P%]");
+    sub->add_option("--max-failures", max_failures_raw,
+                    "Start no new iteration once N did not pass; the running ones finish and restore")
+        ->type_name("INT");
+    sub->add_flag("-x", stop_first, "Same as --max-failures 1");
+    sub->add_option("--exclude", exclude_raw, "Leave out these keys, tags or key globs (same syntax as -s)");
+    sub->add_option("--limit", run_limit_raw, "Run only the first N scenarios of the selection (by key)")->type_name("INT");
+    sub->add_flag("--shuffle", r.shuffle, "Run the scenario-iterations in a random order (the seed is printed and recorded)");
+    sub->add_option("--seed", seed_raw, "With --shuffle: the order's seed, to repeat an order")->type_name("INT");
     sub->add_flag("--fail-if-host-busy", r.fail_if_host_busy,
                   "Host mode: an iteration whose host another runner holds errors at once instead of waiting for it");
     sub->add_flag("--check", r.check, "Run the pre-flight checks only, then exit");
@@ -220,7 +217,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     sub->add_option("--baseline", r.baseline,
                     "Compare with this benchmark (ID, prefix, name or latest) at the end; exit 1 on a regression");
     sub->add_option("--max-regression", regression_raw,
-                    "With --baseline: a pass-rate drop larger than this (0.1 or 10%) is a regression even when not significant");
+                    "With --baseline: a pass-rate drop larger than this (0.1 or 10%) is a regression even when not significant")
+        ->type_name("SHARE");
   };
   CLI::App* run = app.add_subcommand("run", "Run scenarios and report the benchmark (alias: start)");
   run->alias("start");
@@ -228,8 +226,12 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   CLI::App* chaos = app.add_subcommand(
       "chaos", "Run scenarios as `run` does, killing the engine in each job's first task; measure the recovery");
   add_run_options(chaos);
-  chaos->add_option("--kill-url", r.kill_url,
-                    "POST here to kill the engine (default: ENGINE_API_URL/api/v1/admin/restart)");
+  auto* kill_url = chaos->add_option("--kill-url", r.kill_url,
+                                     "POST here to kill the engine (default: ENGINE_API_URL/api/v1/admin/restart)");
+  chaos->add_option("--kill-command", r.kill_command,
+                    "Kill the engine with this shell command, run through Ansible on every host of the scenario "
+                    "(e.g. 'systemctl restart 2501-agent')")
+      ->excludes(kill_url);
 
   ListOptions& l = cmd.list;
   CLI::App* list = app.add_subcommand("list", "List the scenarios a selection resolves to");
@@ -253,7 +255,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   CLI::App* flush = app.add_subcommand("flush", "Delete benchmarks: their reports, run logs and spooled reports");
   flush->add_option("--benchmark", f.benchmarks, "Benchmark to delete (ID, unique ID prefix, name or latest); repeatable");
   flush->add_option("--name", f.names, "Delete every benchmark of this name (runs named with run --name); repeatable");
-  flush->add_option("--older-than", older_raw, "Delete benchmarks started longer ago than this (30d, 12h, 90m, 2w)");
+  flush->add_option("--older-than", older_raw, "Delete benchmarks started longer ago than this (30d, 12h, 90m, 2w)")
+      ->type_name("AGE");
   flush->add_flag("-y,--yes", f.yes, "Delete without asking (needed when stdin is not a terminal)");
   flush->add_flag("--dry-run", f.dry_run, "Say what would be deleted, delete nothing");
   flush->add_option("--spool-dir", f.spool_dir, "Spool folder of this database (default: as for run)");
@@ -262,14 +265,15 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   RunsOptions& rs = cmd.runs;
   std::string limit_raw = "20";
   CLI::App* runs = app.add_subcommand("runs", "List the recent benchmarks: name, start, status, mode, gateway, pass rate");
-  runs->add_option("--limit", limit_raw, "How many (default: 20)");
+  runs->add_option("--limit", limit_raw, "How many (default: 20)")->type_name("INT");
   runs->add_flag("--json", rs.json, "Print one JSON array instead of a table");
   add_output_options(runs, rs.common);
 
   ReportOptions& rp = cmd.report;
   CLI::App* report = app.add_subcommand("report", "Show a stored benchmark: table, json, junit or markdown");
   report->add_option("benchmark", rp.benchmark, "Benchmark: ID, unique ID prefix, name or latest")->required();
-  report->add_option("-f,--format", rp.format, "table | json | junit | markdown (default: table)");
+  report->add_option("-f,--format", rp.format, "table | json | junit | markdown (default: table)")
+      ->type_name("{table,json,junit,markdown}");
   report->add_option("-o,--output", rp.output, "Write to this file instead of stdout");
   add_output_options(report, rp.common);
 
@@ -281,7 +285,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   compare->add_option("new", cp.now, "The benchmark compared with it")->required();
   compare->add_flag("--json", cp.json, "Print one JSON document instead of a table");
   compare->add_option("--max-regression", cmp_regression_raw,
-                      "A pass-rate drop larger than this (0.1 or 10%) is a regression even when not significant");
+                      "A pass-rate drop larger than this (0.1 or 10%) is a regression even when not significant")
+      ->type_name("SHARE");
   add_output_options(compare, cp.common);
 
   HistoryOptions& hs = cmd.history;
@@ -289,7 +294,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   CLI::App* history = app.add_subcommand(
       "history", "Scenarios across the stored runs: pass rate run by run, verdict flips (flakiness), last change");
   history->add_option("-s,--scenarios", hs.scenarios, "Scenario keys, tags or key globs (default: all)");
-  history->add_option("--last", last_raw, "How many of the newest runs (default: 20)");
+  history->add_option("--last", last_raw, "How many of the newest runs (default: 20)")->type_name("INT");
   history->add_flag("--json", hs.json, "Print one JSON array instead of a table");
   add_output_options(history, hs.common);
 
@@ -308,24 +313,25 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   CLI::App* sb_restore = sandbox->add_subcommand("restore", "Undo `sandbox prepare` for these scenarios");
   for (CLI::App* sub : {sb_prepare, sb_restore}) {
     sub->add_option("-s,--scenarios", x.scenarios, "Scenario keys or tags, comma-separated (required)")->required();
-    sub->add_option("-m,--mode", sb_mode_raw, "host | incus | lima (default: host; restore must match prepare)");
+    sub->add_option("-m,--mode", sb_mode_raw, "host | incus | lima (default: host; restore must match prepare)")
+        ->type_name("{host,incus,lima}");
     add_common(sub, x.common);
     sub->add_option("--vm-templates-path", x.vm_templates_path, "VM templates folder");
   }
   sb_prepare->add_option("--specialty", x.specialty, "Specialty of the agents created (VM modes)");
   CLI::App* sb_create = sandbox->add_subcommand("create", "Make one standalone VM, registered as a host and an agent");
   sb_create->add_option("--template", x.template_name, "Template to clone (required)")->required();
-  sb_create->add_option("-m,--mode", sb_mode_raw, "incus | lima (required)")->required();
+  sb_create->add_option("-m,--mode", sb_mode_raw, "incus | lima (required)")->required()->type_name("{incus,lima}");
   sb_create->add_option("-n,--name", x.name, "Name of the VM, the host and the agent (default: generated)");
   sb_create->add_option("--specialty", x.specialty, "Specialty of the agent (default: SERVICES_MANAGER)");
   sb_create->add_option("--vm-templates-path", x.vm_templates_path, "VM templates folder");
   add_output_options(sb_create, x.common);
   CLI::App* sb_delete = sandbox->add_subcommand("delete", "Destroy a VM made by `sandbox create` and its rows");
   sb_delete->add_option("-s,--name", x.scenarios, "Name of the VM (required)")->required();
-  sb_delete->add_option("-m,--mode", sb_mode_raw, "incus | lima (required)")->required();
+  sb_delete->add_option("-m,--mode", sb_mode_raw, "incus | lima (required)")->required()->type_name("{incus,lima}");
   add_output_options(sb_delete, x.common);
   CLI::App* sb_purge = sandbox->add_subcommand("purge-vms", "Delete clones of dead runs and of sandbox prepare");
-  sb_purge->add_option("-m,--mode", sb_mode_raw, "incus | lima (default: both)");
+  sb_purge->add_option("-m,--mode", sb_mode_raw, "incus | lima (default: both)")->type_name("{incus,lima}");
   add_output_options(sb_purge, x.common);
 
   CLI::App* help = app.add_subcommand("help", "Show the help of the program or of a command");
@@ -392,6 +398,33 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
       cmd.kind = Command::Kind::run;
       r.chaos = chaos->parsed();
       check_run(r, mode_raw, gateway_raw, iter_raw, cap_raw, regression_raw);
+      CLI::App* sub = run->parsed() ? run : chaos;
+      if (sub->get_option("--fail-on-error")->count()) {
+        if (fail_raw.size() > 1) throw UsageError{"--fail-on-error: give it once, with at most one threshold"};
+        const std::string raw = fail_raw.empty() ? "" : fail_raw.front();
+        auto gate = parse_fail_gate(raw);
+        if (!gate) throw UsageError{"--fail-on-error: '" + printable(raw) + "' is not a count such as 3 or a share such as 10%"};
+        r.fail_on_error = *gate;
+      }
+      if (stop_first && max_failures_raw) throw UsageError{"-x is --max-failures 1: give one of them"};
+      if (stop_first) r.max_failures = 1;
+      if (max_failures_raw) r.max_failures = static_cast<std::uint32_t>(parse_limit("--max-failures", *max_failures_raw));
+      if (exclude_raw) {
+        r.exclude = split_selection(*exclude_raw);
+        if (r.exclude.empty()) throw UsageError{"--exclude: no key, tag or glob given"};
+      }
+      if (run_limit_raw) r.limit = parse_limit("--limit", *run_limit_raw);
+      if (seed_raw) {
+        if (!r.shuffle) throw UsageError{"--seed requires --shuffle"};
+        std::uint64_t v = 0;
+        const char* end = seed_raw->data() + seed_raw->size();
+        auto [stop, ec] = std::from_chars(seed_raw->data(), end, v);
+        if (ec != std::errc() || stop != end || seed_raw->empty())
+          throw UsageError{"--seed: '" + printable(*seed_raw) + "' is not an integer from 0 to 18446744073709551615"};
+        r.seed = v;
+      }
+      if (r.kill_command && r.kill_command->find_first_not_of(" \t") == std::string::npos)
+        throw UsageError{"--kill-command: the command is empty"};
     } else if (validate->parsed()) {
       cmd.kind = Command::Kind::validate;
       expect_one_of("--source", v.common.source, {"git", "fs"});

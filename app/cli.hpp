@@ -1,9 +1,12 @@
 #pragma once
 // The command line (CLI11): subcommands, options, and the usage rules that make a
 // command line an error (exit 2, one line naming the option).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/fail_gate.hpp"
 
 #include "core/run_mode.hpp"
 
@@ -31,12 +34,18 @@ struct RunOptions {
   std::optional<std::string> gateway_engine, gateway_multimodal_engine;
   bool parallel = false;
   std::optional<double> parallel_ram_cap_gb;
-  bool fail_on_error = false;
+  FailGate fail_on_error;            // --fail-on-error [N|P%]
+  std::uint32_t max_failures = 0;    // --max-failures N / -x: no new iterations after N not passed (0: none)
+  std::vector<std::string> exclude;  // --exclude SEL (same syntax as -s), items
+  std::optional<int> limit;          // --limit N: the first N scenarios of the selection
+  bool shuffle = false;              // --shuffle: the iterations in a random order ...
+  std::optional<std::uint64_t> seed; // ... from this seed (default: a random one, recorded)
   bool fail_if_host_busy = false;    // host mode: another runner's iteration holds a host
   bool check = false;                // pre-flight only
   std::optional<std::string> spool_dir;  // where reports wait while the database is away
   bool chaos = false;                // `chaos`: kill the engine in each job's first task
   std::optional<std::string> kill_url;  // chaos: POST here ("" = the engine's admin restart)
+  std::optional<std::string> kill_command;  // chaos: run this on the scenario's hosts through Ansible
   std::optional<std::string> name;      // the benchmark's name (default: generated)
   std::optional<std::string> junit_file, json_file;  // reports written at the end
   std::optional<std::string> baseline;  // compare with this benchmark at the end; a regression exits 1

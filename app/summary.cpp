@@ -159,15 +159,16 @@ void print_summary(const std::vector<ScenarioReport>& reports, int iterations, i
   spdlog::info("{} passed, {} failed, {} error(s) of {} scenario-iteration(s)", t.passed, t.failed, t.errors, t.total);
 }
 
-int run_exit_code(const std::vector<ScenarioReport>& reports, bool interrupted, bool fail_on_error) {
+int run_exit_code(const std::vector<ScenarioReport>& reports, bool interrupted, const FailGate& fail_on_error) {
   if (interrupted) return exit_code::interrupted;
-  bool error = false, not_passed = false;
+  bool error = false;
+  std::size_t not_passed = 0;
   for (const auto& r : reports) {
     error |= r.status == IterationStatus::error;
-    not_passed |= r.status != IterationStatus::passed;
+    not_passed += r.status != IterationStatus::passed;
   }
   if (error) return exit_code::infrastructure;
-  if (fail_on_error && not_passed) return exit_code::scenarios_failed;
+  if (fail_on_error.fails(not_passed, reports.size())) return exit_code::scenarios_failed;
   return exit_code::success;
 }
 

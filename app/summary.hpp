@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/result_stats.hpp"  // pass_at_k, pass_hat_k
+#include "core/fail_gate.hpp"
 #include "messages/report.hpp"
 
 namespace runner {
@@ -16,6 +17,6 @@ void print_summary(const std::vector<ScenarioReport>& reports, int iterations, i
 
 // Exit code of a finished run: 130 interrupted, 4 any error, 1 --fail-on-error and
 // anything not passed, else 0.
-int run_exit_code(const std::vector<ScenarioReport>& reports, bool interrupted, bool fail_on_error);
+int run_exit_code(const std::vector<ScenarioReport>& reports, bool interrupted, const FailGate& fail_on_error);
 
 }  // namespace runner

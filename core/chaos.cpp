@@ -22,17 +22,36 @@ bool same_progress(const std::vector<TaskSnapshot>& a, const std::vector<TaskSna
 }  // namespace
 
 bool ChaosProbe::due(const JobSnapshot& job) const {
-  if (kill_ms_ || job.terminal()) return false;
+  if (kill_ms_ || started_ || job.terminal()) return false;
   for (const auto& t : job.tasks)
     if (t.status == "in_progress") return true;
   return false;
 }
 
-void ChaosProbe::killed(const JobSnapshot& job, std::uint64_t at_ms, std::string outcome) {
-  kill_ms_ = at_ms;
-  kill_outcome_ = std::move(outcome);
+void ChaosProbe::kill_started(const JobSnapshot& job, std::uint64_t at_ms) {
+  started_ = true;
+  started_ms_ = at_ms;
   at_kill_ = job.tasks;
   status_at_kill_ = job.status;
+}
+
+void ChaosProbe::killed(const JobSnapshot& job, std::uint64_t at_ms, std::string outcome, std::string by) {
+  kill_outcome_ = std::move(outcome);
+  kill_by_ = std::move(by);
+  if (started_) {  // a command: counted from its start, against the job then
+    kill_ms_ = started_ms_;
+    returned_ms_ = at_ms;
+    return;
+  }
+  kill_ms_ = at_ms;
+  at_kill_ = job.tasks;
+  status_at_kill_ = job.status;
+}
+
+void ChaosProbe::kill_late(std::string reason, std::string outcome) {
+  late_reason_ = std::move(reason);
+  kill_outcome_ = std::move(outcome);
+  kill_by_ = "command";
 }
 
 void ChaosProbe::observed(const JobSnapshot& job, std::uint64_t at_ms) {
@@ -41,7 +60,14 @@ void ChaosProbe::observed(const JobSnapshot& job, std::uint64_t at_ms) {
 }
 
 std::string ChaosProbe::json(const JobSnapshot& last) const {
-  if (!kill_ms_) return json_dump(nlohmann::json{{"killed", false}, {"reason", "the job had no task in progress to kill it in"}});
+  if (!kill_ms_) {
+    if (!started_) return json_dump(nlohmann::json{{"killed", false}, {"reason", "the job had no task in progress to kill it in"}});
+    return json_dump(nlohmann::json{
+        {"killed", false},
+        {"kill_by", "command"},
+        {"kill", kill_outcome_.empty() ? nlohmann::json(nullptr) : nlohmann::json(kill_outcome_)},
+        {"reason", late_reason_.empty() ? "the execute ended before the kill command returned" : late_reason_}});
+  }
   // Lost: a task in progress at the kill that the job no longer has or that did not
   // complete (its work went with the engine). Done twice: a task that appeared after
   // the kill with the description of one at the kill.
@@ -60,7 +86,9 @@ std::string ChaosProbe::json(const JobSnapshot& last) const {
   const bool recovered = last.terminal() && last.status == "completed";
   return json_dump(nlohmann::json{{"killed", kill_outcome_ == "ok"},
                                   {"kill", kill_outcome_},
+                                  {"kill_by", kill_by_},
                                   {"kill_at_ms", *kill_ms_},
+                                  {"kill_returned_ms", returned_ms_ ? nlohmann::json(*returned_ms_) : nlohmann::json(nullptr)},
                                   {"recovered", recovered},
                                   {"final_status", last.status},
                                   {"time_to_progress_ms", progress_ms_ ? nlohmann::json(*progress_ms_) : nlohmann::json(nullptr)},

@@ -15,11 +15,20 @@ namespace runner {
 
 class ChaosProbe {
  public:
-  // Is the kill due on this read: not fired yet, the job not over, a task in progress?
+  // Is the kill due on this read: not fired or started yet, the job not over, a task
+  // in progress?
   bool due(const JobSnapshot& job) const;
-  // The kill was sent at `at_ms` (since the execute began) with this outcome
-  // ("ok" or why it failed), the job as it was read just before.
-  void killed(const JobSnapshot& job, std::uint64_t at_ms, std::string outcome);
+  // A kill command started at `at_ms` with the job as read just before (what was lost
+  // or redone is counted against it): no second kill, and reads are not measured until
+  // the command returns (killed()), since the engine dies somewhere in between.
+  void kill_started(const JobSnapshot& job, std::uint64_t at_ms);
+  // The kill was done with this outcome ("ok" or why it failed). A URL: sent at
+  // `at_ms` (since the execute began), the job as read just before. A command (`by`
+  // "command", after kill_started): returned at `at_ms`; the kill counts from its start.
+  void killed(const JobSnapshot& job, std::uint64_t at_ms, std::string outcome, std::string by = "url");
+  // The command returned after the execute was over (the job ended, a guard or the
+  // deadline stopped it, an interrupt): no kill is measured; `reason` says why.
+  void kill_late(std::string reason, std::string outcome);
   bool fired() const { return kill_ms_.has_value(); }
   // The kill's answer: "ok", or why it failed ("HTTP 404", "no answer: ...").
   void kill_answered(std::string outcome) { kill_outcome_ = std::move(outcome); }
@@ -34,7 +43,11 @@ class ChaosProbe {
 
  private:
   std::optional<std::uint64_t> kill_ms_;
-  std::string kill_outcome_;
+  bool started_ = false;
+  std::uint64_t started_ms_ = 0;
+  std::optional<std::uint64_t> returned_ms_;  // a command: when it returned
+  std::string late_reason_;
+  std::string kill_outcome_, kill_by_;
   std::vector<TaskSnapshot> at_kill_;
   std::string status_at_kill_;
   std::optional<std::uint64_t> progress_ms_;

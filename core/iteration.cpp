@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 
@@ -98,6 +99,20 @@ PlaybookRequest playbook_request(const RunSettings& run, const Scenario& s, int 
   req.log_path = log_path;
   req.timeout_s = run.playbook_timeout_s;
   req.extra_vars_json = playbook_extra_vars({s.key, s.dir, iteration, run.benchmark_id, to_string(run.mode), phase});
+  return req;
+}
+
+PlaybookRequest chaos_kill_request(const RunSettings& run, const Scenario& s, int iteration,
+                                   const std::string& inventory, const std::string& log_path) {
+  PlaybookRequest req;
+  req.playbook = run.chaos_kill_playbook;
+  req.inventory = inventory;
+  req.workdir = s.dir;
+  req.log_path = log_path;
+  // The execute's reply waits for the kill: a short bound, not a playbook's 10 minutes.
+  req.timeout_s = std::min<std::uint32_t>(run.playbook_timeout_s, chaos_kill_timeout_s);
+  req.extra_vars_json = playbook_extra_vars(
+      {s.key, s.dir, iteration, run.benchmark_id, to_string(run.mode), "chaos", run.chaos_kill_command});
   return req;
 }
 

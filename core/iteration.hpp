@@ -4,6 +4,7 @@
 // judged and recorded (verdict, compliance, the ScenarioReport, error reports).
 // The scenario actor only sequences these and carries their messages.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,12 @@ RegisterRequest register_request(const RunSettings& run, const Scenario& s, std:
 // extra vars of core/playbook_vars.
 PlaybookRequest playbook_request(const RunSettings& run, const Scenario& s, int iteration, const std::string& phase,
                                  const std::string& inventory, const std::string& log_path);
+// `chaos --kill-command`: the kill playbook on the iteration's hosts, the command in
+// its extra vars (phase "chaos"), its output appended to the iteration's log, bounded
+// by chaos_kill_timeout_s (or RUNNER_PLAYBOOK_TIMEOUT_S when shorter).
+inline constexpr std::uint32_t chaos_kill_timeout_s = 120;
+PlaybookRequest chaos_kill_request(const RunSettings& run, const Scenario& s, int iteration,
+                                   const std::string& inventory, const std::string& log_path);
 // The ticket and how to wait for its job. `now` fills {{schedule_time}}.
 ExecuteRequest execute_request(const RunSettings& run, const Scenario& s, int iteration, const Provisioned& hosts,
                                SystemClock::time_point now);

@@ -12,10 +12,14 @@ struct PlaybookVars {
   int iteration = 1;          // 1-based
   std::string benchmark_id;   // "" outside a run (sandbox commands)
   std::string mode;           // host | incus | lima | sandbox | oracle
-  std::string phase;          // prepare | restore | validate | solution
+  std::string phase;          // prepare | restore | validate | solution | chaos
+  // `chaos --kill-command`: the command the kill playbook runs ("" = none), passed
+  // base64-encoded as `runner_chaos_command_b64` (never templated by Ansible).
+  std::string chaos_command;
 };
 
 // {"scenario_key":...,"scenario_dir":...,"iteration":N,"benchmark_id":...,"mode":...,"phase":...}
+// plus "runner_chaos_command_b64" when set.
 std::string playbook_extra_vars(const PlaybookVars& vars);
 
 }  // namespace runner

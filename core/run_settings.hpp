@@ -29,10 +29,14 @@ struct RunSettings {
   std::uint32_t http_timeout_ms = 15'000;
   std::uint32_t heartbeat_ms = 30'000;  // RUNNER_HEARTBEAT_S: a CI progress line per running job
   // `chaos`: kill the engine in each job's first task (core/chaos.hpp) through this
-  // URL ("" = the engine's /api/v1/admin/restart).
+  // URL ("" = the engine's /api/v1/admin/restart), or with this command run on the
+  // scenario's hosts through Ansible (the kill playbook, written once per run).
   bool chaos = false;
   std::string chaos_kill_url;
+  std::string chaos_kill_command;
+  std::string chaos_kill_playbook;  // set with chaos_kill_command
   bool fail_if_host_busy = false;    // host mode: error instead of waiting for a host another runner holds
+  std::uint32_t max_failures = 0;    // --max-failures / -x: no new iteration after this many not passed (0: none)
   bool detach_workers = true;        // false in deterministic actor tests
   std::string crash_scenario_key;    // test hook (RUNNER_TEST_CRASH_SCENARIO): throw in that scenario
   std::shared_ptr<const VmSettings> vm;  // VM modes only (mode incus | lima)

@@ -108,7 +108,7 @@ typename Inspector::result_type inspect(Inspector& f, TicketSpec& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ExecuteRequest& x) {
   return f(caf::meta::type_name("ExecuteRequest"), x.ticket, x.timeout_ms, x.allowed_agents, x.allowed_hosts,
-           x.poll_initial_ms, x.poll_max_ms);
+           x.poll_initial_ms, x.poll_max_ms, x.chaos_kill);
 }
 
 template <class Inspector>

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "messages/engine.hpp"
+#include "messages/lifecycle.hpp"
 
 namespace runner {
 
@@ -15,6 +16,9 @@ struct ExecuteRequest {
   std::vector<std::string> allowed_hosts;
   std::uint32_t poll_initial_ms = 500;         // first poll interval, grows x1.5 ...
   std::uint32_t poll_max_ms = 5'000;           // ... up to this ceiling
+  // `chaos --kill-command`: the kill playbook the poller has the Ansible worker run
+  // (playbook "" = kill through the URL).
+  PlaybookRequest chaos_kill;
 };
 
 // The job reached a terminal state, or a guard stopped it (the verdict is then

@@ -38,7 +38,8 @@ TEST_CASE("cli: run with every option of the seed's table", "[cli]") {
   CHECK(r.gateway_multimodal_engine == "g2");
   CHECK(r.parallel);
   CHECK(r.parallel_ram_cap_gb == Approx(7.5));
-  CHECK(r.fail_on_error);
+  CHECK(r.fail_on_error.on);
+  CHECK(r.fail_on_error.text() == "any");
   CHECK(r.common.log_file == "l");
   CHECK(r.common.verbosity == 2);
 }
@@ -52,9 +53,39 @@ TEST_CASE("cli: defaults match the seed", "[cli]") {
   CHECK(r.gateway == GatewayKind::runner);
   CHECK(r.iterations == 1);
   CHECK_FALSE(r.parallel);
-  CHECK_FALSE(r.fail_on_error);
+  CHECK_FALSE(r.fail_on_error.on);
+  CHECK(r.max_failures == 0);
+  CHECK_FALSE(r.shuffle);
+  CHECK(r.exclude.empty());
+  CHECK_FALSE(r.limit);
   CHECK_FALSE(r.check);
   CHECK(r.common.verbosity == 0);
+}
+
+TEST_CASE("cli: long-run options: thresholds, stopping early, narrowing and shuffling", "[cli]") {
+  auto o = parse({"run", "-s", "demo", "--fail-on-error", "10%", "--max-failures", "3", "--exclude", "web, demo-x*",
+                  "--limit", "2", "--shuffle", "--seed", "42"});
+  REQUIRE(o.command);
+  const RunOptions& r = o.command->run;
+  CHECK(r.fail_on_error.on);
+  CHECK(r.fail_on_error.max_share == Approx(0.1));
+  CHECK(r.fail_on_error.text() == "10%");
+  CHECK(r.max_failures == 3);
+  CHECK(r.exclude == std::vector<std::string>{"web", "demo-x*"});
+  CHECK(r.limit == 2);
+  CHECK(r.shuffle);
+  CHECK(r.seed == 42u);
+  auto x = parse({"run", "-s", "demo", "-x", "--fail-on-error", "3"});
+  REQUIRE(x.command);
+  CHECK(x.command->run.max_failures == 1);
+  CHECK(x.command->run.fail_on_error.max_not_passed == 3u);
+  CHECK(x.command->run.fail_on_error.text() == "3");
+  // Every seed the runner prints can be given back, up to 2^64 - 1.
+  auto big = parse({"run", "-s", "demo", "--shuffle", "--seed", "18446744073709551615"});
+  REQUIRE(big.command);
+  CHECK(big.command->run.seed == 18446744073709551615ULL);
+  // One threshold at most.
+  CHECK_FALSE(parse({"run", "-s", "demo", "--fail-on-error", "3", "7"}).command);
 }
 
 TEST_CASE("cli: usage errors are one line naming the option, exit 2", "[cli]") {
@@ -68,6 +99,12 @@ TEST_CASE("cli: usage errors are one line naming the option, exit 2", "[cli]") {
       {{"run", "-s", "x", "-m", "docker"}, "-m/--mode: unknown value 'docker' (expected host, incus or lima)"},
       {{"run", "-s", "x", "-g", "jira"}, "-g/--gateway: unknown value 'jira' (expected runner or servicenow)"},
       {{"run", "-s", "x", "-i", "0"}, "-i/--iter: '0' is not an integer >= 1"},
+      {{"run", "-s", "x", "--fail-on-error", "lots"}, "--fail-on-error: 'lots' is not a count such as 3 or a share such as 10%"},
+      {{"run", "-s", "x", "--fail-on-error", "150%"}, "--fail-on-error: '150%' is not a count such as 3 or a share such as 10%"},
+      {{"run", "-s", "x", "--max-failures", "0"}, "--max-failures: '0' is not an integer from 1 to 100000"},
+      {{"run", "-s", "x", "-x", "--max-failures", "2"}, "-x is --max-failures 1: give one of them"},
+      {{"run", "-s", "x", "--seed", "3"}, "--seed requires --shuffle"},
+      {{"run", "-s", "x", "--limit", "none"}, "--limit: 'none' is not an integer from 1 to 100000"},
       {{"run", "-s", "x", "-i", "2.5"}, "-i/--iter: '2.5' is not an integer >= 1"},
       {{"run", "-s", "x", "-i", "many"}, "-i/--iter: 'many' is not an integer >= 1"},
       {{"run", "-s", "x", "--parallel"}, "--parallel requires -m incus or -m lima"},

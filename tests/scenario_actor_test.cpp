@@ -192,9 +192,9 @@ struct Fixture {
   RunActors actors;
   std::shared_ptr<RunSettings> run = std::make_shared<RunSettings>();
 
-  explicit Fixture(std::uint64_t budget = 1) {
+  explicit Fixture(std::uint64_t budget = 1, std::uint32_t max_failures = 0) {
     auto& sys = *ts.sys;
-    actors.broker = spawn_ram_broker(sys, budget);
+    actors.broker = spawn_ram_broker(sys, budget, max_failures);
     actors.provisioner = fake_provisioner(sys, script);
     actors.http = fake_http(sys, script);
     actors.reporter = fake_reporter(sys, script);
@@ -472,6 +472,31 @@ TEST_CASE("supervisor: a crashed scenario actor becomes one internal error while
   CHECK(f.script.reports.size() == 3);
   // What it held went back: a release for each of the three iterations.
   CHECK(std::count(f.script.calls.begin(), f.script.calls.end(), "release") == 3);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  f.ts.run();
+}
+
+TEST_CASE("supervisor: --max-failures starts nothing new, and iterations still waiting for admission are no error",
+          "[scenario]") {
+  Fixture f(1, 1);  // one at a time; the broker closes after one iteration did not pass
+  f.script.failing_playbooks = {"prepare"};  // every iteration ends in error: not passed
+  f.run->max_failures = 1;
+  std::vector<ScenarioJob> plan;
+  // One host for all three: the broker admits one at a time, the others wait.
+  for (const char* key : {"s1", "s2", "s3"}) plan.push_back({Fixture::scenario(key), 1, 0});
+  auto sup = spawn_supervisor(*f.ts.sys, plan, f.run, f.actors, 3);
+  std::optional<std::vector<ScenarioReport>> reports;
+  f.ts.sys->spawn([=, &reports](caf::event_based_actor* self) {
+    self->request(sup, caf::infinite, run_atom::value).then([&reports](std::vector<ScenarioReport>& r) {
+      reports = std::move(r);
+    });
+  });
+  for (int i = 0; i < 50 && !reports; ++i) f.ts.advance(std::chrono::milliseconds(100));
+  REQUIRE(reports);
+  REQUIRE(reports->size() == 1);  // the two that waited were never started
+  CHECK((*reports)[0].scenario_key == "s1");
+  CHECK((*reports)[0].error_kind == "prepare");
+  CHECK(f.script.reports.size() == 1);  // and none of them became an internal error
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
   f.ts.run();
 }

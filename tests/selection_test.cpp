@@ -59,3 +59,27 @@ TEST_CASE("selection: split trims and drops empty items", "[selection]") {
   CHECK(split_selection(" a, b ,,c,") == std::vector<std::string>{"a", "b", "c"});
   CHECK(edit_distance("kitten", "sitting") == 3);
 }
+
+TEST_CASE("selection: --exclude leaves out keys, tags and globs, --limit keeps the first N", "[selection]") {
+  Catalog c = make_catalog();
+  auto s = select_scenarios(c, split_selection("smoke,nginx,postgres-down"));
+  REQUIRE(s.errors.empty());
+  CHECK(narrow_selection(s, c, {"nginx-b*", "db"}, std::nullopt).empty());
+  CHECK(keys(s) == std::vector<std::string>{"disk-full-var-log", "nginx-port-conflict"});
+  CHECK(narrow_selection(s, c, {}, 1).empty());
+  CHECK(keys(s) == std::vector<std::string>{"disk-full-var-log"});
+  // A typo is an error with suggestions; excluding everything leaves nothing to run.
+  auto t = select_scenarios(c, {"nginx"});
+  CHECK(narrow_selection(t, c, {"ngnix"}, std::nullopt).find("--exclude: 'ngnix' matches no scenario key or tag") == 0);
+  CHECK(narrow_selection(t, c, {"nginx"}, std::nullopt) == "nothing to run: --exclude left out every selected scenario");
+}
+
+TEST_CASE("selection: --exclude leaves out a scenario with definition errors instead of failing on it", "[selection]") {
+  Catalog c = make_catalog();
+  CHECK_FALSE(select_scenarios(c, {"db"}).errors.empty());  // broken-one is tagged db
+  auto s = select_scenarios(c, {"db"}, {"broken-one"});
+  CHECK(s.errors.empty());
+  CHECK(keys(s) == std::vector<std::string>{"postgres-down"});
+  CHECK(narrow_selection(s, c, {"broken-one"}, std::nullopt).empty());
+  CHECK(keys(s) == std::vector<std::string>{"postgres-down"});
+}

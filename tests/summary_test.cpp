@@ -17,12 +17,30 @@ TEST_CASE("summary: exit code precedence 130, then 4, then 1, else 0", "[summary
   const std::vector<ScenarioReport> ok = {report("passed"), report("passed")};
   const std::vector<ScenarioReport> failed = {report("passed"), report("failed")};
   const std::vector<ScenarioReport> errored = {report("failed"), report("error")};
-  CHECK(run_exit_code(ok, false, true) == exit_code::success);
-  CHECK(run_exit_code(failed, false, false) == exit_code::success);
-  CHECK(run_exit_code(failed, false, true) == exit_code::scenarios_failed);
-  CHECK(run_exit_code(errored, false, true) == exit_code::infrastructure);
-  CHECK(run_exit_code(errored, true, true) == exit_code::interrupted);
-  CHECK(run_exit_code({}, false, true) == exit_code::success);
+  const FailGate any = *parse_fail_gate(""), off{};
+  CHECK(run_exit_code(ok, false, any) == exit_code::success);
+  CHECK(run_exit_code(failed, false, off) == exit_code::success);
+  CHECK(run_exit_code(failed, false, any) == exit_code::scenarios_failed);
+  CHECK(run_exit_code(errored, false, any) == exit_code::infrastructure);
+  CHECK(run_exit_code(errored, true, any) == exit_code::interrupted);
+  CHECK(run_exit_code({}, false, any) == exit_code::success);
+}
+
+TEST_CASE("summary: --fail-on-error thresholds, a count or a share, both strict", "[summary]") {
+  std::vector<ScenarioReport> runs(10, report("passed"));
+  runs[0] = report("failed");
+  runs[1] = report("failed");
+  CHECK(run_exit_code(runs, false, *parse_fail_gate("2")) == exit_code::success);         // not more than 2
+  CHECK(run_exit_code(runs, false, *parse_fail_gate("1")) == exit_code::scenarios_failed);
+  CHECK(run_exit_code(runs, false, *parse_fail_gate("20%")) == exit_code::success);       // 2 of 10 is not more than 20 %
+  CHECK(run_exit_code(runs, false, *parse_fail_gate("19.5%")) == exit_code::scenarios_failed);
+  CHECK(run_exit_code(runs, false, *parse_fail_gate("0")) == exit_code::scenarios_failed);
+  CHECK(run_exit_code(runs, false, *parse_fail_gate("100%")) == exit_code::success);
+  CHECK_FALSE(parse_fail_gate("-1"));
+  CHECK_FALSE(parse_fail_gate("%"));
+  CHECK_FALSE(parse_fail_gate("101%"));
+  CHECK_FALSE(parse_fail_gate("1.5"));
+  CHECK(parse_fail_gate("2.5%")->text() == "2.5%");
 }
 
 TEST_CASE("summary: pass@k and pass^k estimators", "[summary]") {

@@ -146,4 +146,51 @@ TEST_CASE("chaos: the kill is due once, in a task, and progress, lost and double
   CHECK(n["recovered"] == false);
   CHECK(n["time_to_progress_ms"].is_null());
   CHECK(nlohmann::json::parse(ChaosProbe().json(job))["killed"] == false);
+  CHECK(c["kill_by"] == "url");
+}
+
+TEST_CASE("chaos: a kill command counts from its start against the job then, measured once it returned", "[trajectory][chaos]") {
+  JobSnapshot job;
+  job.id = "job_1";
+  job.status = "in_progress";
+  TaskSnapshot t;
+  t.id = "t1";
+  t.status = "in_progress";
+  t.description = "fix it";
+  job.tasks = {t};
+  ChaosProbe probe;
+  REQUIRE(probe.due(job));
+  probe.kill_started(job, 800);
+  CHECK_FALSE(probe.due(job));  // one kill, even while the command still runs
+  CHECK_FALSE(probe.fired());
+  // The engine came back while the command ran (systemctl restart blocks until then):
+  // the job as read at the return already shows the lost task and its redo.
+  JobSnapshot back = job;
+  back.tasks[0].status = "failed";
+  TaskSnapshot redo = t;
+  redo.id = "t2";
+  back.tasks.push_back(redo);
+  probe.observed(back, 1500);   // before the return: not measured
+  probe.killed(back, 2000, "ok", "command");
+  REQUIRE(probe.fired());
+  probe.observed(back, 2100);   // differs from the job at the start: progress
+  back.status = "completed";
+  back.tasks[1].status = "completed";
+  auto c = nlohmann::json::parse(probe.json(back));
+  CHECK(c["kill_by"] == "command");
+  CHECK(c["kill_at_ms"] == 800);
+  CHECK(c["kill_returned_ms"] == 2000);
+  CHECK(c["time_to_progress_ms"] == 1300);
+  CHECK(c["lost_tasks"] == nlohmann::json{"t1"});      // counted against the job at the start
+  CHECK(c["duplicate_tasks"] == nlohmann::json{"t2"});
+  CHECK(c["recovered"] == true);
+
+  // The execute ended while the command ran: no kill is measured, and the reason says why.
+  ChaosProbe late;
+  late.kill_started(job, 10);
+  late.kill_late("the job ended before the kill command returned", "ok");
+  auto n = nlohmann::json::parse(late.json(job));
+  CHECK(n["killed"] == false);
+  CHECK(n["kill"] == "ok");
+  CHECK(n["reason"] == "the job ended before the kill command returned");
 }

@@ -4,6 +4,8 @@
 // and one left open is cancelled with a note so the instance is not littered.
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "actors/gateway_poller.hpp"
 #include "actors/gateways/gateway.hpp"
 #include "actors/system_config.hpp"
@@ -66,20 +68,50 @@ class ServiceNowGateway : public Gateway {
       incident_body_ = r.body;
       job.ticket_state = servicenow::state_label(state->state);
       job.gateway_summary = state->close_notes;
-      auto journal = servicenow::read_journal(instance_, incident_.sys_id);
-      journal.max_attempts = 10;
-      const bool open = !servicenow::is_closed_state(state->state);
-      host.ask(std::move(journal), [this, &host, open](const HttpResponse& j) {
-        if (j.status == 200) host.outcome().job.gateway_messages = servicenow::parse_journal_values(j.body);
-        host.outcome().ticket_record_json = servicenow::ticket_record(incident_body_, j.status == 200 ? j.body : "");
-        if (!open) return host.concluded();
-        host.ask(servicenow::close_incident(instance_, incident_.sys_id, close_note(host)),
-                 [&host](const HttpResponse&) { host.concluded(); });
-      });
+      open_ = !servicenow::is_closed_state(state->state);
+      read_journal(host, 0);
     });
   }
 
  private:
+  // The journal a page at a time until a page comes back empty (an instance may hold
+  // fewer entries per page than asked), at most max_journal_pages pages; then the
+  // trajectory's record, and an incident still open is cancelled.
+  void read_journal(GatewayHost& host, int offset) {
+    if (offset == 0) {
+      host.outcome().job.gateway_messages.clear();
+      journal_pages_.clear();
+      journal_seen_.clear();
+    }
+    auto req = servicenow::read_journal(instance_, incident_.sys_id, offset);
+    req.max_attempts = 10;
+    host.ask(std::move(req), [this, &host, offset](const HttpResponse& j) {
+      auto entries = j.status == 200 ? servicenow::parse_journal_values(j.body) : std::nullopt;
+      if (entries) journal_pages_.push_back(j.body);  // an empty last page adds no entry
+      std::size_t fresh = 0;
+      if (entries)
+        for (const auto& e : *entries)
+          if (e.sys_id.empty() || journal_seen_.insert(e.sys_id).second) {
+            host.outcome().job.gateway_messages.push_back(e.value);
+            ++fresh;
+          }
+      if (fresh > 0) {
+        if (journal_pages_.size() < max_journal_pages)
+          return read_journal(host, offset + static_cast<int>(entries->size()));
+        spdlog::warn("incident {}: journal longer than {} pages; the rest is not read", incident_.number,
+                     max_journal_pages);
+      } else if (!entries) {
+        spdlog::warn("incident {}: cannot read its journal ({})", incident_.number,
+                     j.status ? "HTTP " + std::to_string(j.status) : j.error);
+      }
+      host.outcome().ticket_record_json = servicenow::ticket_record(incident_body_, journal_pages_);
+      if (!open_) return host.concluded();
+      host.ask(servicenow::close_incident(instance_, incident_.sys_id, close_note(host)),
+               [&host](const HttpResponse&) { host.concluded(); });
+    });
+  }
+
+  static constexpr std::size_t max_journal_pages = 100;
   bool credentials_refused(GatewayHost& host, const HttpResponse& r) {
     if (r.status != 401 && r.status != 403) return false;
     host.fail("ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " + std::to_string(r.status) + ")");
@@ -121,6 +153,9 @@ class ServiceNowGateway : public Gateway {
   servicenow::IncidentRef incident_;
   std::uint32_t create_attempts_ = 0;  // shapes the backoff between creates
   std::string incident_body_;          // the incident as last read, for the trajectory
+  std::vector<std::string> journal_pages_;  // the journal's pages as read, for the trajectory
+  std::set<std::string> journal_seen_;      // sys_ids of the entries read: a page that repeats them ends the reading
+  bool open_ = false;                  // the incident was not closed when read
 };
 
 }  // namespace

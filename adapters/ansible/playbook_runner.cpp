@@ -57,6 +57,19 @@ const std::string& callback_dir() {
   return dir;
 }
 
+// `chaos --kill-command`'s playbook: the command comes base64-encoded in the extra
+// var runner_chaos_command_b64 (so Jinja never reads it) and runs with a shell on
+// every host of the inventory, with the inventory's connection and become settings.
+constexpr const char* chaos_kill_source = R"(# 2501-runner chaos: kill the engine on the scenario's hosts
+- name: 2501-runner chaos kill
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: run the kill command
+      ansible.builtin.shell:
+        cmd: "{{ runner_chaos_command_b64 | b64decode }}"
+)";
+
 // Masks every registered secret in what the playbook wrote to the log since `from`
 // (a playbook that prints its variables must not put a secret on disk).
 void redact_log_tail(const std::string& path, long from) {
@@ -73,6 +86,17 @@ void redact_log_tail(const std::string& path, long from) {
 }
 
 }  // namespace
+
+std::string chaos_kill_playbook() {
+  static const std::string path = [] {
+    const std::string p = private_file("chaos-kill-");
+    std::ofstream(p, std::ios::trunc) << chaos_kill_source;
+    const std::string yml = p + ".yml";
+    fs::rename(p, yml);
+    return yml;
+  }();
+  return path;
+}
 
 PlaybookResult run_playbook(const PlaybookRun& run) {
   PlaybookResult result;

@@ -31,6 +31,11 @@ struct PlaybookResult {
 
 PlaybookResult run_playbook(const PlaybookRun& run);
 
+// `chaos --kill-command`: the path of the kill playbook (written once per process in
+// the private folder). It runs the extra var `runner_chaos_command` with a shell on
+// every host of the inventory. Throws when the file cannot be written.
+std::string chaos_kill_playbook();
+
 // From the runner_json callback's document: the play names and, in order, the command
 // of every command/shell task that ran (argv joined by spaces).
 struct AnsibleJsonSummary {

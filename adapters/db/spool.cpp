@@ -1,5 +1,7 @@
 #include "adapters/db/spool.hpp"
 
+#include "adapters/files/write_all.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -75,17 +77,6 @@ struct FileLock {
     if (fd >= 0) ::close(fd);
   }
 };
-
-bool write_all(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 // Replaces `file` with `lines` through a temporary file: written, fsync'd, renamed,
 // the folder fsync'd. Any step failing removes the temporary and leaves `file`

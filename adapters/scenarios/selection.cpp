@@ -9,16 +9,13 @@
 #include <sstream>
 
 namespace runner {
-namespace {
 
-bool glob_match(const std::string& pattern, const std::string& key) {
-  return ::fnmatch(pattern.c_str(), key.c_str(), 0) == 0;  // '*' also spans '/'
-}
-
-bool item_matches(const std::string& item, const std::string& key, const std::vector<std::string>& tags) {
-  if (item.find('*') != std::string::npos) return glob_match(item, key);
+bool selection_item_matches(const std::string& item, const std::string& key, const std::vector<std::string>& tags) {
+  if (item.find('*') != std::string::npos) return ::fnmatch(item.c_str(), key.c_str(), 0) == 0;  // '*' also spans '/'
   return item == key || std::find(tags.begin(), tags.end(), item) != tags.end();
 }
+
+namespace {
 
 std::string suggestions(const Catalog& cat, const std::string& item) {
   std::set<std::string> names;
@@ -67,27 +64,35 @@ std::vector<std::string> split_selection(const std::string& arg) {
   return out;
 }
 
-Selection select_scenarios(const Catalog& cat, const std::vector<std::string>& items) {
+Selection select_scenarios(const Catalog& cat, const std::vector<std::string>& items,
+                           const std::vector<std::string>& exclude) {
   Selection sel;
   std::set<const Scenario*> chosen;
+  auto excluded = [&](const auto& b) {
+    return !b.key.empty() && std::any_of(exclude.begin(), exclude.end(), [&](const std::string& item) {
+      return selection_item_matches(item, b.key, b.tags);
+    });
+  };
   if (items.empty()) {
     for (const auto& s : cat.scenarios) chosen.insert(&s);
     for (const auto& b : cat.broken)
-      sel.errors.push_back("scenario " + (b.key.empty() ? std::string() : "'" + b.key + "' ") + "in " + b.file +
-                           " has definition errors");
+      if (!excluded(b))
+        sel.errors.push_back("scenario " + (b.key.empty() ? std::string() : "'" + b.key + "' ") + "in " + b.file +
+                             " has definition errors");
   }
   for (const auto& item : items) {
     bool matched = false;
     for (const auto& s : cat.scenarios)
-      if (item_matches(item, s.key, s.tags)) {
+      if (selection_item_matches(item, s.key, s.tags)) {
         chosen.insert(&s);
         matched = true;
       }
     for (const auto& b : cat.broken)
-      if (!b.key.empty() && item_matches(item, b.key, b.tags)) {
+      if (!b.key.empty() && selection_item_matches(item, b.key, b.tags)) {
+        matched = true;
+        if (excluded(b)) continue;
         sel.errors.push_back("-s: '" + item + "' selects scenario '" + b.key + "' (" + b.file +
                              ") which has definition errors");
-        matched = true;
       }
     if (!matched) {
       std::string hint = suggestions(cat, item);
@@ -101,6 +106,22 @@ Selection select_scenarios(const Catalog& cat, const std::vector<std::string>& i
   std::sort(sel.scenarios.begin(), sel.scenarios.end(),
             [](const Scenario* a, const Scenario* b) { return a->key < b->key; });
   return sel;
+}
+
+std::string narrow_selection(Selection& sel, const Catalog& cat, const std::vector<std::string>& exclude,
+                             std::optional<int> limit) {
+  for (const auto& item : exclude) {
+    const bool known = std::any_of(cat.scenarios.begin(), cat.scenarios.end(),
+                                   [&](const Scenario& s) { return selection_item_matches(item, s.key, s.tags); }) ||
+                       std::any_of(cat.broken.begin(), cat.broken.end(), [&](const auto& b) {
+                         return !b.key.empty() && selection_item_matches(item, b.key, b.tags);
+                       });
+    if (!known) return "--exclude: '" + printable(item) + "' matches no scenario key or tag" + suggestions(cat, item);
+    std::erase_if(sel.scenarios, [&](const Scenario* s) { return selection_item_matches(item, s->key, s->tags); });
+  }
+  if (limit && sel.scenarios.size() > static_cast<std::size_t>(*limit)) sel.scenarios.resize(static_cast<std::size_t>(*limit));
+  if (sel.scenarios.empty()) return "nothing to run: --exclude left out every selected scenario";
+  return "";
 }
 
 }  // namespace runner

@@ -98,8 +98,15 @@ TemplateCatalog load_vm_templates(const std::string& dir) {
 }
 
 std::string default_vm_templates_path() {
-  for (const char* candidate : {"vm-templates", "examples/vm-templates", "/usr/share/2501-runner/vm-templates"})
-    if (fs::is_directory(candidate)) return fs::absolute(candidate).lexically_normal().string();
+  // Beside the installed program too (PREFIX/bin/2501-runner: PREFIX/share/...), so a
+  // `cmake --install --prefix /usr/local` finds its own templates.
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  const std::string installed = ec ? "" : (exe.parent_path().parent_path() / "share/2501-runner/vm-templates").string();
+  for (const std::string& candidate :
+       {std::string("vm-templates"), std::string("examples/vm-templates"), installed,
+        std::string("/usr/share/2501-runner/vm-templates")})
+    if (!candidate.empty() && fs::is_directory(candidate)) return fs::absolute(candidate).lexically_normal().string();
   return "vm-templates";
 }
 

@@ -1,6 +1,5 @@
 #include "app/commands/history_command.hpp"
 
-#include <fnmatch.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -23,9 +22,7 @@ namespace {
 bool selected(const ScenarioRun& r, const std::vector<std::string>& items) {
   if (items.empty()) return true;
   for (const auto& item : items)
-    if (item == r.scenario_key || std::find(r.tags.begin(), r.tags.end(), item) != r.tags.end() ||
-        (item.find('*') != std::string::npos && ::fnmatch(item.c_str(), r.scenario_key.c_str(), 0) == 0))
-      return true;
+    if (selection_item_matches(item, r.scenario_key, r.tags)) return true;
   return false;
 }
 

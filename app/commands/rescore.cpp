@@ -1,6 +1,5 @@
 #include "app/commands/rescore.hpp"
 
-#include <fnmatch.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -141,8 +140,7 @@ int rescore_benchmark(const ValidateOptions& opts, const Config& cfg) {
     for (const auto& item : split_selection(opts.scenarios)) {
       bool any = false;
       for (const auto& [key, tags] : stored_keys) {
-        const bool hit = item == key || std::find(tags.begin(), tags.end(), item) != tags.end() ||
-                         (item.find('*') != std::string::npos && ::fnmatch(item.c_str(), key.c_str(), 0) == 0);
+        const bool hit = selection_item_matches(item, key, tags);
         if (hit && std::find(wanted.begin(), wanted.end(), key) == wanted.end()) wanted.push_back(key);
         any |= hit;
       }

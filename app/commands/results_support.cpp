@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/db/db_error.hpp"
+#include "adapters/db/migrator.hpp"
 #include "app/commands/command_support.hpp"
 #include "messages/exit_codes.hpp"
 
@@ -20,6 +21,16 @@ int with_benchmark_reader(const CommonOptions& common, const char* command,
     return body(db);
   } catch (const DbError& e) {
     spdlog::error("{}", e.what());
+    // A database that an older runner migrated lacks what this one reads (a column
+    // such as benchmarks.name): say how to bring it up to date.
+    try {
+      if (auto pending = pending_migrations(cfg.get("DATABASE_URL")); !pending.empty())
+        spdlog::error("the database has {} migration(s) this runner needs but not applied ({}...); apply them with "
+                      "`2501-runner db migrate`",
+                      pending.size(), pending.front());
+    } catch (const std::exception&) {
+      // Unreachable: the error above already says why.
+    }
     return exit_code::preflight;
   }
 }

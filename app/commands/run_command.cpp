@@ -37,6 +37,7 @@
 #include "app/summary.hpp"
 #include "app/version.hpp"
 #include "core/run_name.hpp"
+#include "adapters/ansible/playbook_runner.hpp"
 #include "messages/exit_codes.hpp"
 
 namespace fs = std::filesystem;
@@ -46,7 +47,7 @@ namespace {
 
 // The run's options as recorded in the Benchmark row: never a secret.
 std::string options_json(const RunOptions& o, const std::vector<std::string>& selected,
-                         const std::optional<std::string>& baseline_id) {
+                         const std::optional<std::string>& baseline_id, std::optional<std::uint64_t> shuffle_seed) {
   auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   return json_dump({{"scenarios", o.scenarios},
                     {"selected", selected},
@@ -62,11 +63,19 @@ std::string options_json(const RunOptions& o, const std::vector<std::string>& se
                     {"parallel", o.parallel},
                     {"parallel_ram_cap_gb", opt(o.parallel_ram_cap_gb)},
                     {"vm_templates_path", opt(o.vm_templates_path)},
-                    {"fail_on_error", o.fail_on_error},
+                    {"fail_on_error", o.fail_on_error.on ? nlohmann::json(o.fail_on_error.text()) : nlohmann::json(false)},
+                    {"max_failures", o.max_failures ? nlohmann::json(o.max_failures) : nlohmann::json(nullptr)},
+                    {"exclude", o.exclude},
+                    {"limit", opt(o.limit)},
+                    {"shuffle_seed", opt(shuffle_seed)},  // the order can be repeated with --shuffle --seed
                     {"chaos", o.chaos},
+                    {"chaos_kill", !o.chaos              ? nlohmann::json(nullptr)
+                                   : o.kill_command      ? nlohmann::json("command")
+                                   : o.kill_url          ? nlohmann::json("url")
+                                                         : nlohmann::json("admin restart")},
                     {"baseline", opt(o.baseline)},        // as typed
                     {"baseline_id", opt(baseline_id)},    // what it named then
-                    {"max_regression", opt(o.max_regression)}});  // never the kill URL: it may carry a token
+                    {"max_regression", opt(o.max_regression)}});  // never the kill URL or command: they may carry a token
 }
 
 // Stops the long-lived actors when the command returns, whichever way it returns.
@@ -97,9 +106,13 @@ std::variant<std::unique_ptr<RunPlan>, int> plan_run(const RunOptions& opts, con
   print_catalog_problems(plan.catalog);
   std::vector<std::string> items = split_selection(opts.scenarios);
   if (!items.empty() || !opts.check) {
-    plan.selection = select_scenarios(plan.catalog, items);
+    plan.selection = select_scenarios(plan.catalog, items, opts.exclude);
     for (const auto& e : plan.selection.errors) spdlog::error("{}", e);
     if (!plan.selection.errors.empty()) return exit_code::usage;
+    if (auto why = narrow_selection(plan.selection, plan.catalog, opts.exclude, opts.limit); !why.empty()) {
+      spdlog::error("{}", why);
+      return exit_code::usage;
+    }
     spdlog::info("selected {} scenario(s) x {} iteration(s)", plan.selection.scenarios.size(), opts.iterations);
   }
   if (!pre.provider) return owned;
@@ -147,8 +160,10 @@ std::shared_ptr<RunSettings> run_settings(const RunOptions& opts, const Config& 
   run->gateway_multimodal_engine = opts.gateway_multimodal_engine.value_or("");
   run->runs_dir = (fs::path(runner_state_dir()) / "runs").string();
   run->fail_if_host_busy = opts.fail_if_host_busy;
+  run->max_failures = opts.max_failures;
   run->chaos = opts.chaos;
   run->chaos_kill_url = opts.kill_url.value_or("");
+  run->chaos_kill_command = opts.kill_command.value_or("");
   // Tuning knobs for tests and soak runs (documented in README).
   const auto week = static_cast<std::uint64_t>(max_timeout_seconds);
   run->poll_initial_ms = static_cast<std::uint32_t>(env_number("RUNNER_POLL_INITIAL_MS", 1'000, 1, 600'000));
@@ -181,6 +196,15 @@ std::vector<ScenarioJob> iterations(const RunOptions& opts, const std::vector<co
   return plan;
 }
 
+// --shuffle: Fisher-Yates with its own draws from mt19937_64 (whose sequence the
+// standard fixes), not std::shuffle (whose use of the generator each standard library
+// chooses), so a recorded seed gives the same order on every build.
+template <class T>
+void shuffle_in_order(std::vector<T>& items, std::uint64_t seed) {
+  std::mt19937_64 draw(seed);
+  for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[draw() % i]);
+}
+
 // What the run step hands to finalize.
 struct RunOutcome {
   BenchmarkRecord bench;
@@ -210,13 +234,23 @@ RunOutcome run_benchmark(caf::actor_system& sys, const RunOptions& opts, const R
   bench.started_at = engine_api::iso8601(std::chrono::system_clock::now());
   std::vector<std::string> selected;
   for (const auto* s : plan.selection.scenarios) selected.push_back(s->key);
-  bench.options_json = options_json(opts, selected, baseline_id);
+  // --shuffle: one seed for the run, printed and recorded so the order can be repeated.
+  std::optional<std::uint64_t> shuffle_seed;
+  if (opts.shuffle) {
+    // A drawn seed stays below 2^53, so every JSON reader of the options keeps it exact.
+    shuffle_seed = opts.seed ? *opts.seed
+                             : ((std::uint64_t{std::random_device{}()} << 32 | std::random_device{}()) & ((1ULL << 53) - 1));
+    spdlog::info("--shuffle: iterations in a random order, seed {} (--seed {} repeats it)", *shuffle_seed, *shuffle_seed);
+  }
+  bench.options_json = options_json(opts, selected, baseline_id, shuffle_seed);
   bench.runner_version = std::string(version()) + " (" + git_commit() + ")";
   bench.scenarios_commit = pre.root.commit;
   self->request(actors.reporter, caf::infinite, bench_start_atom::value, bench).receive([](bool) {}, [](caf::error&) {});
   spdlog::info("benchmark {} ({}) started: logs in {}/{}", bench.id, bench.name, run->runs_dir, bench.id);
 
   auto jobs = iterations(opts, plan.selection.scenarios, pre.db_url);
+  if (shuffle_seed) shuffle_in_order(jobs, *shuffle_seed);
+  const std::size_t planned = jobs.size();
   // Parallel: every iteration asks the broker at once (waiting actors are cheap; the
   // broker sees the whole queue and packs it). Otherwise one at a time.
   const std::size_t window = opts.parallel ? std::min<std::size_t>(jobs.size(), 4096) : 1;
@@ -227,6 +261,9 @@ RunOutcome run_benchmark(caf::actor_system& sys, const RunOptions& opts, const R
       .receive([&](std::vector<ScenarioReport>& r) { out.reports = std::move(r); },
                [&](caf::error& e) { spdlog::error("the run failed: {}", sys.render(e)); });
   out.interrupted = signals.signalled();
+  if (opts.max_failures && !out.interrupted && out.reports.size() < planned)
+    spdlog::warn("stopped early by --max-failures {}: {} of {} scenario-iteration(s) not run", opts.max_failures,
+                 planned - out.reports.size(), planned);
   if (pre.provider) {
     self->request(actors.broker, caf::infinite, stats_atom::value)
         .receive([&](std::string& s) { out.capacity = std::move(s); }, [](caf::error&) {});
@@ -321,6 +358,12 @@ int run_run_command(const RunOptions& opts) {
   }
   // 3. settings; VM modes: dead runs' clones go, missing templates are built
   auto run = run_settings(opts, cfg, *pre);
+  if (!run->chaos_kill_command.empty()) try {
+      run->chaos_kill_playbook = chaos_kill_playbook();
+    } catch (const std::exception& e) {
+      spdlog::error("chaos: cannot write the kill playbook: {}", e.what());
+      return exit_code::infrastructure;
+    }
   if (pre->provider) try {
       // Clones of runs that died (SIGKILL, power loss) go before this run adds its own.
       if (auto n = reap_clones(*pre->provider, pre->db_url, {}); n) spdlog::info("reaped {} clone(s) of runs that died", n);
@@ -337,7 +380,7 @@ int run_run_command(const RunOptions& opts) {
   const std::string spool_dir = spool_dir_for(opts.spool_dir, pre->db_url);
   RunActors actors;
   actors.http = http;
-  actors.broker = spawn_ram_broker(sys, plan.budget);
+  actors.broker = spawn_ram_broker(sys, plan.budget, opts.max_failures);
   actors.provisioner = spawn_provisioner(sys, pre->db_url, true, run->benchmark_id);
   actors.reporter = spawn_reporter(sys, {pre->db_url, spool_dir, std::chrono::seconds(5), true});
   for (const caf::actor& a : {caf::actor_cast<caf::actor>(actors.broker), caf::actor_cast<caf::actor>(actors.provisioner),

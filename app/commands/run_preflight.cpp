@@ -71,10 +71,24 @@ CheckResult check_servicenow(caf::actor_system& sys, const http_client_actor& ht
   req.timeout_ms = 5'000;
   // Long enough for every attempt, its timeout and the client's backoff between them.
   const HttpResponse resp = exchange(sys, http, std::move(req), std::chrono::minutes(3));
-  if (resp.status == 200) return {true, "ServiceNow " + url + " accepts the credentials"};
+  const std::string user = "'" + utf8_truncate(printable(cfg.get("SERVICENOW_USERNAME")), 80) + "'";
+  if (resp.status == 200) {
+    auto found = servicenow::parse_probed_user(resp.body);
+    if (!found)
+      return {false, "ServiceNow " + url + " answered the sys_user probe with a body that is not a Table API list (" +
+                         utf8_truncate(printable(resp.body), 60) + "); is SERVICENOW_API_URL the instance's address?"};
+    // Signed in, yet the record is not there: an ACL hides it. The credentials work.
+    if (!found->found)
+      return {true, "ServiceNow " + url + " accepts the credentials of " + user +
+                        " (its sys_user record is not readable to it)"};
+    if (found->locked_out) return {false, "ServiceNow user " + user + " (SERVICENOW_USERNAME) is locked out"};
+    if (!found->active) return {false, "ServiceNow user " + user + " (SERVICENOW_USERNAME) is not active"};
+    return {true, "ServiceNow " + url + " accepts the credentials of " + user};
+  }
   if (resp.status == 401 || resp.status == 403)
-    return {false, "ServiceNow rejected SERVICENOW_USERNAME/SERVICENOW_PASSWORD (HTTP " + std::to_string(resp.status) +
-                       ", a credentials error)"};
+    return {false, "ServiceNow rejected SERVICENOW_USERNAME " + user + " with SERVICENOW_PASSWORD (HTTP " +
+                       std::to_string(resp.status) +
+                       ", a credentials error: the user is missing, locked out or not active, or the password is wrong)"};
   if (resp.status == 0) return {false, "cannot reach ServiceNow at " + url + ": " + resp.error};
   return {false, "ServiceNow " + url + " answered HTTP " + std::to_string(resp.status)};
 }

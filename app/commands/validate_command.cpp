@@ -1,7 +1,6 @@
 // `validate`: the scenario lint, or (--benchmark) the re-score of a stored run.
 #include "app/commands/validate_command.hpp"
 
-#include <fnmatch.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -24,10 +23,7 @@ std::vector<std::string> broken_files(const Catalog& catalog, const std::vector<
   std::vector<std::string> out;
   for (const auto& b : catalog.broken) {
     bool named = items.empty() || b.key.empty();  // an unreadable file has no key: always shown
-    for (const auto& item : items) {
-      named |= item == b.key || (item.find('*') != std::string::npos && ::fnmatch(item.c_str(), b.key.c_str(), 0) == 0);
-      for (const auto& tag : b.tags) named |= item == tag;
-    }
+    for (const auto& item : items) named |= selection_item_matches(item, b.key, b.tags);
     if (named) out.push_back(b.file);
   }
   return out;

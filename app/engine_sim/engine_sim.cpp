@@ -17,6 +17,8 @@
 #include "adapters/engine/engine_api.hpp"
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 #include "adapters/json/json_text.hpp"
 #include "adapters/scenarios/scenario_loader.hpp"
 #include "app/engine_sim/oracle.hpp"
@@ -300,7 +302,8 @@ struct EngineSim::Impl {
   void pick_up_incidents(httplib::Client& cli) {
     const std::string path = "/api/now/table/incident?sysparm_query=assignment_group%3D" +
                              cfg.servicenow_assignment_group +
-                             "%5Estate%3D1&sysparm_fields=sys_id,number,short_description,description,correlation_id";
+                             "%5Estate%3D1&sysparm_fields=sys_id,number,short_description,description,correlation_id"
+                             "&sysparm_display_value=false&sysparm_exclude_reference_link=true";
     auto res = cli.Get(path.c_str());
     if (!res || res->status != 200) return;
     simdjson::dom::parser parser;
@@ -555,6 +558,13 @@ bool EngineSim::run(const std::function<void(int)>& on_ready) {
   if (!im.cfg.servicenow_url.empty()) im.servicenow_thread = std::thread([&im] { im.servicenow_loop(); });
   im.routes();
   return serve(im.server, {im.cfg.listen_host, im.cfg.listen_port}, im.cfg.http_threads, on_ready);
+}
+
+void EngineSim::restart() {
+  std::lock_guard lock(impl_->mu);
+  const std::size_t affected = impl_->restart();
+  std::fprintf(stderr, "engine-sim: restarting (SIGHUP): %zu job(s) in flight, down for %u ms\n", affected,
+               static_cast<unsigned>(impl_->cfg.restart_downtime_ms));
 }
 
 void EngineSim::stop() {

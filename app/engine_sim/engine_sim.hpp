@@ -46,6 +46,9 @@ class EngineSim {
   // Binds and serves until stop(); calls on_ready(port) once listening.
   bool run(const std::function<void(int)>& on_ready);
   void stop();
+  // The engine restarts as POST /api/v1/admin/restart makes it (SIGHUP: a service
+  // manager's restart, or `chaos --kill-command 'kill -HUP PID'` on the agent's host).
+  void restart();
 
  private:
   struct Impl;

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   if (cfg.work_dir.empty())
     cfg.work_dir = (std::filesystem::temp_directory_path() / ("2501-engine-sim-" + std::to_string(::getpid()))).string();
   runner::sim::EngineSim sim(cfg);
-  runner::sim::stop_on_signals([&sim] { sim.stop(); });
+  runner::sim::stop_on_signals([&sim] { sim.stop(); }, [&sim] { sim.restart(); });
   if (!sim.run([&](int port) { runner::sim::announce(cfg.listen_host, port); })) {
     std::fprintf(stderr, "error: --listen: cannot serve on %s\n", listen.c_str());
     return 1;

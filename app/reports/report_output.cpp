@@ -1,5 +1,7 @@
 #include "app/reports/report_output.hpp"
 
+#include "adapters/files/write_all.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,17 +13,6 @@
 
 namespace runner {
 namespace {
-
-bool write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 // The process's umask, read without changing it (umask(2) would, for a moment, for
 // every thread).

@@ -52,7 +52,7 @@ bool serve(httplib::Server& server, const ListenAddress& at, int threads, const 
 
 std::string counters_json(const std::map<std::string, std::uint64_t>& counters) { return json_dump(counters); }
 
-void stop_on_signals(std::function<void()> stop) {
+void stop_on_signals(std::function<void()> stop, std::function<void()> on_hangup) {
   // Stopping joins threads and takes locks: never from a signal handler. The signals
   // are blocked here (threads started later inherit that) and a watcher thread waits
   // for them.
@@ -60,10 +60,15 @@ void stop_on_signals(std::function<void()> stop) {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  if (on_hangup) sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::thread([set, stop = std::move(stop)] {
-    int sig = 0;
-    sigwait(&set, &sig);
+  std::thread([set, stop = std::move(stop), on_hangup = std::move(on_hangup)] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&set, &sig) != 0) continue;
+      if (sig != SIGHUP) break;
+      on_hangup();
+    }
     stop();
   }).detach();
 }

@@ -27,9 +27,10 @@ bool serve(httplib::Server& server, const ListenAddress& at, int threads, const 
 // {"name": N, ...}
 std::string counters_json(const std::map<std::string, std::uint64_t>& counters);
 
-// Calls `stop` (from a watcher thread) on the first SIGINT or SIGTERM. Call it before
-// any other thread starts.
-void stop_on_signals(std::function<void()> stop);
+// Calls `stop` (from a watcher thread) on the first SIGINT or SIGTERM, and
+// `on_hangup` (when given) on every SIGHUP, the signal a service manager's reload or
+// restart sends. Call it before any other thread starts.
+void stop_on_signals(std::function<void()> stop, std::function<void()> on_hangup = {});
 
 // Prints the ready line tests wait for: "listening on HOST:PORT".
 void announce(const std::string& host, int port);

@@ -6,7 +6,9 @@
 #    comes after the downtime; one task lost, one done twice; the summary says so;
 #  - none (the lost work is never picked up): the job never ends; the iteration times
 #    out, and the chaos section says it did not recover;
-#  - a kill URL that is not a kill: the section says the kill failed.
+#  - a kill URL that is not a kill: the section says the kill failed;
+#  - the kill as a command run on the agent's host through Ansible (SIGHUP to the
+#    simulator), one that fails, and the options' usage errors.
 # usage: chaos_e2e.sh path/to/bin-dir source-dir   (needs RUNNER_TEST_DATABASE_URL)
 set -uo pipefail
 BIN=$(realpath "$1")
@@ -58,6 +60,37 @@ grep -q 'chaos: the engine was killed in 1 job(s); 0 recovered' "$TMP/out" && ok
 start_engine_sim oracle "$SRC/examples/scenarios" 1000
 rc=$(R --kill-url "$SIM_URL/api/v1/no-such-admin")
 [ "$rc" = 0 ] && [ "$(chaos killed) $(chaos kill)" = "false HTTP 404" ] && ok || bad "failed kill: exit $rc $(q "SELECT chaos FROM scenario_reports ORDER BY started_at DESC LIMIT 1")"
+# 4. The kill as a command on the agent's host through Ansible (here: the simulator's
+#    SIGHUP, a service manager's restart): timed when the command returns, the same
+#    recovery measured; the playbook's output is in the iteration's log.
+ENGINE_SIM_FLAGS="--restart-downtime-ms 1500" start_engine_sim oracle "$SRC/examples/scenarios" 3000
+# (`{#`/`{{` in the command: a shell comment here, and never read as Jinja.)
+rc=$(R --kill-command "kill -HUP $SIM_PID # {# not Jinja #} {{ nor this }}")
+[ "$rc" = 0 ] && [ "$(chaos killed) $(chaos kill) $(chaos kill_by) $(chaos recovered) $(chaos final_status)" = "true ok command true completed" ] && ok ||
+  bad "command kill: exit $rc $(q "SELECT chaos FROM scenario_reports ORDER BY started_at DESC LIMIT 1") $(tail -5 "$TMP/err")"
+[ "$(q "SELECT jsonb_array_length(chaos->'lost_tasks') || ' ' || jsonb_array_length(chaos->'duplicate_tasks') FROM scenario_reports ORDER BY started_at DESC LIMIT 1")" = "1 1" ] && ok ||
+  bad "command kill: lost and duplicate tasks: $(q "SELECT chaos FROM scenario_reports ORDER BY started_at DESC LIMIT 1")"
+[ "$(q "SELECT (chaos->>'kill_returned_ms')::int >= (chaos->>'kill_at_ms')::int FROM scenario_reports ORDER BY started_at DESC LIMIT 1")" = t ] && ok ||
+  bad "kill_returned_ms: $(q "SELECT chaos FROM scenario_reports ORDER BY started_at DESC LIMIT 1")"
+[ "$(curl -s "$SIM_URL/_sim/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("restarts", 0))')" = 1 ] && ok ||
+  bad "SIGHUP did not restart the engine once: $(curl -s "$SIM_URL/_sim/counters")"
+grep -rqs 'chaos kill' "$TMP/state/2501-runner/runs" && ok || bad "the kill playbook is not in the iteration's log"
+[ "$(q "SELECT options->>'chaos_kill' FROM benchmarks ORDER BY started_at DESC LIMIT 1")" = command ] && ok ||
+  bad "options.chaos_kill: $(q "SELECT options FROM benchmarks ORDER BY started_at DESC LIMIT 1")"
+# The command is the operator's (it may carry a token): neither the options nor the
+# report keep it.
+[ "$(q "SELECT count(*) FROM benchmarks b JOIN scenario_reports r ON r.benchmark_id = b.id WHERE b.options::text LIKE '%kill -HUP%' OR r.chaos::text LIKE '%kill -HUP%'")" = 0 ] && ok ||
+  bad "the kill command was stored"
+# 5. A kill command that fails: the section says so, and the job still ends as usual.
+rc=$(R --kill-command "exit 3")
+[ "$rc" = 0 ] && [ "$(chaos killed) $(chaos kill_by) $(chaos recovered)" = "false command true" ] &&
+  [ "$(chaos kill)" = "the kill command failed: ansible-playbook exit 2" ] && ok ||
+  bad "failed kill command: exit $rc $(q "SELECT chaos FROM scenario_reports ORDER BY started_at DESC LIMIT 1")"
+# 6. One way to kill at a time; an empty command is a usage error.
+rc=$(R --kill-command true --kill-url "$SIM_URL/x")
+[ "$rc" = 2 ] && grep -q 'kill' "$TMP/err" && ok || bad "--kill-command with --kill-url: exit $rc $(cat "$TMP/err")"
+rc=$(R --kill-command " ")
+[ "$rc" = 2 ] && grep -q -- '--kill-command: the command is empty' "$TMP/err" && ok || bad "empty --kill-command: exit $rc $(cat "$TMP/err")"
 # `run` has no chaos section.
 "$BIN/2501-runner" run --source fs --env-file "$TMP/env" -p "$TMP/scen" -s demo-runaway-log >"$TMP/out" 2>&1
 [ "$(q "SELECT chaos IS NULL FROM scenario_reports ORDER BY started_at DESC LIMIT 1")" = t ] && ! grep -q 'chaos:' "$TMP/out" && ok || bad "run wrote chaos"

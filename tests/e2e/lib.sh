@@ -87,5 +87,31 @@ ENGINE_API_KEY=e2e-engine-key
 ENV
 }
 
+# The engine simulator in ServiceNow mode against the ServiceNow simulator at
+# $SNOW_URL (user runner, password snow-pw-XYZ, group grp-2501), and $TMP/env for a
+# -g servicenow run: start_servicenow_engine_sim BEHAVIOR SCENARIOS_PATH. Its PID joins PIDS.
+start_servicenow_engine_sim() {
+  ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_SERVICENOW_PASSWORD=snow-pw-XYZ ENGINE_SIM_DATABASE_URL=$URL \
+    "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --behavior "$1" \
+    --scenarios-path "$2" --pickup-delay-ms 100 --job-duration-ms 200 --work-dir "$TMP/engine" \
+    --servicenow-url "$SNOW_URL" --servicenow-username runner \
+    --servicenow-assignment-group grp-2501 >"$TMP/engine.out" 2>&1 &
+  PIDS+=($!)
+  ENGINE_URL=$(wait_listen "$TMP/engine.out")
+  cat >"$TMP/env" <<ENV
+DATABASE_URL=$URL
+ORG_ID=org_demo
+TENANT_ID=tnt_demo
+USER_ID=usr_demo
+ENGINE_API_URL=$ENGINE_URL
+ENGINE_API_KEY=e2e-engine-key
+SERVICENOW_API_URL=$SNOW_URL
+SERVICENOW_USERNAME=runner
+SERVICENOW_PASSWORD=snow-pw-XYZ
+SERVICENOW_ASSIGNMENT_GROUP_ID=grp-2501
+SERVICENOW_CALLER_ID=caller-2501
+ENV
+}
+
 # Keeps the host's runner variables out of the tests.
 unset DATABASE_URL ORG_ID TENANT_ID USER_ID ENGINE_API_URL ENGINE_API_KEY GIT_RUNNER_REPOSITORY GIT_RUNNER_PAT GIT_REF

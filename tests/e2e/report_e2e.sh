@@ -184,4 +184,10 @@ PY
 [ "$(R flush --name nightly-a --older-than 1d --yes)" = 2 ] && grep -q "exactly one of --benchmark, --name or --older-than" "$TMP/err" && ok ||
   bad "flush with two selections: $(cat "$TMP/err")"
 
+# A database an older runner migrated (no benchmarks.name, migration 0009 not applied):
+# the reading commands say which migrations are missing and how to apply them.
+q "ALTER TABLE benchmarks DROP COLUMN name; DELETE FROM schema_migrations WHERE version >= '0009'" >/dev/null
+[ "$(R runs)" = 3 ] && grep -q "migration(s) this runner needs but not applied (0009" "$TMP/err" && grep -q '2501-runner db migrate' "$TMP/err" && ok ||
+  bad "runs on an old schema: $(cat "$TMP/err")"
+
 finish report_e2e

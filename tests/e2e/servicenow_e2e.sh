@@ -27,26 +27,7 @@ start_sims() {  # start_sims BEHAVIOR SCENARIOS_PATH [servicenow-sim flags...]
   SERVICENOW_SIM_PASSWORD=snow-pw-XYZ "$BIN/2501-servicenow-sim" --listen 127.0.0.1:0 --username runner "$@" >"$TMP/snow.out" 2>&1 &
   PIDS+=($!)
   SNOW_URL=$(wait_listen "$TMP/snow.out")
-  ENGINE_SIM_API_KEY=e2e-engine-key ENGINE_SIM_SERVICENOW_PASSWORD=snow-pw-XYZ ENGINE_SIM_DATABASE_URL=$URL \
-    "$BIN/2501-engine-sim" --listen 127.0.0.1:0 --behavior "$behavior" \
-    --scenarios-path "$scenarios" --pickup-delay-ms 100 --job-duration-ms 200 --work-dir "$TMP/engine" \
-    --servicenow-url "$SNOW_URL" --servicenow-username runner \
-    --servicenow-assignment-group grp-2501 >"$TMP/engine.out" 2>&1 &
-  PIDS+=($!)
-  ENGINE_URL=$(wait_listen "$TMP/engine.out")
-  cat >"$TMP/env" <<ENV
-DATABASE_URL=$URL
-ORG_ID=org_demo
-TENANT_ID=tnt_demo
-USER_ID=usr_demo
-ENGINE_API_URL=$ENGINE_URL
-ENGINE_API_KEY=e2e-engine-key
-SERVICENOW_API_URL=$SNOW_URL
-SERVICENOW_USERNAME=runner
-SERVICENOW_PASSWORD=snow-pw-XYZ
-SERVICENOW_ASSIGNMENT_GROUP_ID=grp-2501
-SERVICENOW_CALLER_ID=caller-2501
-ENV
+  start_servicenow_engine_sim "$behavior" "$scenarios"
 }
 runner() { "$BIN/2501-runner" run -g servicenow --source fs --env-file "$TMP/env" "$@" >"$TMP/out" 2>"$TMP/err"; echo $?; }
 last_bench() { q "SELECT id FROM benchmarks ORDER BY started_at DESC LIMIT 1"; }
@@ -65,7 +46,7 @@ GW=$(q "SELECT string_agg(r->>'label' || '=' || (r->>'outcome'), '|') FROM scena
 INC=$(q "SELECT ticket_id FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-runaway-log'")
 # The trajectory keeps the incident as the instance returned it, its state and journal.
 [ "$(q "SELECT trajectory->'ticket'->'record'->'incident'->>'number' || ' ' || (trajectory->'ticket'->>'state') || ' ' || (jsonb_array_length(trajectory->'ticket'->'messages') > 0)::text FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-runaway-log'")" = "$INC Resolved true" ] && ok || bad "servicenow trajectory: $(q "SELECT left(trajectory->'ticket'::text, 400) FROM scenario_reports WHERE benchmark_id = '$B' AND scenario_key = 'demo-runaway-log'")"
-snow_get "/api/now/table/incident?sysparm_query=number=$INC&sysparm_fields=state,close_code,assignment_group,caller_id,correlation_id" >"$TMP/inc.json"
+snow_get "/api/now/table/incident?sysparm_query=number=$INC&sysparm_fields=state,close_code,assignment_group,caller_id,correlation_id&sysparm_exclude_reference_link=true" >"$TMP/inc.json"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result'][0]; assert r['state']=='6' and r['assignment_group']=='grp-2501' and r['caller_id']=='caller-2501' and r['correlation_id'].endswith(':demo-runaway-log:1'), r" "$TMP/inc.json" && ok || bad "incident fields: $(cat "$TMP/inc.json")"
 if grep -rq 'snow-pw-XYZ' "$TMP/out" "$TMP/err" "$TMP/state"; then bad "ServiceNow password printed or logged"; else ok; fi
 

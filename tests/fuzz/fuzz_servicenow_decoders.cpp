@@ -14,5 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)is_closed_state(st->state);
   }
   (void)parse_journal_values(body);
+  (void)parse_probed_user(body);
+  (void)ticket_record(body, {body, body});
   return 0;
 }
