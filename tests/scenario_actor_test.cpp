@@ -448,12 +448,11 @@ TEST_CASE("scenario actor: a VM-mode provision failure tears down the clones it 
   }
 }
 
-TEST_CASE("supervisor: a crashed scenario actor becomes one internal error while the others go on", "[scenario]") {
-  Fixture f;
-  f.run->crash_scenario_key = "s2";  // the test hook: throws in validate
-  std::vector<ScenarioJob> plan;
-  for (const char* key : {"s1", "s2", "s3"}) plan.push_back({Fixture::scenario(key), 1, 0});
-  auto sup = spawn_supervisor(*f.ts.sys, plan, f.run, f.actors, 1);
+// Runs the supervisor over PLAN with PARALLEL iterations at once for up to 5 s of
+// test time; the reports it answered with (none if it never did), then shuts it down.
+static std::optional<std::vector<ScenarioReport>> run_supervisor(Fixture& f, const std::vector<ScenarioJob>& plan,
+                                                          int parallel) {
+  auto sup = spawn_supervisor(*f.ts.sys, plan, f.run, f.actors, parallel);
   std::optional<std::vector<ScenarioReport>> reports;
   f.ts.sys->spawn([=, &reports](caf::event_based_actor* self) {
     self->request(sup, caf::infinite, run_atom::value).then([&reports](std::vector<ScenarioReport>& r) {
@@ -461,6 +460,17 @@ TEST_CASE("supervisor: a crashed scenario actor becomes one internal error while
     });
   });
   for (int i = 0; i < 50 && !reports; ++i) f.ts.advance(std::chrono::milliseconds(100));
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  f.ts.run();
+  return reports;
+}
+
+TEST_CASE("supervisor: a crashed scenario actor becomes one internal error while the others go on", "[scenario]") {
+  Fixture f;
+  f.run->crash_scenario_key = "s2";  // the test hook: throws in validate
+  std::vector<ScenarioJob> plan;
+  for (const char* key : {"s1", "s2", "s3"}) plan.push_back({Fixture::scenario(key), 1, 0});
+  auto reports = run_supervisor(f, plan, 1);
   REQUIRE(reports);
   REQUIRE(reports->size() == 3);
   CHECK((*reports)[0].status == IterationStatus::passed);
@@ -472,8 +482,6 @@ TEST_CASE("supervisor: a crashed scenario actor becomes one internal error while
   CHECK(f.script.reports.size() == 3);
   // What it held went back: a release for each of the three iterations.
   CHECK(std::count(f.script.calls.begin(), f.script.calls.end(), "release") == 3);
-  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
-  f.ts.run();
 }
 
 TEST_CASE("supervisor: --max-failures starts nothing new, and iterations still waiting for admission are no error",
@@ -484,19 +492,10 @@ TEST_CASE("supervisor: --max-failures starts nothing new, and iterations still w
   std::vector<ScenarioJob> plan;
   // One host for all three: the broker admits one at a time, the others wait.
   for (const char* key : {"s1", "s2", "s3"}) plan.push_back({Fixture::scenario(key), 1, 0});
-  auto sup = spawn_supervisor(*f.ts.sys, plan, f.run, f.actors, 3);
-  std::optional<std::vector<ScenarioReport>> reports;
-  f.ts.sys->spawn([=, &reports](caf::event_based_actor* self) {
-    self->request(sup, caf::infinite, run_atom::value).then([&reports](std::vector<ScenarioReport>& r) {
-      reports = std::move(r);
-    });
-  });
-  for (int i = 0; i < 50 && !reports; ++i) f.ts.advance(std::chrono::milliseconds(100));
+  auto reports = run_supervisor(f, plan, 3);
   REQUIRE(reports);
   REQUIRE(reports->size() == 1);  // the two that waited were never started
   CHECK((*reports)[0].scenario_key == "s1");
   CHECK((*reports)[0].error_kind == "prepare");
   CHECK(f.script.reports.size() == 1);  // and none of them became an internal error
-  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
-  f.ts.run();
 }

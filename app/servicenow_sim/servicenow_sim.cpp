@@ -334,7 +334,7 @@ struct ServiceNowSim::Impl {
     if (!raw_param(req, "sysparm_query"))
       for (const auto& [name, value] : req.params)
         if (name.rfind("sysparm_", 0) != 0) query_text += (query_text.empty() ? "" : "^") + name + "=" + value;
-    const EncodedQuery query = parse_encoded_query(query_text, [&](const std::string& f) { return has_field(*t, f); });
+    EncodedQuery query = parse_encoded_query(query_text, [&](const std::string& f) { return has_field(*t, f); });
     std::size_t limit = 10000, offset = 0;
     if (auto l = raw_param(req, "sysparm_limit")) {
       auto n = count_param(*l);
@@ -348,16 +348,25 @@ struct ServiceNowSim::Impl {
     }
     limit = std::min<std::size_t>(limit, 1'000'000);
     limit = std::min(limit, cfg.max_page);
-    // A password is never matched: a query on it cannot probe a user's password.
-    std::vector<Record> visible;
-    for (const auto& r : t->rows) {
-      Record copy = r;
-      for (auto it = copy.begin(); it != copy.end();)
-        it = t->schema->spec(it->first).kind == FieldSpec::Kind::password ? copy.erase(it) : std::next(it);
-      if (matches(query, copy)) visible.push_back(std::move(copy));
-    }
+    // A password is never matched: a query on it cannot probe a user's password. Only
+    // rows of a table with a password field are copied without it (sys_user).
+    std::vector<std::string> hidden;
+    for (const auto& [name, spec] : t->schema->fields)
+      if (spec.kind == FieldSpec::Kind::password) hidden.push_back(name);
     std::vector<const Record*> found;
-    for (const auto& r : visible) found.push_back(&r);
+    for (const auto& r : t->rows) {
+      if (hidden.empty()) {
+        if (matches(query, r)) found.push_back(&r);
+        continue;
+      }
+      Record copy = r;
+      for (const auto& name : hidden) copy.erase(name);
+      if (matches(query, copy)) found.push_back(&r);
+    }
+    // Nor does a password order the rows.
+    std::erase_if(query.order, [&](const QueryOrder& o) {
+      return std::find(hidden.begin(), hidden.end(), o.field) != hidden.end();
+    });
     sort_records(found, query.order);
     nlohmann::json result = nlohmann::json::array();
     for (std::size_t i = offset; i < found.size() && result.size() < limit; ++i)

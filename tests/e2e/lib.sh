@@ -64,6 +64,18 @@ wait_listen() {
   echo "http://$(sed -n 's/^listening on //p' "$1")"
 }
 
+# $TMP/env for the runner against the seeded demo organization and the engine at
+# ENGINE_URL: write_runner_env ENGINE_URL [NAME=VALUE ...] (extra lines appended).
+write_runner_env() {
+  local engine=$1; shift
+  printf '%s\n' "DATABASE_URL=$URL" ORG_ID=org_demo TENANT_ID=tnt_demo USER_ID=usr_demo \
+    "ENGINE_API_URL=$engine" ENGINE_API_KEY=e2e-engine-key "$@" >"$TMP/env"
+}
+
+# Background simulators a script started itself; stop_sims stops every one of them.
+PIDS=()
+stop_sims() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; PIDS=(); }
+
 # The engine simulator on a free port against the test database, and $TMP/env for
 # the runner pointing at it: start_engine_sim BEHAVIOR SCENARIOS_PATH [JOB_MS [PICKUP_MS]].
 # Sets SIM_PID and SIM_URL; a running one is stopped first. Extra simulator flags
@@ -77,14 +89,7 @@ start_engine_sim() {
     ${ENGINE_SIM_FLAGS:-} >"$TMP/sim.out" 2>&1 &
   SIM_PID=$!
   SIM_URL=$(wait_listen "$TMP/sim.out")
-  cat >"$TMP/env" <<ENV
-DATABASE_URL=$URL
-ORG_ID=org_demo
-TENANT_ID=tnt_demo
-USER_ID=usr_demo
-ENGINE_API_URL=$SIM_URL
-ENGINE_API_KEY=e2e-engine-key
-ENV
+  write_runner_env "$SIM_URL"
 }
 
 # The engine simulator in ServiceNow mode against the ServiceNow simulator at
@@ -98,19 +103,8 @@ start_servicenow_engine_sim() {
     --servicenow-assignment-group grp-2501 >"$TMP/engine.out" 2>&1 &
   PIDS+=($!)
   ENGINE_URL=$(wait_listen "$TMP/engine.out")
-  cat >"$TMP/env" <<ENV
-DATABASE_URL=$URL
-ORG_ID=org_demo
-TENANT_ID=tnt_demo
-USER_ID=usr_demo
-ENGINE_API_URL=$ENGINE_URL
-ENGINE_API_KEY=e2e-engine-key
-SERVICENOW_API_URL=$SNOW_URL
-SERVICENOW_USERNAME=runner
-SERVICENOW_PASSWORD=snow-pw-XYZ
-SERVICENOW_ASSIGNMENT_GROUP_ID=grp-2501
-SERVICENOW_CALLER_ID=caller-2501
-ENV
+  write_runner_env "$ENGINE_URL" SERVICENOW_API_URL="$SNOW_URL" SERVICENOW_USERNAME=runner \
+    SERVICENOW_PASSWORD=snow-pw-XYZ SERVICENOW_ASSIGNMENT_GROUP_ID=grp-2501 SERVICENOW_CALLER_ID=caller-2501
 }
 
 # Keeps the host's runner variables out of the tests.

@@ -72,6 +72,6 @@ complete_words 2501-runner run --fail | grep -qx -- '--fail-on-error' && ok || b
   bad "values of sandbox create -m: $(complete_words 2501-runner sandbox create -m '' | tr '\n' ' ')"
 [ "$(complete_words 2501-runner run -m '' | sort | tr '\n' ' ')" = "host incus lima " ] && ok ||
   bad "values of -m: $(complete_words 2501-runner run -m '' | tr '\n' ' ')"
-if command -v zsh >/dev/null; then zsh -n "$SRC/packaging/_2501-runner" && ok || bad "zsh completion does not parse"; fi
+zsh -n "$SRC/packaging/_2501-runner" && ok || bad "zsh completion does not parse"
 
 finish package_e2e

@@ -18,9 +18,8 @@ chmod 755 "$TMP"
 source "$SRC/tests/e2e/lib.sh"
 make_test_database audit_e2e
 ROLE="audit_role_$$"
-PIDS=()
 cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  stop_sims
   drop_test_database
   psql -q "$ADMIN" -c "DROP ROLE IF EXISTS $ROLE" >/dev/null 2>&1
   rm -rf "$TMP"

@@ -17,8 +17,6 @@ SRC=$(realpath "$2")
 TMP=$(mktemp -d)
 source "$SRC/tests/e2e/lib.sh"
 make_test_database snow_api_e2e
-PIDS=()
-stop_sims() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; PIDS=(); }
 cleanup() { stop_sims; drop_test_database; rm -rf "$TMP"; }
 trap cleanup EXIT
 cd "$TMP"
@@ -111,6 +109,10 @@ SYS=$(api GET "/api/now/table/incident?sysparm_query=short_description=disk%202"
 [ "$(api POST /api/now/table/sys_user '{"user_name": "svc-new", "user_password": "new-pw-XYZ", "name": "Service New"}')" = 201 ] &&
   [ "$(SNOW_AUTH=svc-new:new-pw-XYZ api GET '/api/now/table/sys_user?sysparm_query=user_password=new-pw-XYZ')" = 200 ] &&
   [ "$(js "len(d['result'])")" = 0 ] && ok || bad "created user: $(cat "$TMP/body")"
+# Nor does ORDERBY on a password order the rows (runner's snow-pw-XYZ > new-pw-XYZ).
+[ "$(api GET '/api/now/table/sys_user?sysparm_fields=user_name')" = 200 ] && plain=$(js "[r['user_name'] for r in d['result']]") &&
+  [ "$(api GET '/api/now/table/sys_user?sysparm_fields=user_name&sysparm_query=ORDERBYuser_password')" = 200 ] &&
+  [ "$(js "[r['user_name'] for r in d['result']]")" = "$plain" ] && ok || bad "ordered by a password: $(cat "$TMP/body")"
 [ "$(api POST /api/now/table/sys_user '{"user_name": "svc-nopw"}')" = 201 ] && [ "$(SNOW_AUTH=svc-nopw: api GET /api/now/table/incident)" = 401 ] && ok ||
   bad "a user without a password signed in: $(cat "$TMP/body")"
 stop_sims

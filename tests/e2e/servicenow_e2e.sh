@@ -11,8 +11,6 @@ SRC=$(realpath "$2")
 TMP=$(mktemp -d)
 source "$SRC/tests/e2e/lib.sh"
 make_test_database snow_e2e
-PIDS=()
-stop_sims() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; PIDS=(); }
 cleanup() { stop_sims; drop_test_database; rm -rf "$TMP"; }
 trap cleanup EXIT
 cd "$TMP"
