@@ -270,10 +270,10 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   add_output_options(runs, rs.common);
 
   ReportOptions& rp = cmd.report;
-  CLI::App* report = app.add_subcommand("report", "Show a stored benchmark: table, json, junit or markdown");
+  CLI::App* report = app.add_subcommand("report", "Show a stored benchmark: table, json, junit, markdown or html");
   report->add_option("benchmark", rp.benchmark, "Benchmark: ID, unique ID prefix, name or latest")->required();
-  report->add_option("-f,--format", rp.format, "table | json | junit | markdown (default: table)")
-      ->type_name("{table,json,junit,markdown}");
+  report->add_option("-f,--format", rp.format, "table | json | junit | markdown | html (default: table)")
+      ->type_name("{table,json,junit,markdown,html}");
   report->add_option("-o,--output", rp.output, "Write to this file instead of stdout");
   add_output_options(report, rp.common);
 
@@ -439,8 +439,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
       rs.limit = parse_limit("--limit", limit_raw);
     } else if (report->parsed()) {
       cmd.kind = Command::Kind::report;
-      expect_one_of("-f/--format", rp.format, {"table", "json", "junit", "markdown"});
-      if (rp.output && rp.format == "table") throw UsageError{"-o/--output needs -f json, junit or markdown (the table is for the console)"};
+      expect_one_of("-f/--format", rp.format, {"table", "json", "junit", "markdown", "html"});
+      if (rp.output && rp.format == "table") throw UsageError{"-o/--output needs -f json, junit, markdown or html (the table is for the console)"};
     } else if (history->parsed()) {
       cmd.kind = Command::Kind::history;
       hs.last = parse_limit("--last", last_raw);

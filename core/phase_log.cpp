@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/json/json_text.hpp"
 
@@ -29,6 +31,32 @@ std::string PhaseLog::json() const {
   for (const auto& p : records_)
     out[p.name] = {{"started_at", p.started_at}, {"duration_ms", p.duration_ms}, {"outcome", p.outcome}};
   return json_dump_ordered(out);
+}
+
+int phase_rank(const std::string& name) {
+  static const char* order[] = {"provision", "prepare", "flush", "execute", "validate", "restore", "teardown"};
+  for (int i = 0; i < 7; ++i)
+    if (name == order[i]) return i;
+  return 7;
+}
+
+std::vector<PhaseRecord> stored_phases(const std::string& phases_json) {
+  std::vector<PhaseRecord> out;
+  auto phases = nlohmann::json::parse(phases_json, nullptr, false);
+  if (!phases.is_object()) return out;
+  for (const auto& [name, p] : phases.items()) {
+    if (!p.is_object()) continue;
+    PhaseRecord r{name, "", "", 0};
+    if (p.contains("started_at") && p["started_at"].is_string()) r.started_at = p["started_at"].get<std::string>();
+    if (p.contains("outcome") && p["outcome"].is_string()) r.outcome = p["outcome"].get<std::string>();
+    if (p.contains("duration_ms") && p["duration_ms"].is_number()) r.duration_ms = p["duration_ms"].get<std::int64_t>();
+    out.push_back(std::move(r));
+  }
+  // ISO 8601 UTC times of one form sort as text.
+  std::stable_sort(out.begin(), out.end(), [](const PhaseRecord& a, const PhaseRecord& b) {
+    return std::make_pair(a.started_at, phase_rank(a.name)) < std::make_pair(b.started_at, phase_rank(b.name));
+  });
+  return out;
 }
 
 }  // namespace runner

@@ -34,4 +34,13 @@ class PhaseLog {
   bool open_ = false;
 };
 
+// Where a phase comes in an iteration's lifecycle; a name not known here comes after
+// every known one.
+int phase_rank(const std::string& name);
+
+// The stored `phases` column read back in the order the phases ran: by start, then by
+// lifecycle rank for phases that started within the same second (jsonb keeps no key
+// order). Entries that are not objects are skipped; nothing when the text is not JSON.
+std::vector<PhaseRecord> stored_phases(const std::string& phases_json);
+
 }  // namespace runner

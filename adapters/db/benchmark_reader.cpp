@@ -26,7 +26,7 @@ bool hex_prefix(const std::string& s) {
 constexpr const char* benchmark_columns =
     "id::text, organization_id, tenant_id, user_id, status, " ISO_UTC("started_at") ", coalesce(" ISO_UTC("finished_at") ", ''), "
     "options::text, runner_version, coalesce(scenarios_commit, ''), coalesce(rescored_from::text, ''), "
-    "coalesce(name, '')";
+    "coalesce(name, ''), coalesce(capacity::text, '')";
 
 BenchmarkRecord benchmark_of(const pqxx::row& r) {
   BenchmarkRecord b;
@@ -42,6 +42,7 @@ BenchmarkRecord benchmark_of(const pqxx::row& r) {
   b.scenarios_commit = text(r[9]);
   b.rescored_from = text(r[10]);
   b.name = text(r[11]);
+  b.capacity_json = text(r[12]);
   return b;
 }
 

@@ -8,7 +8,6 @@
 #include "adapters/json/json_text.hpp"
 #include "app/commands/command_support.hpp"
 #include "app/commands/results_support.hpp"
-#include "app/commands/results_support.hpp"
 #include "app/reports/report_formats.hpp"
 #include "app/reports/report_output.hpp"
 #include "app/summary.hpp"
@@ -33,13 +32,15 @@ int run_report_command(const ReportOptions& opts) {
       spdlog::error("report: {}", found.error);
       return exit_code::usage;
     }
-    BenchmarkResults results{*found.benchmark, db.reports(found.benchmark->id, {}, false)};
+    // The HTML page shows what the agent did: it reads the trajectories too.
+    BenchmarkResults results{*found.benchmark, db.reports(found.benchmark->id, {}, opts.format == "html")};
     if (opts.format == "table") {
       print_report_table(results, opts.common.verbosity);
       return exit_code::success;
     }
     const std::string text = opts.format == "json"    ? report_json(results)
                              : opts.format == "junit" ? report_junit(results)
+                             : opts.format == "html"  ? report_html(results)
                                                       : report_markdown(results);
     if (auto why = write_report_file(opts.output.value_or("-"), text); !why.empty()) {
       spdlog::error("report: {}", why);

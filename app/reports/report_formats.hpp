@@ -2,7 +2,7 @@
 // One benchmark's results in the forms people and CI read: the console table, a JSON
 // document (docs/report-format.md), JUnit XML and Markdown. `report BENCH` makes them
 // from the database; `run --junit/--json` and $GITHUB_STEP_SUMMARY from the run that
-// just ended, through the same code.
+// just ended, through the same code. `report --format html` makes a page to read offline.
 #include <string>
 #include <vector>
 
@@ -32,5 +32,10 @@ std::string report_junit(const BenchmarkResults& results);
 
 // GitHub-flavoured Markdown, for pull requests and $GITHUB_STEP_SUMMARY.
 std::string report_markdown(const BenchmarkResults& results);
+
+// One self-contained HTML page (docs/report-format.md "HTML"): header, results grid,
+// per-iteration details (rules, phases, platform timings, trajectory, log tail), phase
+// timeline and, for VM runs, the RAM budget chart. Reads the iterations' log files.
+std::string report_html(const BenchmarkResults& results);
 
 }  // namespace runner

@@ -46,7 +46,8 @@ std::string report_json(const BenchmarkResults& in) {
                       {"runner_version", b.runner_version},
                       {"scenarios_commit", or_null(b.scenarios_commit)},
                       {"rescored_from", or_null(b.rescored_from)},
-                      {"options", embedded(b.options_json)}};
+                      {"options", embedded(b.options_json)},
+                      {"capacity", embedded(b.capacity_json)}};
   doc["totals"] = {{"iterations", t.total},
                    {"passed", t.passed},
                    {"failed", t.failed},

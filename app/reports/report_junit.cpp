@@ -13,6 +13,7 @@
 
 #include "adapters/text/utf8.hpp"
 #include "app/reports/report_formats.hpp"
+#include "core/phase_log.hpp"
 #include "core/result_stats.hpp"
 
 namespace runner {
@@ -88,35 +89,12 @@ std::vector<std::string> failed_rules(const ScenarioReport& r) {
   return out;
 }
 
-// Where a phase comes in an iteration, for phases that started within the same second.
-int phase_rank(const std::string& name) {
-  static const char* order[] = {"provision", "prepare", "flush", "execute", "validate", "restore"};
-  for (int i = 0; i < 6; ++i)
-    if (name == order[i]) return i;
-  return 6;
-}
-
 // One line per phase, in the order they ran: "provision ok 1.234s 2026-…".
 std::string phase_lines(const ScenarioReport& r) {
-  auto phases = nlohmann::json::parse(r.phases_json, nullptr, false);
-  if (!phases.is_object()) return "";
-  struct Line {
-    std::string started;
-    int rank;
-    std::string text;
-  };
-  std::vector<Line> lines;
-  for (const auto& [name, p] : phases.items()) {
-    if (!p.is_object()) continue;
-    const std::string started = p.value("started_at", "");
-    const auto ms = p.contains("duration_ms") && p["duration_ms"].is_number() ? p["duration_ms"].get<std::int64_t>() : 0;
-    lines.push_back({started, phase_rank(name),
-                     fmt::format("{:<10} {:<8} {:>9}s  {}", name, p.value("outcome", "?"), seconds(ms), started)});
-  }
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const Line& a, const Line& b) { return std::tie(a.started, a.rank) < std::tie(b.started, b.rank); });
   std::string out;
-  for (const auto& l : lines) out += l.text + "\n";
+  for (const auto& p : stored_phases(r.phases_json))
+    out += fmt::format("{:<10} {:<8} {:>9}s  {}\n", p.name, p.outcome.empty() ? "?" : p.outcome, seconds(p.duration_ms),
+                       p.started_at);
   return out;
 }
 
