@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "adapters/engine/engine_api.hpp"
 #include "adapters/json/json_text.hpp"
@@ -49,7 +50,15 @@ std::vector<PhaseRecord> stored_phases(const std::string& phases_json) {
     PhaseRecord r{name, "", "", 0};
     if (p.contains("started_at") && p["started_at"].is_string()) r.started_at = p["started_at"].get<std::string>();
     if (p.contains("outcome") && p["outcome"].is_string()) r.outcome = p["outcome"].get<std::string>();
-    if (p.contains("duration_ms") && p["duration_ms"].is_number()) r.duration_ms = p["duration_ms"].get<std::int64_t>();
+    // A huge number is read as a double by the parser: clamped, never cast out of range.
+    if (p.contains("duration_ms") && p["duration_ms"].is_number_integer()) {
+      r.duration_ms = p["duration_ms"].is_number_unsigned()
+                          ? static_cast<std::int64_t>(std::min<std::uint64_t>(p["duration_ms"].get<std::uint64_t>(), INT64_MAX))
+                          : p["duration_ms"].get<std::int64_t>();
+    } else if (p.contains("duration_ms") && p["duration_ms"].is_number()) {
+      r.duration_ms = static_cast<std::int64_t>(std::clamp(p["duration_ms"].get<double>(), -9.0e18, 9.0e18));
+    }
+    r.duration_ms = std::max<std::int64_t>(r.duration_ms, 0);
     out.push_back(std::move(r));
   }
   // ISO 8601 UTC times of one form sort as text.

@@ -87,8 +87,13 @@ std::optional<JobSnapshot> trajectory_job(const std::string& trajectory) {
   if (!job) return std::nullopt;
   if (auto t = doc.find("ticket"); t != doc.end() && t->is_object()) {
     job->has_ticket = true;
-    job->ticket_state = t->value("state", "");
-    job->gateway_summary = t->value("summary", "");
+    // A stored document is outside input: a field of another type is absent, never a throw.
+    auto text_of = [&](const char* k) {
+      auto f = t->find(k);
+      return f != t->end() && f->is_string() ? f->get<std::string>() : std::string();
+    };
+    job->ticket_state = text_of("state");
+    job->gateway_summary = text_of("summary");
     if (auto m = t->find("messages"); m != t->end() && m->is_array())
       for (const auto& s : *m)
         if (s.is_string()) job->gateway_messages.push_back(s.get<std::string>());

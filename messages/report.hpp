@@ -20,7 +20,7 @@ struct BenchmarkRecord {
   std::string runner_version;
   std::string scenarios_commit;    // git source only
   std::string rescored_from;       // `validate --benchmark B --write`: B ("" = a run)
-  std::string capacity_json;       // VM modes, as read back: RAM budget, peak, timeline ("" = none)
+  std::string capacity_json;       // VM modes: RAM budget, peak, timeline ("" = none); read by find(), not listings
 };
 
 // The verdict of one scenario-iteration: parsed once where it is read (the spool),

@@ -3,9 +3,12 @@
 // becomes markup). The page in a real browser: tests/e2e/html_report_e2e.sh.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -173,7 +176,8 @@ TEST_CASE("report html: one page with grid, details and charts; text from outsid
   // Nothing fetched: no src, no stylesheet link, no URL but the page's own anchors.
   CHECK(html.find(" src=\"") == std::string::npos);
   CHECK(html.find("<link") == std::string::npos);
-  CHECK(html.find("http") == std::string::npos);
+  CHECK(html.find("://") == std::string::npos);
+  CHECK(html.find("default-src 'none'") != std::string::npos);  // and the browser enforces it
   // A grid cell and a details block per iteration; the second row's missing column stays empty.
   CHECK(occurrences(html, "<a class=\"cell\"") == 3);
   CHECK(occurrences(html, "<details class=\"iteration\"") == 3);
@@ -184,7 +188,7 @@ TEST_CASE("report html: one page with grid, details and charts; text from outsid
   // The trajectory shows the job and its task's commands; the missing log is named.
   CHECK(html.find("rm -rf &lt;/pre&gt;") != std::string::npos);
   CHECK(html.find("&lt;b&gt;plan&lt;/b&gt;") != std::string::npos);
-  CHECK(html.find("the log file cannot be read here") != std::string::npos);
+  CHECK(html.find("not shown: the file is not in this machine") != std::string::npos);
   CHECK(utf8_valid(html));
   // Host mode: no RAM chart.
   in.bench.capacity_json.clear();
@@ -208,4 +212,60 @@ TEST_CASE("stored phases: in the order they ran, lifecycle order within a second
   CHECK(stored_phases("not json").empty());
   CHECK(phase_rank("provision") < phase_rank("teardown"));
   CHECK(phase_rank("teardown") < phase_rank("anything else"));
+}
+
+TEST_CASE("report html: logs only from this benchmark's run-log folder, redacted; FIFOs and links refused", "[html]") {
+  namespace fs = std::filesystem;
+  char dir[] = "/tmp/runner-html-XXXXXX";
+  REQUIRE(mkdtemp(dir));
+  const char* old_state = std::getenv("XDG_STATE_HOME");
+  const std::string saved = old_state ? old_state : "";
+  setenv("XDG_STATE_HOME", dir, 1);
+  BenchmarkResults in;
+  in.bench.id = "3f2a9c1e-0000-4000-8000-000000000001";
+  const fs::path runs = fs::path(dir) / "2501-runner" / "runs" / in.bench.id;
+  fs::create_directories(runs);
+  std::ofstream(runs / "ok.log") << "TASK [prepare] </pre><script>alert(1)</script>\n";
+  std::ofstream(fs::path(dir) / "secret.env") << "DATABASE_URL=postgresql://u:pw-outside@h/db\n";
+  fs::create_symlink(fs::path(dir) / "secret.env", runs / "link.log");
+  REQUIRE(mkfifo((runs / "fifo.log").c_str(), 0600) == 0);
+  const std::vector<std::string> paths = {(runs / "ok.log").string(), (fs::path(dir) / "secret.env").string(),
+                                          (runs / "link.log").string(), (runs / "fifo.log").string(),
+                                          (runs / ".." / ".." / ".." / "secret.env").string()};
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    auto r = iteration("k" + std::to_string(i), 1, IterationStatus::passed, "{}");
+    r.log_path = paths[i];
+    in.reports.push_back(r);
+  }
+  const std::string html = report_html(in);  // a FIFO would block here for ever if opened for reading
+  CHECK(html.find("TASK [prepare] &lt;/pre&gt;&lt;script&gt;") != std::string::npos);
+  CHECK(html.find("pw-outside") == std::string::npos);
+  CHECK(occurrences(html, "not shown: the file is not in this machine") == 3);  // outside, link, ../
+  CHECK(occurrences(html, "the log file cannot be read here") == 1);           // the FIFO
+  if (old_state) setenv("XDG_STATE_HOME", saved.c_str(), 1);
+  else unsetenv("XDG_STATE_HOME");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("report html: stored numbers and types from outside bound the page and never throw", "[html]") {
+  BenchmarkResults in;
+  in.bench.id = "3f2a9c1e-0000-4000-8000-000000000001";
+  in.bench.capacity_json = R"({"budget_mib": "lots", "peak_mib": [1], "timeline": [[0, 1, 10], [1e300, 2, 20]]})";
+  // A phaseless iteration first: the timeline row of the second must still open the second.
+  auto a = iteration("a", 1, IterationStatus::error, "{}");
+  auto b = iteration("b", 2147483647, IterationStatus::passed, two_phases);
+  b.phases_json = R"({"execute":{"started_at":"2026-11-28T03:00:00Z","duration_ms":1e300,"outcome":"ok"}})";
+  b.trajectory_json = R"({"job": {"id": "j", "status": "completed", "tasks": []}, "ticket": {"state": 7, "summary": {}}})";
+  in.reports = {a, b};
+  std::string html;
+  REQUIRE_NOTHROW(html = report_html(in));
+  CHECK(html.find("<g class=\"row\" data-iteration=\"1\"") != std::string::npos);
+  CHECK(html.find("data-iteration=\"0\"") == std::string::npos);
+  // Two columns (1 and 2147483647), not two billion.
+  CHECK(occurrences(html, "<td class=\"missing\">") == 2);
+  CHECK(html.size() < 200000);
+  CHECK(html.find("<svg class=\"capacity\"") != std::string::npos);
+  // A trajectory read beyond the page's budget says where it is.
+  in.reports[1].trajectory_json = R"({"omitted": true})";
+  CHECK(report_html(in).find("this page's space for trajectories is used up") != std::string::npos);
 }

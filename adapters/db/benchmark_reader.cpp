@@ -26,7 +26,7 @@ bool hex_prefix(const std::string& s) {
 constexpr const char* benchmark_columns =
     "id::text, organization_id, tenant_id, user_id, status, " ISO_UTC("started_at") ", coalesce(" ISO_UTC("finished_at") ", ''), "
     "options::text, runner_version, coalesce(scenarios_commit, ''), coalesce(rescored_from::text, ''), "
-    "coalesce(name, ''), coalesce(capacity::text, '')";
+    "coalesce(name, '')";
 
 BenchmarkRecord benchmark_of(const pqxx::row& r) {
   BenchmarkRecord b;
@@ -42,7 +42,6 @@ BenchmarkRecord benchmark_of(const pqxx::row& r) {
   b.scenarios_commit = text(r[9]);
   b.rescored_from = text(r[10]);
   b.name = text(r[11]);
-  b.capacity_json = text(r[12]);
   return b;
 }
 
@@ -87,7 +86,13 @@ BenchmarkLookup BenchmarkReader::find(const std::string& spec) {
       if (r.empty())
         out.error = "'" + spec + "' is not a benchmark name, an ID, an ID prefix of at least 4 hex digits, or latest";
     }
-    if (out.error.empty()) out.benchmark = benchmark_of(r[0]);
+    if (out.error.empty()) {
+      out.benchmark = benchmark_of(r[0]);
+      // The capacity record (up to a few hundred KB for a long VM run) only for the one
+      // benchmark found, never in listings.
+      auto c = t.exec_params("SELECT coalesce(capacity::text, '') FROM benchmarks WHERE id = $1::uuid", out.benchmark->id);
+      if (!c.empty()) out.benchmark->capacity_json = text(c[0][0]);
+    }
   } catch (const std::exception& e) {
     throw classify_db_error(e.what());
   }
@@ -133,7 +138,7 @@ std::vector<std::string> BenchmarkReader::log_folders_of(const std::vector<std::
 }
 
 std::vector<ScenarioReport> BenchmarkReader::reports(const std::string& benchmark_id, const std::vector<std::string>& keys,
-                                                     bool with_trajectory) {
+                                                     bool with_trajectory, std::int64_t trajectory_budget) {
   const std::string key_array = pg_array(keys);
   std::vector<ScenarioReport> out;
   try {
@@ -145,12 +150,14 @@ std::vector<ScenarioReport> BenchmarkReader::reports(const std::string& benchmar
              "host_ids::text, agent_ids::text, tokens::text, phases::text, coalesce(log_path, ''), " ISO_UTC("started_at") ", "
              ISO_UTC("finished_at") ", duration_ms, "
              // Without the trajectory (up to 1 MiB each) only whether one is stored and cut.
-             "CASE WHEN $3 THEN coalesce(trajectory::text, '') WHEN trajectory IS NULL THEN '' "
+             "CASE WHEN trajectory IS NULL THEN '' "
+             "WHEN $3 AND sum(octet_length(trajectory::text)) OVER (ORDER BY scenario_key, iteration) <= $4 "
+             "THEN trajectory::text WHEN $3 THEN '{\"omitted\": true}' "
              "WHEN trajectory ? 'truncated' THEN '{\"truncated\": true}' ELSE '{}' END, "
              "coalesce(chaos::text, ''), coalesce(platform::text, '') FROM scenario_reports "
              "WHERE benchmark_id = $1::uuid AND ($2 = '{}' OR scenario_key = ANY($2::text[])) "
              "ORDER BY scenario_key, iteration",
-             benchmark_id, key_array, with_trajectory)) {
+             benchmark_id, key_array, with_trajectory, trajectory_budget)) {
       ScenarioReport r;
       r.benchmark_id = text(row[0]);
       r.scenario_key = text(row[1]);

@@ -78,9 +78,12 @@ class BenchmarkReader {
   // The benchmark's reports (only those of `keys` when given), by scenario key then
   // iteration. Without `with_trajectory` the trajectory is "" when none is stored, else
   // {} or {"truncated": true}: enough to say whether one is kept, for reports that
-  // would otherwise read up to 1 MiB per iteration.
+  // would otherwise read up to 1 MiB per iteration. With it, trajectories are read in
+  // report order while their sizes add up to at most `trajectory_budget` bytes; the
+  // rest read {"omitted": true} (memory stays bounded for a soak run's thousands).
   std::vector<ScenarioReport> reports(const std::string& benchmark_id, const std::vector<std::string>& keys = {},
-                                      bool with_trajectory = true);
+                                      bool with_trajectory = true,
+                                      std::int64_t trajectory_budget = INT64_MAX);
 
   // The folders holding the benchmarks' run logs (from their reports' log_path) that no
   // other benchmark's report points into.

@@ -9,7 +9,9 @@
 namespace runner {
 
 std::optional<FileTail> read_tail(const std::string& path, std::size_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  // Non-blocking: opening a FIFO would otherwise wait for a writer for ever. Only a
+  // regular file is read; a device or FIFO is refused before any read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) return std::nullopt;
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -14,7 +14,8 @@ struct FileTail {
 };
 
 // The last `max_bytes` of the file at `path`, cut forward to the start of a line
-// (or, in a line longer than that, of a character); nullopt when it cannot be read.
+// (or, in a line longer than that, of a character); nullopt when it cannot be read or
+// is not a regular file (a FIFO or a device is never opened for reading).
 std::optional<FileTail> read_tail(const std::string& path, std::size_t max_bytes);
 
 }  // namespace runner

@@ -33,7 +33,8 @@ int run_report_command(const ReportOptions& opts) {
       return exit_code::usage;
     }
     // The HTML page shows what the agent did: it reads the trajectories too.
-    BenchmarkResults results{*found.benchmark, db.reports(found.benchmark->id, {}, opts.format == "html")};
+    BenchmarkResults results{*found.benchmark, db.reports(found.benchmark->id, {}, opts.format == "html",
+                                                          html_trajectory_budget)};
     if (opts.format == "table") {
       print_report_table(results, opts.common.verbosity);
       return exit_code::success;

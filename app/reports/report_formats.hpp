@@ -35,7 +35,11 @@ std::string report_markdown(const BenchmarkResults& results);
 
 // One self-contained HTML page (docs/report-format.md "HTML"): header, results grid,
 // per-iteration details (rules, phases, platform timings, trajectory, log tail), phase
-// timeline and, for VM runs, the RAM budget chart. Reads the iterations' log files.
+// timeline and, for VM runs, the RAM budget chart. Reads the iterations' log files
+// (only those in this machine's run-log folder for the benchmark, redacted).
+// Trajectories are read for it up to this many bytes (BenchmarkReader::reports), the
+// same bound the page applies.
+inline constexpr long long html_trajectory_budget = 32LL << 20;
 std::string report_html(const BenchmarkResults& results);
 
 }  // namespace runner

@@ -6,9 +6,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <map>
+#include <set>
 
+#include "adapters/env/state_dir.hpp"
 #include "adapters/files/read_tail.hpp"
+#include "adapters/log/redactor.hpp"
 #include "adapters/text/html.hpp"
 #include "adapters/text/utf8.hpp"
 #include "app/reports/report_formats.hpp"
@@ -26,10 +30,12 @@ using json = nlohmann::ordered_json;
 // What one page may carry of trajectories and logs: a benchmark of thousands of
 // iterations must still give a file a browser opens. Past a budget, an iteration
 // names where the rest is (the database, the log file).
-constexpr std::size_t trajectory_budget = 32u << 20, log_budget = 8u << 20;
+constexpr std::size_t trajectory_budget = static_cast<std::size_t>(html_trajectory_budget), log_budget = 8u << 20;
 constexpr std::size_t log_tail_bytes = 16u << 10, text_field_bytes = 4000;
 // The timeline draws at most this many rows (a soak run's page stays usable).
 constexpr std::size_t timeline_rows = 2000;
+// The grid shows at most this many iteration columns.
+constexpr std::size_t grid_columns = 500;
 
 constexpr const char* style = R"CSS(
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 24px 48px;color:#222}
@@ -59,16 +65,25 @@ constexpr const char* script = R"JS(
     d.open = true;
     d.scrollIntoView({block: "start"});
   }
+  // Some viewers (sandboxed frames, opaque origins) refuse history changes: the
+  // iteration opens anyway.
+  function remember(id) {
+    try { history.replaceState(null, "", "#" + id); } catch (e) { /* the page works without it */ }
+  }
   document.querySelectorAll("a.cell").forEach(function (a) {
     a.addEventListener("click", function (e) {
       e.preventDefault();
       var id = a.getAttribute("href").slice(1);
-      history.replaceState(null, "", "#" + id);
       openIteration(id);
+      remember(id);
     });
   });
   document.querySelectorAll("svg.timeline g.row").forEach(function (g) {
-    g.addEventListener("click", function () { openIteration("it-" + g.getAttribute("data-iteration")); });
+    g.addEventListener("click", function () {
+      var id = "it-" + g.getAttribute("data-iteration");
+      openIteration(id);
+      remember(id);
+    });
   });
   document.querySelectorAll("button[data-show]").forEach(function (b) {
     b.addEventListener("click", function () {
@@ -171,17 +186,24 @@ std::string scenarios_table(const BenchmarkResults& in) {
 // Scenario x iteration, each cell a link to the iteration's details.
 std::string grid(const BenchmarkResults& in) {
   std::map<std::string, std::map<int, std::size_t>> cells;  // key -> iteration -> index
-  int columns = 0;
+  std::set<int> numbers;  // the iteration numbers stored, not 1..max: a stored number is outside input
   for (std::size_t i = 0; i < in.reports.size(); ++i) {
     cells[in.reports[i].scenario_key][in.reports[i].iteration] = i;
-    columns = std::max(columns, in.reports[i].iteration);
+    numbers.insert(in.reports[i].iteration);
   }
-  std::string out = "<section id=\"grid\"><h2>Results</h2><table class=\"grid\"><tr><th>scenario</th>";
-  for (int c = 1; c <= columns; ++c) out += fmt::format("<th>{}</th>", c);
+  std::vector<int> columns(numbers.begin(), numbers.end());
+  std::string note;
+  if (columns.size() > grid_columns) {
+    note = fmt::format("<p class=\"note\">Iterations {} to {} of {}; every iteration is listed below.</p>",
+                       columns.front(), columns[grid_columns - 1], columns.size());
+    columns.resize(grid_columns);
+  }
+  std::string out = "<section id=\"grid\"><h2>Results</h2>" + note + "<table class=\"grid\"><tr><th>scenario</th>";
+  for (int c : columns) out += fmt::format("<th>{}</th>", c);
   out += "</tr>";
   for (const auto& [key, its] : cells) {
     out += fmt::format("<tr data-scenario=\"{}\"><th>{}</th>", esc(key), esc(key));
-    for (int c = 1; c <= columns; ++c) {
+    for (int c : columns) {
       auto it = its.find(c);
       if (it == its.end()) {
         out += "<td class=\"missing\"></td>";
@@ -203,9 +225,9 @@ std::string legend() {
   std::string out = "<p class=\"legend\">";
   for (const auto& [name, colour] : std::initializer_list<std::pair<const char*, const char*>>{
            {"provision", "#8e7cc3"}, {"prepare", "#f6b26b"}, {"flush", "#a4c2f4"}, {"execute", "#3d85c6"},
-           {"validate", "#6aa84f"}, {"restore", "#b7b7b7"}, {"other", "#999999"}})
+           {"validate", "#6aa84f"}, {"restore", "#b7b7b7"}, {"teardown", "#76a5af"}, {"other", "#999999"}})
     out += fmt::format("<span><i style=\"background:{}\"></i>{}</span>", colour, name);
-  return out + "<span>red outline: the phase did not end ok</span></p>";
+  return out + "<span>red outline: the phase did not end ok (or never ended)</span></p>";
 }
 
 std::string timeline(const BenchmarkResults& in) {
@@ -213,7 +235,7 @@ std::string timeline(const BenchmarkResults& in) {
   if (svg.empty()) return "";
   std::string out = "<section id=\"timeline\"><h2>Timeline</h2>" + legend();
   if (in.reports.size() > timeline_rows)
-    out += fmt::format("<p class=\"note\">The first {} of {} iterations.</p>", timeline_rows, in.reports.size());
+    out += fmt::format("<p class=\"note\">At most the first {} iterations with phases are drawn.</p>", timeline_rows);
   return out + svg + "</section>";
 }
 
@@ -272,17 +294,26 @@ std::string list_block(const std::vector<std::string>& items) {
   return out + "</pre>";
 }
 
+// Charges `block` (as written, escaped) to `budget`; false, with nothing charged,
+// when it does not fit.
+bool charge(std::size_t& budget, const std::string& block) {
+  if (block.size() > budget) return false;
+  budget -= block.size();
+  return true;
+}
+
 // What the agent did, from the stored trajectory: the job and each task's plan,
 // commands, messages and summary (each text cut to a few KiB; the whole is in the
 // database).
 std::string trajectory_block(const ScenarioReport& r, std::size_t& budget) {
+  static const std::string used_up =
+      "<p class=\"note\">The trajectory is stored in the database (this page's space for trajectories is used up: "
+      "2501-runner validate --benchmark re-reads it).</p>";
   if (r.trajectory_json.empty()) return "<p class=\"note\">No trajectory is stored (no job was read).</p>";
-  if (r.trajectory_json.size() > budget)
-    return "<p class=\"note\">The trajectory is stored in the database (this page's space for trajectories is "
-           "used up).</p>";
+  const json doc = parsed(r.trajectory_json);
+  if (doc.is_object() && doc.contains("omitted")) return used_up;
   const auto job = trajectory_job(r.trajectory_json);
   if (!job) return "<p class=\"note\">The stored trajectory holds no readable job.</p>";
-  budget -= r.trajectory_json.size();
   std::string out = "<div class=\"trajectory\"><table>";
   out += row({"job", esc(job->id)});
   out += row({"status", esc(job->status) + (job->resolution_status.empty() ? "" : " / " + esc(job->resolution_status))});
@@ -292,7 +323,7 @@ std::string trajectory_block(const ScenarioReport& r, std::size_t& budget) {
   if (!job->gateway_summary.empty()) out += row({"ticket summary", "<pre>" + cut(job->gateway_summary) + "</pre>"});
   if (!job->gateway_messages.empty()) out += row({"ticket messages", list_block(job->gateway_messages)});
   out += "</table>";
-  if (parsed(r.trajectory_json).contains("truncated"))
+  if (doc.is_object() && doc.contains("truncated"))
     out += "<p class=\"note\">The stored trajectory was cut to fit 1 MiB.</p>";
   int n = 0;
   for (const auto& t : job->tasks) {
@@ -305,24 +336,50 @@ std::string trajectory_block(const ScenarioReport& r, std::size_t& budget) {
     if (!t.summary.empty()) out += row({"summary", "<pre>" + cut(t.summary) + "</pre>"});
     out += "</table>";
   }
-  return out + "</div>";
+  out += "</div>";
+  return charge(budget, out) ? out : used_up;
 }
 
-std::string log_block(const ScenarioReport& r, std::size_t& budget) {
+// The run log's folder for this benchmark on this machine: the only place a page
+// reads a log from. log_path comes from the database, and a page is made to be
+// shared: a path pointing anywhere else (an env file, a key) is named, never read.
+std::filesystem::path runs_folder(const std::string& benchmark_id) {
+  std::error_code ec;
+  auto dir = std::filesystem::weakly_canonical(std::filesystem::path(runner_state_dir()) / "runs" / benchmark_id, ec);
+  return ec ? std::filesystem::path() : dir;
+}
+
+bool inside(const std::filesystem::path& file, const std::filesystem::path& folder) {
+  if (folder.empty()) return false;
+  auto f = file.begin();
+  for (auto d = folder.begin(); d != folder.end(); ++d, ++f)
+    if (f == file.end() || *f != *d) return false;
+  return f != file.end();
+}
+
+std::string log_block(const ScenarioReport& r, const std::filesystem::path& folder, std::size_t& budget) {
   if (r.log_path.empty()) return "";
   std::string out = fmt::format("<p>log: <code>{}</code></p>", esc(r.log_path));
-  if (budget < log_tail_bytes) return out + "<p class=\"note\">(this page's space for logs is used up)</p>";
-  const auto tail = read_tail(r.log_path, log_tail_bytes);
+  std::error_code ec;
+  const auto real = std::filesystem::canonical(r.log_path, ec);  // symlinks resolved
+  if (ec || !inside(real, folder))
+    return out + "<p class=\"note\">(not shown: the file is not in this machine's run-log folder for the benchmark)</p>";
+  const auto tail = read_tail(real.string(), log_tail_bytes);
   if (!tail) return out + "<p class=\"note\">(the log file cannot be read here)</p>";
-  budget -= tail->text.size();
-  return out + (tail->cut ? fmt::format("<p class=\"note\">the last {} KiB of {} KiB:</p>", log_tail_bytes >> 10,
-                                        (tail->file_bytes + 1023) >> 10)
-                          : "") +
-         "<pre class=\"log\">" + esc(tail->text) + "</pre>";
+  // Logs are redacted as playbooks end; a log read while one ran (or after a kill)
+  // may not be yet.
+  const std::string shown =
+      (tail->cut ? fmt::format("<p class=\"note\">the last {} KiB of {} KiB:</p>", log_tail_bytes >> 10,
+                               (tail->file_bytes + 1023) >> 10)
+                 : "") +
+      "<pre class=\"log\">" + esc(global_redactor().redact(tail->text)) + "</pre>";
+  if (!charge(budget, shown)) return out + "<p class=\"note\">(this page's space for logs is used up)</p>";
+  return out + shown;
 }
 
 std::string iterations(const BenchmarkResults& in) {
   std::size_t trajectory_left = trajectory_budget, log_left = log_budget;
+  const std::filesystem::path logs = runs_folder(in.bench.id);
   std::string out =
       "<section id=\"iterations\"><h2>Iterations</h2><p><button data-show=\"all\">all</button><button "
       "data-show=\"failed\">failed</button><button data-show=\"error\">errors</button><button "
@@ -346,7 +403,7 @@ std::string iterations(const BenchmarkResults& in) {
     if (!r.chaos_json.empty())
       out += "<h4>Chaos</h4><pre>" + esc(parsed(r.chaos_json).dump(2, ' ', false, json::error_handler_t::replace)) + "</pre>";
     out += "<h4>Trajectory</h4>" + trajectory_block(r, trajectory_left);
-    if (auto l = log_block(r, log_left); !l.empty()) out += "<h4>Log</h4>" + l;
+    if (auto l = log_block(r, logs, log_left); !l.empty()) out += "<h4>Log</h4>" + l;
     out += "</details>";
   }
   return out + "</section>";
@@ -356,7 +413,9 @@ std::string iterations(const BenchmarkResults& in) {
 
 std::string report_html(const BenchmarkResults& in) {
   const std::string title = in.bench.name.empty() ? in.bench.id : in.bench.name;
-  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+  // The policy makes "nothing is fetched" something the browser enforces.
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" "
+         "content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\"><meta name=\"viewport\" "
          "content=\"width=device-width\"><title>2501-runner: " +
          esc(title) + "</title><style>" + style + "</style></head><body>" + header(in) + totals(in) +
          scenarios_table(in) + grid(in) + timeline(in) + capacity(in) + iterations(in) + "<script>" + script +

@@ -25,15 +25,19 @@ const char* phase_colour(const std::string& name) {
   if (name == "execute") return "#3d85c6";
   if (name == "validate") return "#6aa84f";
   if (name == "restore") return "#b7b7b7";
+  if (name == "teardown") return "#76a5af";
   return "#999999";
 }
 
-bool outcome_ok(const std::string& outcome) { return outcome.empty() || outcome == "ok" || outcome == "passed"; }
+// An open phase (no outcome: the run stopped inside it) did not end ok either.
+bool outcome_ok(const std::string& outcome) { return outcome == "ok" || outcome == "passed"; }
 
+// Whole seconds first, so a label never reads "2m60s".
 std::string seconds_label(double s) {
-  if (s < 120) return fmt::format("{:.0f}s", s);
-  if (s < 7200) return fmt::format("{:.0f}m{:02.0f}s", std::floor(s / 60), std::fmod(s, 60));
-  return fmt::format("{:.0f}h{:02.0f}m", std::floor(s / 3600), std::fmod(s / 60, 60));
+  const auto whole = static_cast<long long>(std::llround(std::max(0.0, s)));
+  if (whole < 120) return fmt::format("{}s", whole);
+  if (whole < 7200) return fmt::format("{}m{:02}s", whole / 60, whole % 60);
+  return fmt::format("{}h{:02}m", whole / 3600, whole / 60 % 60);
 }
 
 // Five ticks over [0, span] seconds along a chart starting at x0.
@@ -79,10 +83,12 @@ double iso_utc_seconds(const std::string& text) {
 
 std::string timeline_svg(const std::vector<ScenarioReport>& reports, std::size_t max_rows) {
   // Each iteration's phases in stored order, placed on one clock.
-  std::vector<std::pair<const ScenarioReport*, std::vector<Bar>>> rows;
+  // (index in `reports`, bars): the index names the iteration's details on the page.
+  std::vector<std::pair<std::size_t, std::vector<Bar>>> rows;
   double t0 = -1;
-  for (const auto& r : reports) {
+  for (std::size_t index = 0; index < reports.size(); ++index) {
     if (rows.size() >= max_rows) break;
+    const ScenarioReport& r = reports[index];
     std::vector<Bar> bars;
     double end = -1e18;
     for (const auto& p : stored_phases(r.phases_json)) {
@@ -93,7 +99,7 @@ std::string timeline_svg(const std::vector<ScenarioReport>& reports, std::size_t
       end = b.start_s + b.duration_s;
       bars.push_back(std::move(b));
     }
-    if (!bars.empty()) rows.emplace_back(&r, std::move(bars));
+    if (!bars.empty()) rows.emplace_back(index, std::move(bars));
   }
   if (rows.empty()) return "";
   double span = 1;
@@ -108,11 +114,12 @@ std::string timeline_svg(const std::vector<ScenarioReport>& reports, std::size_t
       "role=\"img\" aria-label=\"phases of every iteration over time\">",
       label_width + chart_width + 20, height);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& [r, bars] = rows[i];
+    const auto& [index, bars] = rows[i];
+    const ScenarioReport* r = &reports[index];
     const double y = 4 + row_height * static_cast<double>(i);
     out += fmt::format("<g class=\"row\" data-iteration=\"{}\"><text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" "
                        "text-anchor=\"end\">{} #{}</text>",
-                       i, label_width - 6, y + row_height - 4, html_escape(r->scenario_key), r->iteration);
+                       index, label_width - 6, y + row_height - 4, html_escape(r->scenario_key), r->iteration);
     for (const auto& b : bars) {
       const double x = label_width + b.start_s / span * chart_width;
       // At least a pixel wide: a 40 ms flush must still be visible and clickable.
@@ -140,7 +147,8 @@ std::string capacity_svg(const std::string& capacity_json) {
     if (p.is_array() && p.size() == 3 && p[0].is_number() && p[1].is_number() && p[2].is_number())
       points.push_back({p[0].get<double>(), p[1].get<double>(), p[2].get<double>()});
   if (points.empty()) return "";
-  const double budget = cap.value("budget_mib", 0.0);
+  const double budget =
+      cap.contains("budget_mib") && cap["budget_mib"].is_number() ? std::max(0.0, cap["budget_mib"].get<double>()) : 0.0;
   double span = 1, top_mib = std::max(1.0, budget), top_clones = 1;
   for (const auto& p : points) {
     span = std::max(span, p.s);

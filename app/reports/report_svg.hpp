@@ -14,7 +14,8 @@ namespace runner {
 // ("2026-11-28T09:56:39Z", fractions of a second allowed); -1 when `text` is not one.
 double iso_utc_seconds(const std::string& text);
 
-// A Gantt chart: one row per iteration (the first `max_rows`), one <rect class="phase">
+// A Gantt chart: one row per iteration with phases (the first `max_rows` of them; a
+// row's data-iteration is its index in `reports`), one <rect class="phase">
 // per phase with its name, duration and outcome in a <title>, in the order the phases
 // ran (core/phase_log.hpp stored_phases). A phase starts at its
 // stored start (whole seconds) or where the one before it ended, whichever is later,

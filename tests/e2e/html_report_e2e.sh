@@ -86,8 +86,11 @@ class Dom(HTMLParser):
     def __init__(self):
         super().__init__()
         self.tags = []
+        self.text = []
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
+    def handle_data(self, data):
+        self.text.append(data)
 d = Dom()
 d.feed(open(sys.argv[1], encoding="utf-8").read())
 report = json.load(open(sys.argv[2]))
@@ -118,6 +121,47 @@ assert all(a["href"].startswith("#") for t, a in d.tags if t == "a" and "href" i
 # Only our own script: the prepare's hostile message is text.
 assert len(all_of("script")) == 1
 assert not all_of("img")
+# ... and it reached the page as text, in the failed prepare's log tail.
+assert "prepare broke </pre><script>alert(1)</script>" in "".join(d.text), "the prepare's message is not on the page"
+PY
+# Clicks, in the browser: a copy of the page with a harness that records script
+# errors (first) and clicks a failed cell, a timeline row and the "errors" filter
+# (last); the page's own script is unchanged.
+python3 - "$TMP/report.html" "$TMP/click.html" <<'PY'
+import sys
+page = open(sys.argv[1], encoding="utf-8").read()
+catch = ('<script>window.addEventListener("error", function (e) { var h = document.documentElement;'
+         ' h.setAttribute("data-errors", (h.getAttribute("data-errors") || "") + e.message + ";"); });</script>')
+clicks = """<script>
+(function () {
+  var out = [];
+  var a = document.querySelector('td.cell[data-status="failed"] a.cell');
+  a.click();
+  var id = a.getAttribute("href").slice(1);
+  out.push("cell:" + id + ":" + document.getElementById(id).open);
+  var row = document.querySelectorAll("svg.timeline g.row")[3];
+  row.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+  var rid = "it-" + row.getAttribute("data-iteration");
+  out.push("row:" + rid + ":" + document.getElementById(rid).open);
+  document.querySelector('button[data-show="error"]').click();
+  var shown = Array.prototype.filter.call(document.querySelectorAll("details.iteration"), function (d) { return !d.hidden; });
+  out.push("filter:" + shown.map(function (d) { return d.getAttribute("data-status"); }).join(","));
+  document.body.setAttribute("data-clicks", out.join("|"));
+})();
+</script>"""
+page = page.replace("<head>", "<head>" + catch, 1).replace("</body>", clicks + "</body>", 1)
+open(sys.argv[2], "w", encoding="utf-8").write(page)
+PY
+browse "$TMP/dom3.html" "$TMP/chrome3.err" "file://$TMP/click.html" --dump-dom
+python3 - "$TMP/dom3.html" <<'PY' && ok || bad "clicks in the browser: $(grep -o 'data-clicks="[^"]*"\|data-errors="[^"]*"' "$TMP/dom3.html")"
+import re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+assert not re.search(r'<html[^>]*data-errors=', dom), re.findall(r'data-errors="[^"]*"', dom)
+clicks = re.search(r'data-clicks="([^"]*)"', dom).group(1).split("|")
+# Reports are by key: demo-runaway-log #1 #2, html-errors #1 #2, html-fails #1 #2.
+assert clicks[0] == "cell:it-4:true", clicks   # the first failed cell opens html-fails #1
+assert clicks[1] == "row:it-3:true", clicks    # the fourth timeline row opens html-errors #2
+assert clicks[2] == "filter:error,error", clicks
 PY
 # Opening the page at an iteration's anchor opens it.
 browse "$TMP/dom2.html" "$TMP/chrome2.err" "file://$TMP/report.html#it-2" --dump-dom

@@ -138,7 +138,7 @@ PY
 [ "$(R report nightly-b -f markdown)" = 0 ] && grep -q "### Not passed" "$TMP/out" && grep -q "| demo-runaway-log | 2 | ❌ fail |" "$TMP/out" && ok ||
   bad "report markdown: $(cat "$TMP/out")"
 [ "$(R report no-such-run)" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && ok || bad "report of nothing: $(cat "$TMP/err")"
-[ "$(R report latest -o "$TMP/t.txt")" = 2 ] && grep -q "^error: -o/--output needs -f json, junit or markdown" "$TMP/err" && ok ||
+[ "$(R report latest -o "$TMP/t.txt")" = 2 ] && grep -q "^error: -o/--output needs -f json, junit, markdown or html" "$TMP/err" && ok ||
   bad "-o with the table: $(cat "$TMP/err")"
 [ "$(R report latest -f pdf)" = 2 ] && grep -q "^error: -f/--format: unknown value 'pdf'" "$TMP/err" && ok || bad "bad format: $(cat "$TMP/err")"
 [ "$(R report latest -f json -o /nonexistent/dir/r.json)" = 4 ] && grep -q "cannot create a temporary file in /nonexistent/dir for /nonexistent/dir/r.json" "$TMP/err" && ok ||
