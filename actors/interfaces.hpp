@@ -105,7 +105,9 @@ using ram_broker_actor = caf::typed_actor<
     // Stops admitting: every waiting and later request is refused.
     caf::reacts_to<close_atom>,
     // The capacity record: budget, peak leased, leases over time (JSON).
-    caf::replies_to<stats_atom>::with<std::string>>;
+    caf::replies_to<stats_atom>::with<std::string>,
+    // What is leased now, for the progress display: clones, MiB, budget MiB.
+    caf::replies_to<usage_atom>::with<uint64_t, uint64_t, uint64_t>>;
 
 /// A SCENARIO actor: one scenario-iteration through every phase. Replies to `run`
 /// with its report once restore/teardown is done.
@@ -114,7 +116,10 @@ using scenario_actor = caf::typed_actor<
     // Interrupt: skip what is left, cancel the job, still restore.
     caf::reacts_to<cancel_atom>,
     // Internal: ask again for hosts another runner held.
-    caf::reacts_to<retry_atom>>;
+    caf::reacts_to<retry_atom>,
+    // For the progress display: the phase it is in ("waiting" before its first) and
+    // the milliseconds since it started.
+    caf::replies_to<phase_atom>::with<std::string, int64_t>>;
 
 /// The SUPERVISOR: owns a run. Admits scenario-iterations in plan order through the
 /// broker, spawns and monitors one scenario actor each (a crash becomes an `error`

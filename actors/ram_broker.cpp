@@ -130,6 +130,11 @@ ram_broker_actor::behavior_type ram_broker(broker_pointer self, std::uint64_t bu
         free_lease(self, id);
       },
       [=](close_atom) { close_admission(self); },
+      [=](usage_atom) {
+        auto& st = self->state;
+        return caf::make_result(std::uint64_t{st.clones}, std::uint64_t{st.policy->leased()},
+                                std::uint64_t{st.policy->budget()});
+      },
       [=](stats_atom) {
         auto& st = self->state;
         // [seconds, clones, MiB] per change: compact, and what docs/database.md documents.

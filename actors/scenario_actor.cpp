@@ -311,6 +311,16 @@ scenario_actor::behavior_type scenario(scenario_detail::scenario_pointer self, S
         if (st.poller) self->send(st.poller, cancel_atom::value);
       },
       [=](retry_atom) { provision_hosts(self); },
+      [=](phase_atom) {
+        const auto& st = self->state;
+        const auto& done = st.phases.records();
+        std::string phase = st.busy_since      ? std::string("waiting for a busy host")
+                            : st.phases.open() ? st.phases.current()
+                            : done.empty()     ? std::string("waiting")
+                                               : done.back().name + " done";
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - st.started).count();
+        return caf::make_result(std::move(phase), static_cast<std::int64_t>(ms));
+      },
   };
 }
 

@@ -9,6 +9,7 @@
 #include "actors/scenario_actor.hpp"
 #include "adapters/log/logging.hpp"
 #include "core/iteration.hpp"
+#include "core/progress.hpp"
 
 namespace runner {
 namespace {
@@ -26,6 +27,10 @@ struct supervisor_state {
   bool stopping = false;  // --max-failures reached: no new iteration starts, the running ones finish
   std::size_t not_passed = 0;
   std::set<std::size_t> not_started;  // admitted by no one (the broker closed): no report, no error
+  // The progress display (a terminal only): what each running iteration said last,
+  // and the broker's lease in VM modes.
+  std::map<std::size_t, RunningIteration> running;
+  std::uint64_t clones = 0, leased_mib = 0, budget_mib = 0;
   bool done = false;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   caf::response_promise promise;
@@ -34,16 +39,70 @@ struct supervisor_state {
 
 using supervisor_pointer = supervisor_actor::stateful_pointer<supervisor_state>;
 
-// The TTY status line: progress, verdicts so far, elapsed time.
+// The TTY status block (core/progress.hpp): the bar with verdicts so far, elapsed
+// time and ETA, the broker's lease in VM modes, a line per running iteration.
 void show_status(supervisor_pointer self) {
+  if (!stdout_is_tty()) return;
   auto& st = self->state;
-  std::size_t passed = 0, failed = 0, errors = 0;
-  for (const auto& [i, r] : st.reports)
-    (r.status == IterationStatus::passed ? passed : r.status == IterationStatus::failed ? failed : errors)++;
-  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - st.started).count();
-  set_status_line(fmt::format("[{}/{} done, {} running | passed {} failed {} errors {} | {}m{:02}s{}]",
-                              st.reports.size(), st.plan.size(), st.live.size(), passed, failed, errors, secs / 60,
-                              secs % 60, st.interrupted ? " | interrupted" : st.stopping ? " | stopping: --max-failures" : ""));
+  ProgressView v;
+  EtaInput eta;
+  for (const auto& [i, r] : st.reports) {
+    (r.status == IterationStatus::passed ? v.passed : r.status == IterationStatus::failed ? v.failed : v.errors)++;
+    eta.finished_ms.push_back(r.duration_ms);
+  }
+  v.done = st.reports.size();
+  v.total = st.plan.size() - st.not_started.size();
+  v.elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st.started).count();
+  // What is still to run: the live iterations and, unless no new one starts, the rest of the plan.
+  for (const auto& [addr, entry] : st.live) {
+    const std::size_t index = entry.second;
+    auto it = st.running.find(index);
+    eta.expected_ms.push_back(st.plan[index].expected_ms);
+    eta.elapsed_ms.push_back(it == st.running.end() ? std::nullopt : std::optional<std::int64_t>(it->second.elapsed_ms));
+    if (it != st.running.end()) v.running.push_back(it->second);
+    else v.running.push_back({iteration_name(st.plan[index].scenario->key, st.plan[index].iteration), "starting", 0});
+  }
+  if (!st.interrupted && !st.stopping)
+    for (std::size_t i = st.next; i < st.plan.size(); ++i) eta.expected_ms.push_back(st.plan[i].expected_ms);
+  eta.parallel = st.window;
+  v.eta_ms = estimate_remaining_ms(eta);
+  v.vm = st.run->vm != nullptr;
+  v.clones = st.clones;
+  v.leased_mib = st.leased_mib;
+  v.budget_mib = st.budget_mib;
+  v.note = st.interrupted ? "interrupted" : st.stopping ? "stopping: --max-failures" : "";
+  const std::size_t columns = terminal_columns();
+  std::string block;
+  for (const auto& line : progress_lines(v, columns > 1 ? columns - 1 : columns)) block += (block.empty() ? "" : "\n") + line;
+  set_status_line(block);
+}
+
+// Asks every running iteration for its phase, and the broker for its lease; the
+// answers redraw the block. Only on a terminal: a CI log never shows it.
+void refresh_progress(supervisor_pointer self) {
+  if (!stdout_is_tty()) return;
+  auto& st = self->state;
+  for (const auto& [addr, entry] : st.live) {
+    const std::size_t index = entry.second;
+    const auto& job = st.plan[index];
+    self->request(entry.first, std::chrono::seconds(2), phase_atom::value)
+        .then(
+            [=](const std::string& phase, std::int64_t elapsed_ms) {
+              if (!self->state.live.count(entry.first.address())) return;  // finished meanwhile
+              self->state.running[index] = {iteration_name(job.scenario->key, job.iteration), phase, elapsed_ms};
+            },
+            [](const caf::error&) {});  // it ended or is busy: the next tick asks again
+  }
+  if (st.run->vm)
+    self->request(st.actors.broker, std::chrono::seconds(2), usage_atom::value)
+        .then(
+            [=](std::uint64_t clones, std::uint64_t mib, std::uint64_t budget) {
+              self->state.clones = clones;
+              self->state.leased_mib = mib;
+              self->state.budget_mib = budget;
+            },
+            [](const caf::error&) {});
 }
 
 void maybe_done(supervisor_pointer self) {
@@ -109,6 +168,7 @@ supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<
     if (it == st.live.end()) return;
     const std::size_t index = it->second.second;
     st.live.erase(it);
+    st.running.erase(index);
     if (!st.reports.count(index) && !st.not_started.count(index) &&
         !(dm.reason == caf::exit_reason::normal && st.interrupted)) {
       const auto& job = st.plan[index];
@@ -139,6 +199,7 @@ supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<
       [=](tick_atom) {
         if (self->state.done) return;
         show_status(self);
+        refresh_progress(self);
         self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
       },
       [=](interrupt_atom) {

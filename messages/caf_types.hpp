@@ -43,12 +43,15 @@ using vm_down_atom = caf::atom_constant<caf::atom("vmdown")>;
 using register_atom = caf::atom_constant<caf::atom("register")>;
 using unregister_atom = caf::atom_constant<caf::atom("unregist")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using phase_atom = caf::atom_constant<caf::atom("phase")>;
+using usage_atom = caf::atom_constant<caf::atom("usage")>;
 
 // --- inspect overloads ------------------------------------------------------
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BenchmarkRecord& x) {
   return f(caf::meta::type_name("BenchmarkRecord"), x.id, x.organization_id, x.tenant_id, x.user_id, x.status,
-           x.started_at, x.finished_at, x.options_json, x.runner_version, x.scenarios_commit, x.rescored_from, x.name);
+           x.started_at, x.finished_at, x.options_json, x.runner_version, x.scenarios_commit, x.rescored_from, x.name,
+           x.capacity_json);
 }
 
 // std::optional is not inspectable in CAF 0.17: optionals travel as a flag plus a

@@ -116,6 +116,31 @@ TEST_CASE("broker: never two leases on one host, what fits passes what waits, a 
   ts.run();
 }
 
+TEST_CASE("broker: usage answers the clones and MiB leased now, for the progress display", "[actors]") {
+  TestSystem ts;
+  auto broker = spawn_ram_broker(*ts.sys, 4096);
+  std::vector<std::string> granted;
+  auto a = holder(ts, broker, {"a", 1024, {}, 0, 2}, granted, false);
+  auto b = holder(ts, broker, {"b", 2048, {}, 0, 1}, granted, false);
+  ts.run();
+  auto usage = [&] {
+    std::vector<std::uint64_t> out;
+    ts.sys->spawn([&](caf::event_based_actor* self) {
+      self->request(broker, caf::infinite, usage_atom::value)
+          .then([&](std::uint64_t clones, std::uint64_t mib, std::uint64_t budget) { out = {clones, mib, budget}; });
+    });
+    ts.run();
+    return out;
+  };
+  CHECK(usage() == std::vector<std::uint64_t>{3, 3072, 4096});
+  caf::anon_send_exit(a, caf::exit_reason::kill);  // its lease comes back
+  ts.run();
+  CHECK(usage() == std::vector<std::uint64_t>{1, 2048, 4096});
+  caf::anon_send_exit(broker, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
+  ts.run();
+}
+
 TEST_CASE("broker: closing admission refuses every waiting request", "[actors]") {
   TestSystem ts;
   auto broker = spawn_ram_broker(*ts.sys, 1);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <spdlog/spdlog.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -70,8 +71,11 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
   void set_status(const std::string& text) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!out_tty_) return;
+    // Erase the old block and draw the new one in one write: no flicker, and a line
+    // printed by another thread cannot land in between (the sink's mutex is held).
+    std::string frame = lift_frame();
     status_ = text;
-    std::string frame = "\r\x1b[K" + status_;
+    frame += draw_frame();
     std::fwrite(frame.data(), 1, frame.size(), out_);
     std::fflush(out_);
   }
@@ -123,13 +127,15 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
     }
     line += '\n';
     if (out_tty_ && !status_.empty()) {
-      std::fwrite("\r\x1b[K", 1, 4, out_);  // lift the status line
-      std::fflush(out_);                       // before a stderr line overtakes it
+      const std::string lift = lift_frame();  // lift the status block
+      std::fwrite(lift.data(), 1, lift.size(), out_);
+      std::fflush(out_);  // before a stderr line overtakes it
     }
     std::fwrite(line.data(), 1, line.size(), stream);
     if (out_tty_ && !status_.empty()) {
       std::fflush(stream);
-      std::fwrite(status_.data(), 1, status_.size(), out_);  // and put it back underneath
+      const std::string draw = draw_frame();  // and put it back underneath
+      std::fwrite(draw.data(), 1, draw.size(), out_);
       std::fflush(out_);
     }
     if (!is_info) std::fflush(stream);
@@ -145,6 +151,28 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
   }
 
  private:
+  // Back to the first line of the block drawn last, cleared to the end of the screen.
+  std::string lift_frame() {
+    std::string f = drawn_lines_ > 1 ? "\x1b[" + std::to_string(drawn_lines_ - 1) + "A" : "";
+    drawn_lines_ = 0;
+    return f + "\r\x1b[J";
+  }
+  // The block, its lines joined by CR LF; the cursor stays at the end of its last line.
+  std::string draw_frame() {
+    if (status_.empty()) return "";
+    std::string f;
+    drawn_lines_ = 1;
+    for (char c : status_) {
+      if (c == '\n') {
+        f += "\r\n";
+        ++drawn_lines_;
+      } else {
+        f += c;
+      }
+    }
+    return f;
+  }
+
   std::FILE* out_;
   std::FILE* err_;
   bool out_colour_;
@@ -152,6 +180,7 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
   bool out_tty_;
   std::atomic<bool> quiet_{false};
   std::string status_;
+  std::size_t drawn_lines_ = 0;  // lines of the status block on screen now
   std::ofstream file_;
 };
 
@@ -175,6 +204,12 @@ void set_quiet(bool quiet) {
 
 void set_status_line(const std::string& text) {
   if (auto sink = g_console.lock()) sink->set_status(text);
+}
+
+std::size_t terminal_columns() {
+  struct winsize ws {};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
 }
 
 std::string strip_ansi(const std::string& text) {

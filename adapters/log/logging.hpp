@@ -37,9 +37,13 @@ bool stdout_is_tty();
 // `run -q` lifts its quiet for the final summary: the result is always printed.
 void set_quiet(bool quiet);
 
-// A status line kept at the bottom of a TTY (counts, elapsed time) and redrawn under
-// every line printed; "" removes it. Does nothing when stdout is not a terminal, and
-// never reaches the log file.
+// A status block kept at the bottom of a TTY (core/progress.hpp: the progress bar and
+// one line per running iteration; lines separated by '\n', each narrower than the
+// terminal) and redrawn under every line printed; "" removes it. Does nothing when
+// stdout is not a terminal, and never reaches the log file.
 void set_status_line(const std::string& text);
+
+// stdout's width in columns when it is a terminal (80 when it cannot be read).
+std::size_t terminal_columns();
 
 }  // namespace runner

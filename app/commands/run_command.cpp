@@ -182,8 +182,9 @@ std::vector<ScenarioJob> iterations(const RunOptions& opts, const std::vector<co
                                     const std::string& db_url) {
   std::vector<std::string> keys;
   for (const auto* s : selected) keys.push_back(s->key);
-  std::map<std::string, std::uint64_t> expected;  // the broker's packing hint
-  if (opts.parallel) try {
+  // The broker's packing hint, and the ETA of the progress display on a terminal.
+  std::map<std::string, std::uint64_t> expected;
+  if (opts.parallel || stdout_is_tty()) try {
       expected = median_durations(db_url, keys);
     } catch (const std::exception& e) {
       spdlog::debug("no duration history: {}", e.what());
@@ -305,6 +306,7 @@ int finalize(caf::actor_system& sys, const RunOptions& opts, const RunPreflight&
   // The reports as `report` would show them: the benchmark as finalized, by key then
   // iteration.
   BenchmarkResults results{out.bench, out.reports};
+  results.bench.capacity_json = out.capacity;  // as `report` reads it back
   results.bench.status = status;
   results.bench.finished_at = finished_at;
   std::stable_sort(results.reports.begin(), results.reports.end(), [](const auto& a, const auto& b) {
