@@ -117,8 +117,8 @@ using scenario_actor = caf::typed_actor<
     caf::reacts_to<cancel_atom>,
     // Internal: ask again for hosts another runner held.
     caf::reacts_to<retry_atom>,
-    // For the progress display: the phase it is in ("waiting" before its first) and
-    // the milliseconds since it started.
+    // For the progress display: the phase it is in and the milliseconds since its
+    // lease was granted; ("queued", -1) while it waits for the broker.
     caf::replies_to<phase_atom>::with<std::string, int64_t>>;
 
 /// The SUPERVISOR: owns a run. Admits scenario-iterations in plan order through the

@@ -314,10 +314,14 @@ scenario_actor::behavior_type scenario(scenario_detail::scenario_pointer self, S
       [=](phase_atom) {
         const auto& st = self->state;
         const auto& done = st.phases.records();
-        std::string phase = st.busy_since      ? std::string("waiting for a busy host")
-                            : st.phases.open() ? st.phases.current()
-                            : done.empty()     ? std::string("waiting")
-                                               : done.back().name + " done";
+        // Not admitted yet (no lease): queued, no time of its own (-1).
+        if (!st.lease) return caf::make_result(std::string("queued"), std::int64_t{-1});
+        const bool provisioning = st.phases.open() && st.phases.current() == "provision";
+        std::string phase = provisioning && st.busy_since ? std::string("waiting for a busy host")
+                            : st.phases.open()            ? st.phases.current()
+                            : done.empty()                ? std::string("starting")
+                                                          : done.back().name + " done";
+        // Since the lease was granted (started is reset then).
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - st.started).count();
         return caf::make_result(std::move(phase), static_cast<std::int64_t>(ms));
       },

@@ -8,6 +8,7 @@
 
 #include "actors/scenario_state.hpp"
 #include "actors/system_config.hpp"
+#include "core/retries.hpp"
 
 namespace runner::scenario_detail {
 namespace {
@@ -80,6 +81,11 @@ void destroy_clones(scenario_pointer self) {
 }
 
 // --- report: durable (database or spool) before the supervisor hears of it ---------------
+// --retries: an attempt that may be run again is left to the supervisor, which runs
+// it again or (interrupted, --max-failures reached) stores it. The same test on both
+// sides (retry_deferred), so an attempt is stored exactly once.
+bool will_retry(scenario_pointer self) { return retry_deferred(self->state.report, self->state.job, *self->state.run); }
+
 void report_and_quit(scenario_pointer self) {
   auto& st = self->state;
   if (st.inventory_generated) {
@@ -87,13 +93,19 @@ void report_and_quit(scenario_pointer self) {
     std::filesystem::remove(st.inventory, ec);
   }
   finalize_report(st.report, st.phases, st.hosts, st.log_path, st.started, Clock::now());
+  st.report.attempts_json = st.job.prior_attempts;
+  // --retries: an attempt the supervisor may run again is not stored here.
+  if (will_retry(self)) return reply_and_quit(self);
   then_next<bool>(self, st.actors.reporter, reply_and_quit, report_atom::value, st.report);
 }
 
 void reply_and_quit(scenario_pointer self) {
   auto& st = self->state;
   const auto& r = st.report;
-  if (st.lease) self->send(st.actors.broker, release_atom::value, *st.lease, r.status == IterationStatus::passed);
+  // A lease comes back with the verdict (for --max-failures), except for an attempt
+  // that is retried: it is no verdict yet.
+  if (st.lease && will_retry(self)) self->send(st.actors.broker, release_atom::value, *st.lease);
+  else if (st.lease) self->send(st.actors.broker, release_atom::value, *st.lease, r.status == IterationStatus::passed);
   st.lease.reset();
   spdlog::info("{}: {}{}", who(self), to_string(r.status),
                r.status == IterationStatus::error ? " (" + r.error_kind + ": " + r.error_message + ")" : "");

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <deque>
 #include <map>
 #include <set>
 
@@ -10,6 +11,7 @@
 #include "adapters/log/logging.hpp"
 #include "core/iteration.hpp"
 #include "core/progress.hpp"
+#include "core/retries.hpp"
 
 namespace runner {
 namespace {
@@ -27,6 +29,11 @@ struct supervisor_state {
   bool stopping = false;  // --max-failures reached: no new iteration starts, the running ones finish
   std::size_t not_passed = 0;
   std::set<std::size_t> not_started;  // admitted by no one (the broker closed): no report, no error
+  std::deque<std::size_t> retry;      // --retries: plan items to run again, before any new one
+  std::map<std::size_t, ScenarioReport> retry_last;  // the attempt each queued retry follows
+  std::set<caf::actor_addr> answered;  // scenario actors whose reply came (so their end is no crash)
+  std::set<caf::actor_addr> asking;    // scenario actors asked for their phase, no answer yet
+  std::size_t pending_writes = 0;     // attempts this actor stores itself (retry_deferred), not yet durable
   // The progress display (a terminal only): what each running iteration said last,
   // and the broker's lease in VM modes.
   std::map<std::size_t, RunningIteration> running;
@@ -40,10 +47,11 @@ struct supervisor_state {
 using supervisor_pointer = supervisor_actor::stateful_pointer<supervisor_state>;
 
 // The TTY status block (core/progress.hpp): the bar with verdicts so far, elapsed
-// time and ETA, the broker's lease in VM modes, a line per running iteration.
+// time and ETA, the broker's lease in VM modes, a line per admitted iteration. Drawn
+// from what refresh_progress last heard (at most a second old).
 void show_status(supervisor_pointer self) {
-  if (!stdout_is_tty()) return;
   auto& st = self->state;
+  if (!stdout_is_tty() || st.done) return;  // never again once the run's reply is out
   ProgressView v;
   EtaInput eta;
   for (const auto& [i, r] : st.reports) {
@@ -51,21 +59,36 @@ void show_status(supervisor_pointer self) {
     eta.finished_ms.push_back(r.duration_ms);
   }
   v.done = st.reports.size();
-  v.total = st.plan.size() - st.not_started.size();
   v.elapsed_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st.started).count();
-  // What is still to run: the live iterations and, unless no new one starts, the rest of the plan.
+  // Still to run: the live iterations whose report has not come (the admitted ones
+  // with their time so far), the queued retries and, unless no new one starts, the
+  // rest of the plan.
+  std::size_t admitted = 0, live = 0;
   for (const auto& [addr, entry] : st.live) {
+    if (st.answered.count(addr)) continue;
+    ++live;
     const std::size_t index = entry.second;
     auto it = st.running.find(index);
+    const bool known = it != st.running.end() && it->second.elapsed_ms >= 0;
     eta.expected_ms.push_back(st.plan[index].expected_ms);
-    eta.elapsed_ms.push_back(it == st.running.end() ? std::nullopt : std::optional<std::int64_t>(it->second.elapsed_ms));
-    if (it != st.running.end()) v.running.push_back(it->second);
-    else v.running.push_back({iteration_name(st.plan[index].scenario->key, st.plan[index].iteration), "starting", 0});
+    eta.elapsed_ms.push_back(known ? std::optional<std::int64_t>(it->second.elapsed_ms) : std::nullopt);
+    if (known) {
+      ++admitted;
+      v.running.push_back(it->second);
+    } else if (it != st.running.end()) {
+      ++v.queued;
+    }
   }
-  if (!st.interrupted && !st.stopping)
+  std::size_t later = st.retry.size();
+  for (std::size_t i = 0; i < st.retry.size(); ++i) eta.expected_ms.push_back(st.plan[st.retry[i]].expected_ms);
+  if (!st.interrupted && !st.stopping) {
+    later += st.plan.size() - st.next;
     for (std::size_t i = st.next; i < st.plan.size(); ++i) eta.expected_ms.push_back(st.plan[i].expected_ms);
-  eta.parallel = st.window;
+  }
+  v.total = v.done + live + later;
+  // Lanes: as many as run at once now (in parallel runs the broker decides), at least one.
+  eta.parallel = std::max<std::size_t>(1, std::min(st.window, admitted ? admitted : st.window));
   v.eta_ms = estimate_remaining_ms(eta);
   v.vm = st.run->vm != nullptr;
   v.clones = st.clones;
@@ -78,21 +101,25 @@ void show_status(supervisor_pointer self) {
   set_status_line(block);
 }
 
-// Asks every running iteration for its phase, and the broker for its lease; the
-// answers redraw the block. Only on a terminal: a CI log never shows it.
+// Asks every running iteration without a question pending for its phase, and the
+// broker for its lease; the answers show at the next redraw. Only on a terminal: a CI
+// log never shows it.
 void refresh_progress(supervisor_pointer self) {
   if (!stdout_is_tty()) return;
   auto& st = self->state;
   for (const auto& [addr, entry] : st.live) {
+    if (st.answered.count(addr) || !st.asking.insert(addr).second) continue;
     const std::size_t index = entry.second;
     const auto& job = st.plan[index];
+    const caf::actor_addr who = addr;
     self->request(entry.first, std::chrono::seconds(2), phase_atom::value)
         .then(
             [=](const std::string& phase, std::int64_t elapsed_ms) {
-              if (!self->state.live.count(entry.first.address())) return;  // finished meanwhile
+              self->state.asking.erase(who);
+              if (!self->state.live.count(who) || self->state.answered.count(who)) return;  // finished meanwhile
               self->state.running[index] = {iteration_name(job.scenario->key, job.iteration), phase, elapsed_ms};
             },
-            [](const caf::error&) {});  // it ended or is busy: the next tick asks again
+            [=](const caf::error&) { self->state.asking.erase(who); });  // it ended or is busy: asked again later
   }
   if (st.run->vm)
     self->request(st.actors.broker, std::chrono::seconds(2), usage_atom::value)
@@ -108,7 +135,9 @@ void refresh_progress(supervisor_pointer self) {
 void maybe_done(supervisor_pointer self) {
   auto& st = self->state;
   show_status(self);
-  if (!st.live.empty() || (st.next < st.plan.size() && !st.interrupted && !st.stopping)) return;
+  if (!st.live.empty() || st.pending_writes > 0 || !st.retry.empty() ||
+      (st.next < st.plan.size() && !st.interrupted && !st.stopping))
+    return;
   if (st.done) return;
   st.done = true;
   set_status_line("");
@@ -117,14 +146,59 @@ void maybe_done(supervisor_pointer self) {
   st.promise.deliver(std::move(out));
 }
 
+// An attempt its scenario actor left to us (retry_deferred) that will not run again:
+// it is the iteration's report, stored here, and the run does not end before it is
+// durable.
+void store_deferred(supervisor_pointer self, const ScenarioReport& report) {
+  auto& st = self->state;
+  ++st.pending_writes;
+  auto written = [=] {
+    --self->state.pending_writes;
+    maybe_done(self);
+  };
+  self->request(st.actors.reporter, caf::infinite, report_atom::value, report)
+      .then([=](bool) { written(); }, [=](const caf::error&) { written(); });
+}
+
+void count(supervisor_pointer self, std::size_t index, ScenarioReport report) {
+  auto& st = self->state;
+  if (report.status != IterationStatus::passed) ++st.not_passed;
+  st.reports[index] = std::move(report);
+}
+
+// Interrupted, or --max-failures reached: the queued retries will not run; the
+// attempts they follow are their iterations' reports.
+void give_up_retries(supervisor_pointer self) {
+  auto& st = self->state;
+  for (std::size_t index : st.retry) {
+    store_deferred(self, st.retry_last[index]);
+    count(self, index, std::move(st.retry_last[index]));
+  }
+  st.retry.clear();
+  st.retry_last.clear();
+}
+
 void record(supervisor_pointer self, std::size_t index, ScenarioReport report) {
   auto& st = self->state;
   if (report.error_kind == "not_started") {  // never admitted: nothing to report
     st.not_started.insert(index);
     return;
   }
-  if (report.status != IterationStatus::passed) ++st.not_passed;
-  st.reports[index] = std::move(report);
+  if (retry_deferred(report, st.plan[index], *st.run)) {
+    if (!st.interrupted && !st.stopping) {
+      auto& job = st.plan[index];
+      job.prior_attempts = with_attempt(job.prior_attempts, report, job.attempt);
+      ++job.attempt;
+      spdlog::warn("{}: infrastructure error ({}); --retries: running it again, attempt {} of {}",
+                   iteration_name(job.scenario->key, job.iteration), report.error_kind, job.attempt,
+                   st.run->retries + 1);
+      st.retry.push_back(index);
+      st.retry_last[index] = std::move(report);
+      return;
+    }
+    store_deferred(self, report);
+  }
+  count(self, index, std::move(report));
   // --max-failures: no new iteration from here on; those admitted finish and restore,
   // those waiting for RAM are not started (the broker closes to them).
   if (st.run->max_failures && st.not_passed >= st.run->max_failures && !st.stopping && !st.interrupted) {
@@ -133,17 +207,26 @@ void record(supervisor_pointer self, std::size_t index, ScenarioReport report) {
                  "finish",
                  st.not_passed);
     self->send(st.actors.broker, close_atom::value);
+    give_up_retries(self);
   }
 }
 
 void spawn_more(supervisor_pointer self) {
   auto& st = self->state;
-  while (!st.interrupted && !st.stopping && st.next < st.plan.size() && st.live.size() < st.window) {
-    const std::size_t index = st.next++;
+  while (!st.interrupted && !st.stopping && (!st.retry.empty() || st.next < st.plan.size()) &&
+         st.live.size() < st.window) {
+    std::size_t index;
+    if (!st.retry.empty()) {  // a retry first: its iteration has waited longest
+      index = st.retry.front();
+      st.retry.pop_front();
+    } else {
+      index = st.next++;
+    }
     auto actor = spawn_scenario(self->system(), st.plan[index], st.run, st.actors);
     self->monitor(actor);
     st.live.emplace(actor.address(), std::make_pair(actor, index));
     self->request(actor, caf::infinite, run_atom::value).then([=](ScenarioReport& r) {
+      self->state.answered.insert(actor.address());
       record(self, index, std::move(r));
       show_status(self);
     });
@@ -169,13 +252,16 @@ supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<
     const std::size_t index = it->second.second;
     st.live.erase(it);
     st.running.erase(index);
-    if (!st.reports.count(index) && !st.not_started.count(index) &&
-        !(dm.reason == caf::exit_reason::normal && st.interrupted)) {
+    st.asking.erase(dm.source);
+    // Its report arrived (a verdict, a deferred attempt or "not started"), or it crashed.
+    const bool answered = st.answered.erase(dm.source) > 0;
+    if (!answered && !(dm.reason == caf::exit_reason::normal && st.interrupted)) {
       const auto& job = st.plan[index];
       const std::string why = self->system().render(dm.reason);
       spdlog::error("{}: scenario actor died ({}); recorded as an internal error",
                     iteration_name(job.scenario->key, job.iteration), why);
       ScenarioReport r = error_report(*st.run, *job.scenario, job.iteration, "internal", "scenario actor died: " + why);
+      r.attempts_json = job.prior_attempts;
       self->request(st.actors.reporter, caf::infinite, report_atom::value, r).then([](bool) {});
       // Host mode: what it held (hosts, agent overrides) goes back, or other
       // iterations and runners would wait for it forever. Both are idempotent.
@@ -214,6 +300,7 @@ supervisor_actor::behavior_type supervisor(supervisor_pointer self, std::vector<
           spdlog::warn("interrupted: no new scenarios start; cancelling running jobs, restoring hosts (interrupt "
                        "again to stop waiting for the engine and playbooks)");
           self->send(st.actors.broker, close_atom::value);
+          give_up_retries(self);
         }
         for (auto& [addr, entry] : st.live) self->send(entry.first, cancel_atom::value);
         maybe_done(self);

@@ -170,7 +170,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
   std::string iter_raw = "1", mode_raw = "host", gateway_raw = "runner";
   std::optional<std::string> cap_raw, regression_raw;
   std::vector<std::string> fail_raw;
-  std::optional<std::string> max_failures_raw, run_limit_raw, seed_raw, exclude_raw;
+  std::optional<std::string> max_failures_raw, run_limit_raw, seed_raw, exclude_raw, retries_raw;
   bool stop_first = false;
   // `run` and `chaos` take the same options; chaos adds how the engine is killed.
   auto add_run_options = [&](CLI::App* sub) {
@@ -200,6 +200,10 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
                     "Start no new iteration once N did not pass; the running ones finish and restore")
         ->type_name("INT");
     sub->add_flag("-x", stop_first, "Same as --max-failures 1");
+    sub->add_option("--retries", retries_raw,
+                    "Run an iteration that ended in an infrastructure error again, up to N times (never an agent's "
+                    "failure; default 0)")
+        ->type_name("INT");
     sub->add_option("--exclude", exclude_raw, "Leave out these keys, tags or key globs (same syntax as -s)");
     sub->add_option("--limit", run_limit_raw, "Run only the first N scenarios of the selection (by key)")->type_name("INT");
     sub->add_flag("--shuffle", r.shuffle, "Run the scenario-iterations in a random order (the seed is printed and recorded)");
@@ -414,6 +418,11 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
         if (r.exclude.empty()) throw UsageError{"--exclude: no key, tag or glob given"};
       }
       if (run_limit_raw) r.limit = parse_limit("--limit", *run_limit_raw);
+      if (retries_raw) {
+        auto v = integer_in(*retries_raw, 0, 100);
+        if (!v) throw UsageError{"--retries: '" + printable(*retries_raw) + "' is not an integer from 0 to 100"};
+        r.retries = static_cast<int>(*v);
+      }
       if (seed_raw) {
         if (!r.shuffle) throw UsageError{"--seed requires --shuffle"};
         std::uint64_t v = 0;

@@ -35,6 +35,7 @@ struct RunOptions {
   bool parallel = false;
   std::optional<double> parallel_ram_cap_gb;
   FailGate fail_on_error;            // --fail-on-error [N|P%]
+  int retries = 0;                   // --retries N: infrastructure errors run again (core/retries.hpp)
   std::uint32_t max_failures = 0;    // --max-failures N / -x: no new iterations after N not passed (0: none)
   std::vector<std::string> exclude;  // --exclude SEL (same syntax as -s), items
   std::optional<int> limit;          // --limit N: the first N scenarios of the selection

@@ -55,6 +55,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return exit_code::usage;
   }
+  // Whatever way a command ends (an exception included), no progress block stays on
+  // the terminal under its last lines.
+  struct ClearStatus {
+    ~ClearStatus() { set_status_line(""); }
+  } clear_status;
   try {
     switch (cmd.kind) {
       case Command::Kind::run: return run_run_command(cmd.run);

@@ -1,5 +1,7 @@
 #include "app/signal_watch.hpp"
 
+#include "adapters/log/logging.hpp"
+
 #include "adapters/process/stop_children.hpp"
 
 #include <signal.h>
@@ -52,6 +54,7 @@ void SignalWatch::start() {
         std::_Exit(130);
       }
       if (n >= 3) {
+        set_status_line("");  // the block goes before the last words
         static const char msg[] =
             "\nthird interrupt: exiting now (the next run restores agent settings; hosts may need restore.yml)\n";
         (void)!::write(2, msg, sizeof msg - 1);

@@ -157,6 +157,18 @@ void print_summary(const std::vector<ScenarioReport>& reports, int iterations, i
   spdlog::info("");
   const RunTotals t = run_totals(reports);
   spdlog::info("{} passed, {} failed, {} error(s) of {} scenario-iteration(s)", t.passed, t.failed, t.errors, t.total);
+  // --retries: how often the infrastructure needed a second chance.
+  std::size_t retried = 0, extra = 0;
+  for (const auto& r : reports)
+    if (!r.attempts_json.empty()) {
+      auto a = nlohmann::json::parse(r.attempts_json, nullptr, false);
+      ++retried;
+      extra += a.is_array() ? a.size() : 0;
+    }
+  if (retried)
+    spdlog::info("{} scenario-iteration(s) needed retries ({} attempt(s) ended in an infrastructure error and ran "
+                 "again)",
+                 retried, extra);
 }
 
 int run_exit_code(const std::vector<ScenarioReport>& reports, bool interrupted, const FailGate& fail_on_error) {

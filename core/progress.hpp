@@ -13,7 +13,7 @@ namespace runner {
 
 struct RunningIteration {
   std::string name;   // "disk-full #3"
-  std::string phase;  // "execute", or "waiting" before its first phase (admission, a busy host)
+  std::string phase;  // "execute", "starting", "prepare done", "waiting for a busy host"
   std::int64_t elapsed_ms = 0;
 };
 
@@ -24,14 +24,17 @@ struct ProgressView {
   // VM modes: what the RAM broker has leased now.
   bool vm = false;
   std::uint64_t clones = 0, leased_mib = 0, budget_mib = 0;
+  std::size_t queued = 0;  // started but waiting for the broker (RAM, a host another iteration holds)
   std::string note;  // "interrupted", "stopping: --max-failures", ...
   std::vector<RunningIteration> running;
 };
 
 // Remaining time: what the iterations not finished still need (their hint, the median
 // of earlier runs, less what a running one has already spent; without a hint, the mean
-// of this run's finished iterations), spread over the iterations that run at once.
-// `expected_ms[i]` is 0 for no hint; `elapsed_ms[i]` is set for running ones.
+// of this run's finished iterations), spread over the iterations that run at once
+// (`parallel`: those admitted now), and never less than what the longest running one
+// still needs. `expected_ms[i]` is 0 for no hint; `elapsed_ms[i]` is set for admitted
+// running ones. Hints are clamped to 30 days.
 struct EtaInput {
   std::vector<std::uint64_t> expected_ms;          // every iteration not finished
   std::vector<std::optional<std::int64_t>> elapsed_ms;  // same order: running ones
@@ -41,8 +44,9 @@ struct EtaInput {
 std::optional<std::int64_t> estimate_remaining_ms(const EtaInput& in);
 
 // The lines to draw, none wider than `width` columns (a wrapped line would break the
-// redraw): the bar line, then at most `max_running` running iterations (longest
-// running first) and "+N more".
+// redraw; a non-ASCII character counts as two, as wide CJK and emoji are): the bar
+// line, then at most `max_running` running iterations (longest running first) and
+// "+N more".
 std::vector<std::string> progress_lines(const ProgressView& view, std::size_t width, std::size_t max_running = 8);
 
 // "42s", "3m07s", "2h05m".

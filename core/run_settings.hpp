@@ -36,6 +36,7 @@ struct RunSettings {
   std::string chaos_kill_command;
   std::string chaos_kill_playbook;  // set with chaos_kill_command
   bool fail_if_host_busy = false;    // host mode: error instead of waiting for a host another runner holds
+  int retries = 0;                   // --retries: infrastructure errors run again up to this many times
   std::uint32_t max_failures = 0;    // --max-failures / -x: no new iteration after this many not passed (0: none)
   bool detach_workers = true;        // false in deterministic actor tests
   std::string crash_scenario_key;    // test hook (RUNNER_TEST_CRASH_SCENARIO): throw in that scenario
@@ -48,6 +49,8 @@ struct ScenarioJob {
   std::shared_ptr<const Scenario> scenario;
   int iteration = 1;
   std::uint64_t expected_ms = 0;  // duration hint for the broker (median of earlier runs; 0 = unknown)
+  int attempt = 1;                // --retries: which attempt this is
+  std::string prior_attempts;     // --retries: the earlier attempts (core/retries.hpp), "" on the first
 };
 
 }  // namespace runner

@@ -65,7 +65,7 @@ typename Inspector::result_type inspect(Inspector& f, ScenarioReport& x) {
   return f(caf::meta::type_name("ScenarioReport"), x.benchmark_id, x.scenario_key, x.scenario_title, x.tags_json,
            x.iteration, x.mode, x.gateway, x.status, x.error_kind, x.error_message, has_score, score, x.rules_json,
            x.validate_playbook, x.ticket_id, x.job_id, x.resolution_status, has_tasks, tasks, x.host_ids_json,
-           x.agent_ids_json, x.tokens_json, x.phases_json, x.trajectory_json, x.chaos_json, x.platform_json, x.log_path, x.started_at, x.finished_at, x.duration_ms,
+           x.agent_ids_json, x.tokens_json, x.phases_json, x.trajectory_json, x.chaos_json, x.platform_json, x.attempts_json, x.log_path, x.started_at, x.finished_at, x.duration_ms,
            caf::meta::load_callback([&]() -> caf::error {
              x.compliance_score = has_score ? std::optional<double>(score) : std::nullopt;
              x.task_count = has_tasks ? std::optional<int>(tasks) : std::nullopt;

@@ -57,6 +57,7 @@ struct ScenarioReport {
   std::string trajectory_json;      // core/trajectory.hpp; "" = none (no job was read): NULL
   std::string chaos_json;           // `chaos` only (core/chaos.hpp); "" = NULL
   std::string platform_json;        // the platform's timings (core/platform_timings.hpp); "" = NULL
+  std::string attempts_json;        // --retries: earlier attempts (core/retries.hpp); "" = NULL (the first attempt)
   std::string log_path;
   std::string started_at, finished_at;  // ISO 8601 UTC
   std::int64_t duration_ms = 0;

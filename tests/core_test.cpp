@@ -7,6 +7,7 @@
 #include "core/guards.hpp"
 #include "core/iteration.hpp"
 #include "core/playbook_vars.hpp"
+#include "core/retries.hpp"
 #include "core/run_mode.hpp"
 #include "adapters/text/utf8.hpp"
 
@@ -283,4 +284,38 @@ TEST_CASE("report codec: every field survives a round trip through the spool", "
   const auto fd = std::get<BenchmarkFinish>(*decode_op(encode_op(BenchmarkFinish{"b-1", "completed", "t", "{}"})));
   CHECK(fd.status == "completed");
   CHECK(fd.capacity_json == "{}");
+}
+
+TEST_CASE("retries: only the infrastructure's errors are retried, attempts accumulate in order", "[core]") {
+  ScenarioReport r;
+  r.status = IterationStatus::error;
+  for (const char* kind : {"provision", "vm", "database", "playbook", "prepare", "flush", "gateway"}) {
+    r.error_kind = kind;
+    CHECK(retryable_error(r));
+  }
+  for (const char* kind : {"timeout", "guard", "validate", "internal", "interrupted", "host_busy", ""}) {
+    r.error_kind = kind;
+    CHECK_FALSE(retryable_error(r));
+  }
+  r.error_kind = "gateway";
+  r.status = IterationStatus::failed;  // an agent's failure, whatever the kind says
+  CHECK_FALSE(retryable_error(r));
+  r.status = IterationStatus::error;
+  RunSettings run;
+  ScenarioJob job;
+  CHECK_FALSE(retry_deferred(r, job, run));  // --retries 0
+  run.retries = 1;
+  CHECK(retry_deferred(r, job, run));
+  job.attempt = 2;
+  CHECK_FALSE(retry_deferred(r, job, run));  // the last allowed attempt
+  r.error_message = "engine said \"no\"";
+  r.started_at = "2026-11-28T03:00:00Z";
+  r.duration_ms = 1200;
+  auto one = with_attempt("", r, 1);
+  auto two = nlohmann::json::parse(with_attempt(one, r, 2));
+  REQUIRE(two.size() == 2);
+  CHECK(two[0]["attempt"] == 1);
+  CHECK(two[1]["error_message"] == "engine said \"no\"");
+  CHECK(two[1]["duration_ms"] == 1200);
+  CHECK(nlohmann::json::parse(with_attempt("not json", r, 1)).size() == 1);
 }

@@ -27,6 +27,7 @@ namespace {
 struct Script {
   std::vector<std::string> calls;
   std::set<std::string> failing_playbooks;  // phases whose playbook exits 2
+  int prepare_failures = 0;                 // prepare.yml fails this many times, then succeeds
   std::set<std::string> failing_clones;     // host names whose clone never comes up
   std::optional<runner_errc> provision_error;
   int busy_answers = 0;                     // provisions answered host_busy before one succeeds
@@ -39,7 +40,7 @@ ansible_worker_actor fake_ansible(caf::actor_system& sys, Script& s) {
     return {[&s](playbook_atom, const PlaybookRequest& req) -> caf::result<PlaybookOutcome> {
       const std::string phase = std::filesystem::path(req.playbook).stem().string();
       s.calls.push_back("playbook " + phase);
-      const bool fails = s.failing_playbooks.count(phase) > 0;
+      const bool fails = s.failing_playbooks.count(phase) > 0 || (phase == "prepare" && s.prepare_failures-- > 0);
       return PlaybookOutcome{!fails, fails ? 2 : 0, false, 0.1};
     }};
   });
@@ -498,4 +499,73 @@ TEST_CASE("supervisor: --max-failures starts nothing new, and iterations still w
   CHECK((*reports)[0].scenario_key == "s1");
   CHECK((*reports)[0].error_kind == "prepare");
   CHECK(f.script.reports.size() == 1);  // and none of them became an internal error
+}
+
+TEST_CASE("supervisor: --retries runs an infrastructure error again, stores the iteration once with its attempts",
+          "[scenario]") {
+  Fixture f;
+  f.run->retries = 2;
+  f.script.prepare_failures = 1;  // the first attempt's prepare fails, the second passes
+  auto reports = run_supervisor(f, {{Fixture::scenario("s1"), 1, 0}}, 1);
+  REQUIRE(reports);
+  REQUIRE(reports->size() == 1);
+  CHECK((*reports)[0].status == IterationStatus::passed);
+  auto attempts = nlohmann::json::parse((*reports)[0].attempts_json);
+  REQUIRE(attempts.size() == 1);
+  CHECK(attempts[0]["attempt"] == 1);
+  CHECK(attempts[0]["error_kind"] == "prepare");
+  // The reporter got the iteration once: the failed attempt is no row of its own.
+  REQUIRE(f.script.reports.size() == 1);
+  CHECK(f.script.reports[0].attempts_json == (*reports)[0].attempts_json);
+  CHECK(std::count(f.script.calls.begin(), f.script.calls.end(), "playbook prepare") == 2);
+  // Each attempt restored after its prepare, and gave back what it held.
+  CHECK(std::count(f.script.calls.begin(), f.script.calls.end(), "playbook restore") >= 2);
+  CHECK(std::count(f.script.calls.begin(), f.script.calls.end(), "release") == 2);
+}
+
+TEST_CASE("supervisor: --retries never runs an agent's failure again", "[scenario]") {
+  Fixture f;
+  f.run->retries = 3;
+  f.script.failing_playbooks = {"validate"};
+  auto reports = run_supervisor(f, {{Fixture::scenario("s1"), 1, 0}}, 1);
+  REQUIRE(reports);
+  REQUIRE(reports->size() == 1);
+  CHECK((*reports)[0].status == IterationStatus::failed);
+  CHECK((*reports)[0].attempts_json.empty());
+  CHECK(f.script.reports.size() == 1);
+  CHECK(std::count(f.script.calls.begin(), f.script.calls.end(), "playbook validate") == 1);
+}
+
+TEST_CASE("supervisor: when retries run out, the last attempt is the report, with every earlier one", "[scenario]") {
+  Fixture f;
+  f.run->retries = 2;
+  f.script.failing_playbooks = {"prepare"};
+  auto reports = run_supervisor(f, {{Fixture::scenario("s1"), 1, 0}, {Fixture::scenario("s2"), 1, 0}}, 1);
+  REQUIRE(reports);
+  REQUIRE(reports->size() == 2);
+  for (const auto& r : *reports) {
+    CHECK(r.status == IterationStatus::error);
+    CHECK(r.error_kind == "prepare");
+    auto attempts = nlohmann::json::parse(r.attempts_json);
+    REQUIRE(attempts.size() == 2);
+    CHECK(attempts[1]["attempt"] == 2);
+  }
+  CHECK(f.script.reports.size() == 2);  // stored once each
+  CHECK(std::count(f.script.calls.begin(), f.script.calls.end(), "playbook prepare") == 6);
+}
+
+TEST_CASE("supervisor: --max-failures reached, queued retries are given up and their attempts stored",
+          "[scenario]") {
+  Fixture f(1, 1);
+  f.run->retries = 1;
+  f.run->max_failures = 1;
+  f.script.failing_playbooks = {"prepare", "validate"};
+  // s1 fails its prepare (retry queued, not yet a failure); the retry fails again:
+  // its last attempt is the report, --max-failures is reached, s2 never starts.
+  auto reports = run_supervisor(f, {{Fixture::scenario("s1"), 1, 0}, {Fixture::scenario("s2"), 1, 0}}, 1);
+  REQUIRE(reports);
+  REQUIRE(reports->size() == 1);
+  CHECK((*reports)[0].scenario_key == "s1");
+  CHECK(nlohmann::json::parse((*reports)[0].attempts_json).size() == 1);
+  CHECK(f.script.reports.size() == 1);
 }

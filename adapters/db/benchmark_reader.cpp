@@ -154,7 +154,7 @@ std::vector<ScenarioReport> BenchmarkReader::reports(const std::string& benchmar
              "WHEN $3 AND sum(octet_length(trajectory::text)) OVER (ORDER BY scenario_key, iteration) <= $4 "
              "THEN trajectory::text WHEN $3 THEN '{\"omitted\": true}' "
              "WHEN trajectory ? 'truncated' THEN '{\"truncated\": true}' ELSE '{}' END, "
-             "coalesce(chaos::text, ''), coalesce(platform::text, '') FROM scenario_reports "
+             "coalesce(chaos::text, ''), coalesce(platform::text, ''), coalesce(attempts::text, '') FROM scenario_reports "
              "WHERE benchmark_id = $1::uuid AND ($2 = '{}' OR scenario_key = ANY($2::text[])) "
              "ORDER BY scenario_key, iteration",
              benchmark_id, key_array, with_trajectory, trajectory_budget)) {
@@ -187,6 +187,7 @@ std::vector<ScenarioReport> BenchmarkReader::reports(const std::string& benchmar
       r.trajectory_json = text(row[25]);
       r.chaos_json = text(row[26]);
       r.platform_json = text(row[27]);
+      r.attempts_json = text(row[28]);
       out.push_back(std::move(r));
     }
   } catch (const std::exception& e) {

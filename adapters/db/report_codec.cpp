@@ -63,6 +63,7 @@ std::string encode(const ScenarioReport& r) {
   if (!r.trajectory_json.empty()) o["trajectory"] = embedded(r.trajectory_json, "null");
   if (!r.chaos_json.empty()) o["chaos"] = embedded(r.chaos_json, "null");
   if (!r.platform_json.empty()) o["platform"] = embedded(r.platform_json, "null");
+  if (!r.attempts_json.empty()) o["attempts"] = embedded(r.attempts_json, "null");
   return json_dump_ordered(o);
 }
 
@@ -149,6 +150,8 @@ std::optional<ReportOp> decode_op(const std::string& line) {
     if (r.chaos_json == "null") r.chaos_json.clear();
     r.platform_json = raw(o, "platform", "");  // absent in lines spooled before migration 0010
     if (r.platform_json == "null") r.platform_json.clear();
+    r.attempts_json = raw(o, "attempts", "");  // absent in lines spooled before migration 0011
+    if (r.attempts_json == "null") r.attempts_json.clear();
     r.log_path = str(o, "log_path");
     r.started_at = str(o, "started_at");
     r.finished_at = str(o, "finished_at");

@@ -32,7 +32,7 @@ ScenarioReport stored_form(const ScenarioReport& in) {
     *s = t(*s);
   for (std::string* s : {&r.tags_json, &r.rules_json, &r.host_ids_json, &r.agent_ids_json, &r.tokens_json, &r.phases_json})
     *s = j(*s);
-  for (std::string* s : {&r.trajectory_json, &r.chaos_json, &r.platform_json})
+  for (std::string* s : {&r.trajectory_json, &r.chaos_json, &r.platform_json, &r.attempts_json})
     if (!s->empty()) *s = j(*s);
   return r;
 }
@@ -102,10 +102,10 @@ void upsert(pqxx::work& w, const ScenarioReport& r) {
       "INSERT INTO scenario_reports (benchmark_id, scenario_key, scenario_title, tags, iteration, mode, gateway, "
       "status, error_kind, error_message, compliance_score, rules, validate_playbook, ticket_id, job_id, "
       "resolution_status, task_count, host_ids, agent_ids, tokens, phases, log_path, started_at, finished_at, "
-      "duration_ms, trajectory, chaos, platform) VALUES ($1::uuid, $2, $3, $4::jsonb, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), "
+      "duration_ms, trajectory, chaos, platform, attempts) VALUES ($1::uuid, $2, $3, $4::jsonb, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), "
       "NULLIF($11, '')::double precision, $12::jsonb, $13, NULLIF($14, ''), NULLIF($15, ''), NULLIF($16, ''), "
       "NULLIF($17, '')::int, $18::jsonb, $19::jsonb, $20::jsonb, $21::jsonb, NULLIF($22, ''), $23::timestamptz, "
-      "$24::timestamptz, $25, NULLIF($26, '')::jsonb, NULLIF($27, '')::jsonb, NULLIF($28, '')::jsonb) "
+      "$24::timestamptz, $25, NULLIF($26, '')::jsonb, NULLIF($27, '')::jsonb, NULLIF($28, '')::jsonb, NULLIF($29, '')::jsonb) "
       "ON CONFLICT (benchmark_id, scenario_key, iteration) DO UPDATE SET scenario_title = EXCLUDED.scenario_title, "
       "tags = EXCLUDED.tags, mode = EXCLUDED.mode, gateway = EXCLUDED.gateway, status = EXCLUDED.status, "
       "error_kind = EXCLUDED.error_kind, error_message = EXCLUDED.error_message, "
@@ -115,13 +115,14 @@ void upsert(pqxx::work& w, const ScenarioReport& r) {
       "host_ids = EXCLUDED.host_ids, agent_ids = EXCLUDED.agent_ids, tokens = EXCLUDED.tokens, "
       "phases = EXCLUDED.phases, log_path = EXCLUDED.log_path, started_at = EXCLUDED.started_at, "
       "finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, trajectory = EXCLUDED.trajectory, chaos = EXCLUDED.chaos, "
-      "platform = EXCLUDED.platform",
+      "platform = EXCLUDED.platform, attempts = EXCLUDED.attempts",
       r.benchmark_id, t(r.scenario_key), t(r.scenario_title), j(r.tags_json), r.iteration, r.mode, r.gateway,
       to_string(r.status), t(r.error_kind), t(r.error_message), opt_text(r.compliance_score), j(r.rules_json),
       t(r.validate_playbook), t(r.ticket_id), t(r.job_id), t(r.resolution_status), opt_text(r.task_count),
       j(r.host_ids_json), j(r.agent_ids_json), j(r.tokens_json), j(r.phases_json), t(r.log_path), r.started_at,
       r.finished_at, r.duration_ms, r.trajectory_json.empty() ? std::string() : j(r.trajectory_json),
-      r.chaos_json.empty() ? std::string() : j(r.chaos_json), r.platform_json.empty() ? std::string() : j(r.platform_json));
+      r.chaos_json.empty() ? std::string() : j(r.chaos_json), r.platform_json.empty() ? std::string() : j(r.platform_json),
+      r.attempts_json.empty() ? std::string() : j(r.attempts_json));
 }
 
 void finalize(pqxx::work& w, const std::string& id, const std::string& status, const std::string& finished_at,

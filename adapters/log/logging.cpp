@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "adapters/log/redactor.hpp"
+#include "adapters/text/columns.hpp"
 #include "adapters/text/utf8.hpp"
 
 namespace runner {
@@ -74,7 +75,9 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
     // Erase the old block and draw the new one in one write: no flicker, and a line
     // printed by another thread cannot land in between (the sink's mutex is held).
     std::string frame = lift_frame();
-    status_ = text;
+    // -q prints no progress; a run in the background (`run ... &`) must not draw over
+    // the shell the user types in.
+    status_ = quiet_ || ::tcgetpgrp(::fileno(out_)) != ::getpgrp() ? std::string() : text;
     frame += draw_frame();
     std::fwrite(frame.data(), 1, frame.size(), out_);
     std::fflush(out_);
@@ -157,18 +160,23 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
     drawn_lines_ = 0;
     return f + "\r\x1b[J";
   }
-  // The block, its lines joined by CR LF; the cursor stays at the end of its last line.
+  // The block, its lines joined by CR LF, each cut to the terminal's width now and at
+  // most its height less one (a resize between ticks must not make a line wrap or the
+  // block scroll); the cursor stays at the end of its last line.
   std::string draw_frame() {
     if (status_.empty()) return "";
+    struct winsize ws {};
+    const bool sized = ::ioctl(::fileno(out_), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0;
+    const std::size_t width = sized ? ws.ws_col - 1u : 79u, height = sized && ws.ws_row > 1 ? ws.ws_row - 1u : 24u;
     std::string f;
-    drawn_lines_ = 1;
-    for (char c : status_) {
-      if (c == '\n') {
-        f += "\r\n";
-        ++drawn_lines_;
-      } else {
-        f += c;
-      }
+    drawn_lines_ = 0;
+    std::size_t from = 0;
+    while (from <= status_.size() && drawn_lines_ < height) {
+      const std::size_t to = std::min(status_.find('\n', from), status_.size());
+      if (drawn_lines_) f += "\r\n";
+      f += fit_columns(std::string_view(status_).substr(from, to - from), width);
+      ++drawn_lines_;
+      from = to + 1;
     }
     return f;
   }

@@ -65,6 +65,7 @@ std::string options_json(const RunOptions& o, const std::vector<std::string>& se
                     {"vm_templates_path", opt(o.vm_templates_path)},
                     {"fail_on_error", o.fail_on_error.on ? nlohmann::json(o.fail_on_error.text()) : nlohmann::json(false)},
                     {"max_failures", o.max_failures ? nlohmann::json(o.max_failures) : nlohmann::json(nullptr)},
+                    {"retries", o.retries},
                     {"exclude", o.exclude},
                     {"limit", opt(o.limit)},
                     {"shuffle_seed", opt(shuffle_seed)},  // the order can be repeated with --shuffle --seed
@@ -161,6 +162,7 @@ std::shared_ptr<RunSettings> run_settings(const RunOptions& opts, const Config& 
   run->runs_dir = (fs::path(runner_state_dir()) / "runs").string();
   run->fail_if_host_busy = opts.fail_if_host_busy;
   run->max_failures = opts.max_failures;
+  run->retries = opts.retries;
   run->chaos = opts.chaos;
   run->chaos_kill_url = opts.kill_url.value_or("");
   run->chaos_kill_command = opts.kill_command.value_or("");
@@ -261,6 +263,7 @@ RunOutcome run_benchmark(caf::actor_system& sys, const RunOptions& opts, const R
   self->request(sup, caf::infinite, run_atom::value)
       .receive([&](std::vector<ScenarioReport>& r) { out.reports = std::move(r); },
                [&](caf::error& e) { spdlog::error("the run failed: {}", sys.render(e)); });
+  set_status_line("");  // whatever ended the run, the progress block goes with it
   out.interrupted = signals.signalled();
   if (opts.max_failures && !out.interrupted && out.reports.size() < planned)
     spdlog::warn("stopped early by --max-failures {}: {} of {} scenario-iteration(s) not run", opts.max_failures,

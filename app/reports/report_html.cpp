@@ -397,7 +397,21 @@ std::string iterations(const BenchmarkResults& in) {
     out += row({"ticket / job", esc(r.ticket_id.empty() ? "-" : r.ticket_id) + " / " + esc(r.job_id.empty() ? "-" : r.job_id)});
     if (!r.resolution_status.empty()) out += row({"resolution", esc(r.resolution_status)});
     out += row({"started / finished", esc(r.started_at) + " / " + esc(r.finished_at)});
-    out += "</table><h4>Rules</h4>" + rules_table(r);
+    out += "</table>";
+    if (const json attempts = parsed(r.attempts_json); attempts.is_array() && !attempts.empty()) {
+      out += "<h4>Earlier attempts (--retries)</h4><table class=\"attempts\">" +
+             row({"attempt", "error", "started", "duration"}, "th");
+      for (const auto& a : attempts)
+        if (a.is_object())
+          out += row({esc(value_text(a.value("attempt", json()))),
+                      esc(value_text(a.value("error_kind", json()))) + ": " + cut(value_text(a.value("error_message", json()))),
+                      esc(value_text(a.value("started_at", json()))),
+                      a.contains("duration_ms") && a["duration_ms"].is_number()
+                          ? fmt::format("{:.1f} s", a["duration_ms"].get<double>() / 1000.0)
+                          : "-"});
+      out += "</table>";
+    }
+    out += "<h4>Rules</h4>" + rules_table(r);
     if (auto p = phases_table(r); !p.empty()) out += "<h4>Phases</h4>" + p;
     if (auto p = platform_table(r); !p.empty()) out += "<h4>Platform timings</h4>" + p;
     if (!r.chaos_json.empty())

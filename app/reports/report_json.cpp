@@ -101,6 +101,7 @@ std::string report_json(const BenchmarkResults& in) {
                           {"phases", embedded(r.phases_json)},
                           {"chaos", embedded(r.chaos_json)},
                           {"platform", embedded(r.platform_json)},
+                          {"attempts", embedded(r.attempts_json)},
                           {"started_at", r.started_at},
                           {"finished_at", r.finished_at},
                           {"duration_ms", r.duration_ms},

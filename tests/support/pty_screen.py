@@ -25,9 +25,10 @@ command = sys.argv[sys.argv.index("--") + 1:]
 
 pid, fd = pty.fork()
 if pid == 0:
+    # The size is set on the terminal before the program starts, so its first look sees it.
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     os.environ["TERM"] = "xterm-256color"
     os.execvp(command[0], command)
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 screen = pyte.Screen(cols, rows)
 stream = pyte.ByteStream(screen)
