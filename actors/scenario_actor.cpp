@@ -5,6 +5,7 @@
 // then the report) is actors/scenario_wind_down.cpp.
 #include "actors/scenario_actor.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -227,6 +228,7 @@ void execute(scenario_pointer self) {
   st.poller = make_poller ? make_poller(self->system())
                           : spawn_gateway_poller(self->system(), st.actors.http, PollerSettings::of_run(*st.run), st.ansible);
   ExecuteRequest req = execute_request(*st.run, sc(self), iteration(self), st.hosts, Clock::now());
+  req.ticket.attempt = st.job.attempt;
   if (st.run->chaos && !st.run->chaos_kill_command.empty())
     req.chaos_kill = chaos_kill_request(*st.run, sc(self), iteration(self), st.inventory, st.log_path);
   self->request(st.poller, caf::infinite, execute_atom::value, std::move(req))
@@ -299,6 +301,12 @@ scenario_actor::behavior_type scenario(scenario_detail::scenario_pointer self, S
         st.report = new_report(*st.run, sc(self), iteration(self), Clock::now());
         st.log_path = iteration_log_path(*st.run, sc(self), iteration(self));
         fs::create_directories(fs::path(st.log_path).parent_path());
+        // --retries: the attempts share the iteration's log; each later one is marked.
+        if (st.job.attempt > 1)
+          if (std::FILE* f = std::fopen(st.log_path.c_str(), "ae")) {
+            std::fprintf(f, "\n=== attempt %d (--retries) ===\n", st.job.attempt);
+            std::fclose(f);
+          }
         lease(self);
         return st.promise;
       },

@@ -171,19 +171,31 @@ void count(supervisor_pointer self, std::size_t index, ScenarioReport report) {
 void give_up_retries(supervisor_pointer self) {
   auto& st = self->state;
   for (std::size_t index : st.retry) {
-    store_deferred(self, st.retry_last[index]);
-    count(self, index, std::move(st.retry_last[index]));
+    auto last = st.retry_last.find(index);
+    store_deferred(self, last->second);
+    count(self, index, std::move(last->second));
+    st.retry_last.erase(last);
   }
+  // Retries already started keep their entry: if the broker now refuses them, the
+  // attempt they follow is stored when their "not started" comes (record).
   st.retry.clear();
-  st.retry_last.clear();
 }
 
 void record(supervisor_pointer self, std::size_t index, ScenarioReport report) {
   auto& st = self->state;
   if (report.error_kind == "not_started") {  // never admitted: nothing to report
+    // ... unless it was a retry: the attempt it follows is the iteration's report.
+    if (auto last = st.retry_last.find(index); last != st.retry_last.end()) {
+      ScenarioReport earlier = std::move(last->second);
+      st.retry_last.erase(last);
+      store_deferred(self, earlier);
+      count(self, index, std::move(earlier));
+      return;
+    }
     st.not_started.insert(index);
     return;
   }
+  st.retry_last.erase(index);  // a later attempt has its own report
   if (retry_deferred(report, st.plan[index], *st.run)) {
     if (!st.interrupted && !st.stopping) {
       auto& job = st.plan[index];

@@ -422,6 +422,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
         auto v = integer_in(*retries_raw, 0, 100);
         if (!v) throw UsageError{"--retries: '" + printable(*retries_raw) + "' is not an integer from 0 to 100"};
         r.retries = static_cast<int>(*v);
+        // A retry would kill the engine again and drop what the first kill did.
+        if (r.retries && chaos->parsed()) throw UsageError{"--retries: not with chaos (each attempt would be killed again)"};
       }
       if (seed_raw) {
         if (!r.shuffle) throw UsageError{"--seed requires --shuffle"};

@@ -32,7 +32,9 @@ std::string with_attempt(const std::string& attempts_json, const ScenarioReport&
                   {"error_kind", r.error_kind},
                   {"error_message", r.error_message},
                   {"started_at", r.started_at},
-                  {"duration_ms", r.duration_ms}});
+                  {"duration_ms", r.duration_ms},
+                  {"ticket_id", r.ticket_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.ticket_id)},
+                  {"job_id", r.job_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.job_id)}});
   return json_dump_ordered(list);
 }
 

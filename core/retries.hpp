@@ -21,7 +21,7 @@ bool retryable_error(const ScenarioReport& r);
 bool retry_deferred(const ScenarioReport& r, const ScenarioJob& job, const RunSettings& run);
 
 // `attempts_json` (a JSON array, "" = none) with `r` appended as attempt `attempt`:
-// {attempt, error_kind, error_message, started_at, duration_ms}.
+// {attempt, error_kind, error_message, started_at, duration_ms, ticket_id, job_id}.
 std::string with_attempt(const std::string& attempts_json, const ScenarioReport& r, int attempt);
 
 }  // namespace runner

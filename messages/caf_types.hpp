@@ -104,7 +104,7 @@ typename Inspector::result_type inspect(Inspector& f, JobSnapshot& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TicketSpec& x) {
   return f(caf::meta::type_name("TicketSpec"), x.title, x.body, x.organization_id, x.tenant_id, x.user_id,
-           x.agent_ids, x.host_ids, x.benchmark_id, x.scenario_key, x.iteration, x.llm_model,
+           x.agent_ids, x.host_ids, x.benchmark_id, x.scenario_key, x.iteration, x.attempt, x.llm_model,
            x.multimodal_llm_model);
 }
 

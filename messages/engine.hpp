@@ -49,6 +49,7 @@ struct TicketSpec {
   std::vector<std::string> agent_ids, host_ids;
   std::string benchmark_id, scenario_key;
   int iteration = 1;
+  int attempt = 1;  // run --retries: a later attempt is a new ticket (its own idempotency key)
   std::string llm_model, multimodal_llm_model;  // empty: tenant defaults
 };
 

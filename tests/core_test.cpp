@@ -266,6 +266,14 @@ TEST_CASE("report codec: every field survives a round trip through the spool", "
   ScenarioReport timed = bare;
   timed.platform_json = R"({"ticket_to_pickup_ms":120,"cancel_latency_ms":null})";
   CHECK(same_json(std::get<ScenarioReport>(*decode_op(encode_op(timed))).platform_json, timed.platform_json));
+  // So do the chaos record and the earlier attempts of --retries; absent stays absent.
+  ScenarioReport retried = bare;
+  retried.attempts_json = R"([{"attempt":1,"error_kind":"prepare","error_message":"é \"x\""}])";
+  retried.chaos_json = R"({"killed":true})";
+  const auto back = std::get<ScenarioReport>(*decode_op(encode_op(retried)));
+  CHECK(same_json(back.attempts_json, retried.attempts_json));
+  CHECK(same_json(back.chaos_json, retried.chaos_json));
+  CHECK(b.attempts_json.empty());
   // The other two operations.
   BenchmarkRecord bench;
   bench.id = "b-1";

@@ -554,18 +554,39 @@ TEST_CASE("supervisor: when retries run out, the last attempt is the report, wit
   CHECK(std::count(f.script.calls.begin(), f.script.calls.end(), "playbook prepare") == 6);
 }
 
-TEST_CASE("supervisor: --max-failures reached, queued retries are given up and their attempts stored",
-          "[scenario]") {
+TEST_CASE("supervisor: with --max-failures, the retry's failure counts once and nothing new starts", "[scenario]") {
   Fixture f(1, 1);
   f.run->retries = 1;
   f.run->max_failures = 1;
-  f.script.failing_playbooks = {"prepare", "validate"};
-  // s1 fails its prepare (retry queued, not yet a failure); the retry fails again:
-  // its last attempt is the report, --max-failures is reached, s2 never starts.
+  f.script.failing_playbooks = {"prepare"};
+  // s1 fails its prepare (a retry, not yet a failure); the retry fails again: its
+  // last attempt is the report, --max-failures is reached, s2 never starts.
   auto reports = run_supervisor(f, {{Fixture::scenario("s1"), 1, 0}, {Fixture::scenario("s2"), 1, 0}}, 1);
   REQUIRE(reports);
   REQUIRE(reports->size() == 1);
   CHECK((*reports)[0].scenario_key == "s1");
   CHECK(nlohmann::json::parse((*reports)[0].attempts_json).size() == 1);
   CHECK(f.script.reports.size() == 1);
+}
+
+TEST_CASE("supervisor: a retry the broker never admits (--max-failures closed it) keeps its first attempt as the report",
+          "[scenario]") {
+  // Parallel: one lease at a time, both iterations asked at once. s1's prepare fails
+  // (deferred, its retry asks the broker again, behind s2); s2 fails its validation:
+  // --max-failures closes the broker, the retry is refused. s1's attempt is stored.
+  Fixture f(1, 1);
+  f.run->retries = 1;
+  f.run->max_failures = 1;
+  f.script.prepare_failures = 1;
+  f.script.failing_playbooks = {"validate"};
+  auto reports = run_supervisor(f, {{Fixture::scenario("s1"), 1, 0}, {Fixture::scenario("s2"), 1, 0}}, 2);
+  REQUIRE(reports);
+  REQUIRE(reports->size() == 2);
+  CHECK((*reports)[0].scenario_key == "s1");
+  CHECK((*reports)[0].status == IterationStatus::error);
+  CHECK((*reports)[0].error_kind == "prepare");
+  CHECK((*reports)[0].attempts_json.empty());  // it is the first attempt
+  CHECK((*reports)[1].status == IterationStatus::failed);
+  REQUIRE(f.script.reports.size() == 2);  // both stored, each once
+  CHECK(std::count(f.script.calls.begin(), f.script.calls.end(), "playbook prepare") == 2);  // s1 once, s2 once
 }

@@ -14,12 +14,14 @@ class RunnerGateway : public Gateway {
 
   bool created() const override { return !ticket_id_.empty(); }
 
-  // One Idempotency-Key per scenario-iteration of a benchmark, so every retry of
-  // this create, however many, names the same ticket. A create that still fails
-  // transiently after the client's retries is tried again at the next poll.
+  // One Idempotency-Key per scenario-iteration of a benchmark (and per attempt of
+  // `run --retries`: a retried iteration gets a new ticket, never the old job), so
+  // every retry of this create, however many, names the same ticket. A create that
+  // still fails transiently after the client's retries is tried again at the next poll.
   void create(GatewayHost& host) override {
     const auto& t = host.request().ticket;
-    const std::string key = t.benchmark_id + ":" + t.scenario_key + ":" + std::to_string(t.iteration);
+    const std::string key = t.benchmark_id + ":" + t.scenario_key + ":" + std::to_string(t.iteration) +
+                            (t.attempt > 1 ? ":attempt-" + std::to_string(t.attempt) : "");
     host.ask(engine_api::create_ticket(engine_, t, key), [this, &host](const HttpResponse& r) {
       const bool created = r.status == 200 || r.status == 201;
       if (!created && is_transient(r)) return host.try_again_later();

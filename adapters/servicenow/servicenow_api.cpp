@@ -46,7 +46,9 @@ const std::string values_only = "&sysparm_display_value=false&sysparm_exclude_re
 }  // namespace
 
 std::string correlation_id(const TicketSpec& t) {
-  return "2501:" + t.benchmark_id + ":" + t.scenario_key + ":" + std::to_string(t.iteration);
+  // A later attempt of `run --retries` is a new incident, never the old one adopted.
+  return "2501:" + t.benchmark_id + ":" + t.scenario_key + ":" + std::to_string(t.iteration) +
+         (t.attempt > 1 ? ":attempt-" + std::to_string(t.attempt) : "");
 }
 
 HttpRequest probe(const Instance& in) {
