@@ -55,6 +55,13 @@ LintFindings lint_scenarios(const Catalog& catalog, const std::vector<const Scen
     if (s->validation.rules.empty() && !s->playbooks.validate)
       out.warnings.push_back({s->file, "validation",
                               "no rules and no validate.yml: the scenario passes whatever the agent does", "no_checks"});
+    // Rules read what the agent and the engine said, never the host: without
+    // validate.yml a host that was never broken (or never fixed) passes on words alone.
+    else if (!s->playbooks.validate)
+      out.warnings.push_back({s->file, "validate.yml",
+                              "no validate.yml: nothing checks the host itself, so a host that prepare.yml did not break "
+                              "(or the agent did not fix) is scored on what the agent said alone",
+                              "no_host_check"});
     if (ansible.empty()) continue;
     if (s->playbooks.prepare) syntax_check(*s, "prepare.yml", ansible, out);
     if (s->playbooks.restore) syntax_check(*s, "restore.yml", ansible, out);

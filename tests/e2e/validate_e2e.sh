@@ -62,6 +62,13 @@ import json,sys; d=json.load(open(sys.argv[1]))
 codes=sorted(e['code'] for e in d['errors']); assert codes==['syntax_check','unknown_field','unknown_field'], codes
 assert [w['code'] for w in d['warnings']]==['no_checks'] and d['ok'] is False and d['scenarios']==2, d" "$TMP/out" && ok ||
   bad "lint --json: $rc $(cat "$TMP/out")"
+# Rules without validate.yml: a warning that nothing checks the host.
+mkdir -p "$TMP/lint2/d" && cp -r "$SCEN/disk/010-runaway-log/." "$TMP/lint2/d/" && rm "$TMP/lint2/d/validate.yml"
+rc=$(R validate --source fs -p "$TMP/lint2" --json)
+[ "$rc" = 0 ] && python3 -c "
+import json,sys; d=json.load(open(sys.argv[1]))
+w=d['warnings']; assert [x['code'] for x in w]==['no_host_check'] and 'nothing checks the host itself' in w[0]['message'], w" "$TMP/out" && ok ||
+  bad "no validate.yml: $rc $(cat "$TMP/out")"
 printf '{\n  "key": "k",\n  "title" "t"\n}\n' >"$TMP/lint/b/scenario.json"
 [ "$(R validate --source fs -p "$TMP/lint" -s lint-a)" = 2 ] && grep -q 'b/scenario.json: (file): invalid JSON: .*(line 3, column 13)' "$TMP/err" ||
   [ "$(R validate --source fs -p "$TMP/lint")" = 2 ] && grep -q 'b/scenario.json: (file): invalid JSON: .*(line 3, column 13)' "$TMP/err" && ok ||
