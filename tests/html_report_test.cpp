@@ -18,6 +18,7 @@
 #include "app/reports/report_formats.hpp"
 #include "app/reports/report_svg.hpp"
 #include "core/phase_log.hpp"
+#include "tests/support/report_fixtures.hpp"
 
 using namespace runner;
 
@@ -30,15 +31,10 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
 }
 
 ScenarioReport iteration(const std::string& key, int it, IterationStatus st, const std::string& phases) {
-  ScenarioReport r;
-  r.benchmark_id = "3f2a9c1e-0000-4000-8000-000000000001";
-  r.scenario_key = key;
-  r.scenario_title = "Title of " + key;
-  r.iteration = it;
-  r.status = st;
-  r.duration_ms = 2500;
+  ScenarioReport r = test::sample_report(key, it, st, 2500);
   r.started_at = "2026-11-28T03:00:00Z";
   r.finished_at = "2026-11-28T03:00:03Z";
+  r.tokens_json = "{}";
   r.phases_json = phases;
   return r;
 }
@@ -146,7 +142,7 @@ TEST_CASE("capacity svg: leased MiB and clones as steps against the budget", "[h
   CHECK(capacity_svg(R"({"timeline": [["x", 1, 2]]})").empty());
 }
 
-TEST_CASE("report html: one page with grid, details and charts; text from outside stays text", "[html]") {
+TEST_CASE("report html: one page with grid, details and charts, and text from outside stays text", "[html]") {
   BenchmarkResults in;
   in.bench.id = "3f2a9c1e-0000-4000-8000-000000000001";
   in.bench.name = "nightly <b>bold</b>";
@@ -214,7 +210,7 @@ TEST_CASE("stored phases: in the order they ran, lifecycle order within a second
   CHECK(phase_rank("teardown") < phase_rank("anything else"));
 }
 
-TEST_CASE("report html: logs only from this benchmark's run-log folder, redacted; FIFOs and links refused", "[html]") {
+TEST_CASE("report html: logs only from this benchmark's run-log folder, redacted, FIFOs and links refused", "[html]") {
   namespace fs = std::filesystem;
   char dir[] = "/tmp/runner-html-XXXXXX";
   REQUIRE(mkdtemp(dir));

@@ -8,25 +8,14 @@
 #include "core/history.hpp"
 #include "core/platform_timings.hpp"
 #include "core/run_name.hpp"
+#include "tests/support/report_fixtures.hpp"
 
 using namespace runner;
 
 namespace {
 
 ScenarioReport make(const std::string& key, int it, IterationStatus st, std::int64_t ms = 1000) {
-  ScenarioReport r;
-  r.benchmark_id = "3f2a9c1e-0000-4000-8000-000000000001";
-  r.scenario_key = key;
-  r.scenario_title = "Title of " + key;
-  r.iteration = it;
-  r.status = st;
-  r.duration_ms = ms;
-  r.started_at = "2026-11-28T03:00:00.123Z";
-  r.finished_at = "2026-11-28T03:00:01.123Z";
-  r.tokens_json = R"({"prompt":10,"completion":5,"total":15})";
-  r.phases_json = R"({"execute":{"started_at":"2026-11-28T03:00:00.5Z","duration_ms":400,"outcome":"passed"},)"
-                  R"("provision":{"started_at":"2026-11-28T03:00:00.1Z","duration_ms":100,"outcome":"passed"}})";
-  return r;
+  return test::sample_report(key, it, st, ms);
 }
 
 std::vector<ScenarioReport> sample(int passes, int n, const std::string& key = "disk") {

@@ -72,6 +72,7 @@ class ConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
   void set_status(const std::string& text) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!out_tty_) return;
+    if (text.empty() && drawn_lines_ == 0) return;  // nothing shown, nothing to clear: not a byte written
     // Erase the old block and draw the new one in one write: no flicker, and a line
     // printed by another thread cannot land in between (the sink's mutex is held).
     std::string frame = lift_frame();

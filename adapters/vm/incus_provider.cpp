@@ -76,17 +76,24 @@ class IncusProvider : public VmProvider {
   }
 
   void authorize(const std::string& name, const std::string& public_key) override {
-    // The public key arrives on stdin; the script makes the login user if the image
-    // lacks it (a plain Debian image), with password-less sudo for Ansible's become.
+    // The public key (not a secret) is the script's argument $1, not stdin: under load
+    // `incus exec` was seen to lose its stdin's end, leaving `cat` waiting until the
+    // timeout. The script makes the login user if the image lacks it (a plain Debian
+    // image), with password-less sudo for Ansible's become; it can run twice.
     const std::string script =
         "set -e; id debian >/dev/null 2>&1 || useradd -m -s /bin/bash debian; "
         "install -d -m 700 -o debian -g debian /home/debian/.ssh; "
-        "cat > /home/debian/.ssh/authorized_keys; chown debian:debian /home/debian/.ssh/authorized_keys; "
-        "chmod 600 /home/debian/.ssh/authorized_keys; "
+        "printf '%s\\n' \"$1\" > /home/debian/.ssh/authorized_keys; "
+        "chown debian:debian /home/debian/.ssh/authorized_keys; chmod 600 /home/debian/.ssh/authorized_keys; "
         "if [ -d /etc/sudoers.d ]; then echo 'debian ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/2501-runner; "
         "chmod 440 /etc/sudoers.d/2501-runner; fi";
-    must({program_, "exec", name, "--", "sh", "-c", script}, "authorize the runner key in " + name,
-         std::chrono::minutes(1), public_key + "\n");
+    const std::vector<std::string> argv = {program_, "exec", name, "--", "sh", "-c", script, "sh", public_key};
+    // A clone that just started may refuse or stall one exec: one more try before the
+    // clone counts as failed.
+    auto first = run_command(argv, "", std::chrono::minutes(1));
+    if (first.ok()) return;
+    must(argv, "authorize the runner key in " + name + " (after a first try: " + first.describe() + ")",
+         std::chrono::minutes(1));
   }
 
   std::optional<VmEndpoint> ready(const std::string& name) override {

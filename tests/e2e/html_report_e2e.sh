@@ -16,13 +16,7 @@ TMP=$(mktemp -d)
 ART="$(dirname "$BIN")/test-artifacts"
 mkdir -p "$ART"
 source "$SRC/tests/e2e/lib.sh"
-make_test_database html_e2e
-cleanup() { stop_engine_sim; drop_test_database; rm -rf "$TMP"; }
-trap cleanup EXIT
-cd "$TMP"
-export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
-seed_test_database
-isolate_demo_host
+begin_host_mode_test html_e2e
 command -v chromium >/dev/null || { echo "FAIL: chromium is not installed (scripts/packages.txt)"; exit 1; }
 
 # Scenarios: one the oracle solves, one with a rule nothing satisfies (failed), one

@@ -107,5 +107,17 @@ start_servicenow_engine_sim() {
     SERVICENOW_PASSWORD=snow-pw-XYZ SERVICENOW_ASSIGNMENT_GROUP_ID=grp-2501 SERVICENOW_CALLER_ID=caller-2501
 }
 
+# The start most host-mode tests share: database NAME of their own, seeded with the
+# demo organization and host (its sandbox in $TMP), the runner's state and fast
+# polling in $TMP, and on exit the simulators stopped, the database dropped, $TMP gone.
+begin_host_mode_test() {
+  make_test_database "$1"
+  trap 'stop_engine_sim; stop_sims; drop_test_database; rm -rf "$TMP"' EXIT
+  cd "$TMP" || exit 1
+  export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
+  seed_test_database
+  isolate_demo_host
+}
+
 # Keeps the host's runner variables out of the tests.
 unset DATABASE_URL ORG_ID TENANT_ID USER_ID ENGINE_API_URL ENGINE_API_KEY GIT_RUNNER_REPOSITORY GIT_RUNNER_PAT GIT_REF

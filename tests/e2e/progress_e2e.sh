@@ -14,13 +14,7 @@ BIN=$(realpath "$1")
 SRC=$(realpath "$2")
 TMP=$(mktemp -d)
 source "$SRC/tests/e2e/lib.sh"
-make_test_database progress_e2e
-cleanup() { stop_engine_sim; drop_test_database; rm -rf "$TMP"; }
-trap cleanup EXIT
-cd "$TMP"
-export XDG_STATE_HOME="$TMP/state" RUNNER_POLL_INITIAL_MS=100 RUNNER_POLL_MAX_MS=300
-seed_test_database
-isolate_demo_host
+begin_host_mode_test progress_e2e
 SCEN="$SRC/examples/scenarios"
 KEY=demo-runaway-log
 # Jobs of 4 s: the execute phase spans several redraws.
